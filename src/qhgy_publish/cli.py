@@ -1,0 +1,132 @@
+"""The `qhgy` command: build, new (and, as they land, preview and check).
+
+Each verb is a few lines: load the issue, run the pipeline, report. Errors the
+editor can act on are printed as ``file:line: message`` with a hint; any other
+failure prints one line, and the traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .errors import QhgyError, SourceErrors
+from .paths import CONTENT_DIR, OUTPUT_DIR
+
+DEFAULT_ISSUE = CONTENT_DIR / "2025-01"
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class _Group(click.Group):
+    """Turns every exception into a clear message and an exit code (1 = the sources)."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        debug = "--debug" in sys.argv
+        try:
+            return super().invoke(ctx)
+        except SourceErrors as exc:
+            count = len(exc.errors)
+            for e in exc.errors:
+                err.print(f"[bold red]error[/] {e.loc}: {e.message} [dim]({e.code})[/]", soft_wrap=True)
+                if e.hint:
+                    err.print(f"      → {e.hint}", soft_wrap=True)
+            err.print(
+                f"[red]{count} problem{'s' if count != 1 else ''} in the sources; nothing was written.[/]"
+            )
+            if debug:
+                raise
+            sys.exit(1)
+        except QhgyError as exc:
+            err.print(f"[bold red]error[/] {exc}", soft_wrap=True)
+            if debug:
+                raise
+            sys.exit(1)
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted; earlier outputs are untouched.[/]")
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            err.print(
+                f"[bold red]internal error[/] {type(exc).__name__}: {exc}\n"
+                "      → this is a bug in qhgy-publish, not in your sources; "
+                "run again with --debug and send the output to the developers",
+                soft_wrap=True,
+            )
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.option("--debug", is_flag=True, help="Show tracebacks (for developers).")
+@click.version_option(package_name="qhgy-publish")
+def main(debug: bool) -> None:
+    """Build 《青海工运》 from its sources: print PDF, screen PDF, EPUB."""
+
+
+def _issue_dir(path: Path | None) -> Path:
+    return (path or DEFAULT_ISSUE).resolve()
+
+
+@main.command()
+@click.argument("issue_dir", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default output/<issue-id>)."
+)
+@click.option(
+    "--only",
+    type=click.Choice(["print", "screen", "epub", "none"]),
+    multiple=True,
+    help="Build only these outputs.",
+)
+def build(issue_dir: Path | None, out_dir: Path | None, only: tuple[str, ...]) -> None:
+    """Load, check and render an issue (default: the sample issue)."""
+    from .pipeline import build_issue
+
+    root = _issue_dir(issue_dir)
+    result = build_issue(root, out_dir or OUTPUT_DIR / root.name, targets=only or None, console=out)
+    _print_summary(result.summary)
+    for path in result.outputs:
+        out.print(f"[green]wrote[/] {path}")
+
+
+def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    table = Table(title=s.title, show_edge=False)
+    table.add_column("栏目")
+    table.add_column("篇", justify="right")
+    table.add_column("字", justify="right")
+    for c in s.columns:
+        table.add_row(c.name, str(c.articles), f"{c.characters:,}")
+    out.print(table)
+    out.print(
+        f"{s.articles} articles (incl. cover pages), {s.characters:,} Han characters, {s.images} images"
+    )
+    if s.placeholders:
+        out.print(f"[yellow]{len(s.placeholders)} placeholders[/] (stand-ins to replace before press):")
+        for p in s.placeholders:
+            out.print(f"  [yellow]•[/] {p}", soft_wrap=True)
+
+
+@main.command()
+@click.argument("issue_id")
+@click.option(
+    "--content", "content_dir", type=click.Path(path_type=Path), default=CONTENT_DIR, show_default=True
+)
+def new(issue_id: str, content_dir: Path) -> None:
+    """Scaffold the next issue (e.g. 2025-02) from the latest one."""
+    from .scaffold import scaffold_issue
+
+    path = scaffold_issue(issue_id, content_dir)
+    out.print(f"[green]created[/] {path}: next, add articles to {path / 'articles'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""Article bodies: Markdown → typed blocks (paragraphs, headings, figures, notes, profiles).
+
+The conventions an editor writes are in docs/source-format.md. Raw HTML is off:
+markdown-it then treats ``<script>`` as text, which every renderer escapes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_cjk_friendly import cjk_friendly
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+
+from ..errors import Loc, SourceError
+from ..model import Block, Figure, Heading, Note, Paragraph, Profile, Run
+from .images import resolve_image
+
+_MD = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False})
+    .use(cjk_friendly)  # **（二）…。**正文: CommonMark alone would not close the bold
+    .use(attrs_plugin)
+    .use(container_plugin, name="profile")
+    .disable(["code", "html_block", "html_inline"], ignoreInvalid=True)
+)
+
+
+class _BodyReader:
+    def __init__(self, path: Path, line_offset: int, issue_root: Path) -> None:
+        self.path = path
+        self.offset = line_offset
+        self.root = issue_root
+        self.errors: list[SourceError] = []
+
+    def loc(self, token: Token) -> Loc:
+        line = token.map[0] + 1 + self.offset if token.map else self.offset + 1
+        return Loc(self.path, line)
+
+    def error(self, token: Token, message: str, hint: str, code: str = "S-140") -> None:
+        self.errors.append(SourceError(self.loc(token), message, hint, code))
+
+    def runs(self, inline: Token) -> list[Run]:
+        runs: list[Run] = []
+        strong = em = False
+        for child in inline.children or []:
+            match child.type:
+                case "text" | "code_inline":
+                    runs.append(Run(text=child.content, strong=strong, em=em))
+                case "softbreak":
+                    # A line wrapped in the source: Chinese joins without a space.
+                    runs.append(Run(text="", strong=strong, em=em))
+                case "hardbreak":
+                    runs.append(Run(text="\n", strong=strong, em=em))
+                case "strong_open" | "strong_close":
+                    strong = child.type == "strong_open"
+                case "em_open" | "em_close":
+                    em = child.type == "em_open"
+                case "link_open" | "link_close":
+                    pass  # print has no links: keep the text, drop the address
+                case "image":
+                    self.error(
+                        inline,
+                        "an image inside a paragraph",
+                        "put the image on a line of its own, with blank lines around it",
+                    )
+                case _:
+                    self.error(inline, f"unsupported inline markup ({child.type})", "write plain text")
+        return _merge(runs)
+
+    def figure(self, inline: Token) -> Figure | None:
+        image = inline.children[0]
+        src = str(image.attrs.get("src", ""))
+        path, problem = resolve_image(src, self.root)
+        if problem:
+            self.error(inline, problem[0], problem[1], "S-150")
+            return None
+        alt = "".join(c.content for c in image.children or []).strip()
+        if not alt:
+            self.error(
+                inline, f"image “{src}” has no alt text", "write what the photo shows inside ![…]", "S-151"
+            )
+        classes = str(image.attrs.get("class", "")).split()
+        return Figure(
+            src=path,
+            alt=alt,
+            caption=str(image.attrs.get("title", "") or ""),
+            placeholder="placeholder" in classes,
+            loc=self.loc(inline),
+        )
+
+    def read(self, tokens: list[Token]) -> list[Block]:
+        blocks: list[Block] = []
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.type == "paragraph_open":
+                inline = tokens[i + 1]
+                kids = [c for c in inline.children or [] if c.type != "softbreak"]
+                if len(kids) == 1 and kids[0].type == "image":
+                    fig = self.figure(inline)
+                    if fig:
+                        blocks.append(fig)
+                else:
+                    blocks.append(Paragraph(runs=self.runs(inline), loc=self.loc(tok)))
+                i += 3
+            elif tok.type == "heading_open":
+                inline = tokens[i + 1]
+                if tok.tag not in ("h2", "h3"):
+                    self.error(
+                        tok,
+                        f"heading level {tok.tag[1]} is not used",
+                        "the title goes in front matter; write ## for 一、 headings and ### for （一） headings",
+                    )
+                else:
+                    blocks.append(
+                        Heading(
+                            level=1 if tok.tag == "h2" else 2, text=inline.content.strip(), loc=self.loc(tok)
+                        )
+                    )
+                i += 3
+            elif tok.type in ("blockquote_open", "container_profile_open"):
+                close = tok.type.replace("_open", "_close")
+                depth, j = 0, i
+                while j < len(tokens):
+                    if tokens[j].type == tok.type:
+                        depth += 1
+                    elif tokens[j].type == close:
+                        depth -= 1
+                        if depth == 0:
+                            break
+                    j += 1
+                inner = self.read(tokens[i + 1 : j])
+                paragraphs = [b for b in inner if isinstance(b, Paragraph)]
+                figures = [b for b in inner if isinstance(b, Figure)]
+                if tok.type == "blockquote_open":
+                    if figures or len(paragraphs) != len(inner):
+                        self.error(
+                            tok,
+                            "an editor's note (>) holds something other than paragraphs",
+                            "keep only text in a > note",
+                        )
+                    blocks.append(Note(paragraphs=paragraphs, loc=self.loc(tok)))
+                else:
+                    if len(figures) > 1 or len(paragraphs) + len(figures) != len(inner):
+                        self.error(
+                            tok,
+                            "a profile card holds more than one photo and its paragraphs",
+                            "a ::: profile card is one optional photo, then paragraphs",
+                        )
+                    if not paragraphs:
+                        self.error(
+                            tok,
+                            "a profile card has no text",
+                            "write the profile's text inside the ::: profile … ::: lines",
+                        )
+                    blocks.append(
+                        Profile(
+                            figure=figures[0] if figures else None, paragraphs=paragraphs, loc=self.loc(tok)
+                        )
+                    )
+                i = j + 1
+            elif tok.type in ("bullet_list_open", "ordered_list_open"):
+                self.error(
+                    tok,
+                    "lists are not part of the magazine's style",
+                    "write the items as paragraphs (一是……二是……), or as ### （一） headings",
+                )
+                i = _skip(tokens, i)
+            elif tok.type in ("fence", "code_block"):
+                self.error(
+                    tok,
+                    "code blocks are not part of the magazine",
+                    "remove the ``` lines or the 4-space indent",
+                )
+                i += 1
+            elif tok.type == "hr":
+                self.error(
+                    tok,
+                    "a horizontal rule (---) is not used inside an article",
+                    "remove the line; start a new article file for a new piece",
+                )
+                i += 1
+            else:
+                i += 1
+        return blocks
+
+
+def _skip(tokens: list[Token], i: int) -> int:
+    level = tokens[i].level
+    i += 1
+    while i < len(tokens) and not (tokens[i].nesting == -1 and tokens[i].level == level):
+        i += 1
+    return i + 1
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for run in runs:
+        if out and out[-1].strong == run.strong and out[-1].em == run.em:
+            out[-1] = Run(text=out[-1].text + run.text, strong=run.strong, em=run.em)
+        elif run.text:
+            out.append(run)
+    return [r for r in out if r.text]
+
+
+def parse_body(
+    text: str, path: Path, line_offset: int, issue_root: Path
+) -> tuple[list[Block], list[SourceError]]:
+    """Parse an article body that starts ``line_offset`` lines into ``path``."""
+    reader = _BodyReader(path, line_offset, issue_root)
+    blocks = reader.read(_MD.parse(text))
+    return blocks, reader.errors

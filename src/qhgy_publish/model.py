@@ -1,0 +1,250 @@
+"""The typed model of an issue: what every transform and renderer works on.
+
+Plain frozen pydantic models. Front matter and issue.yaml are validated with
+``extra="forbid"`` so a mistyped key is an error, not a silently ignored value.
+Body blocks carry their :class:`~qhgy_publish.errors.Loc` so later checks can
+point back to the source line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from .errors import Loc
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# ---------------------------------------------------------------- issue.yaml
+
+
+class Magazine(Strict):
+    name: Text = "青海工运"
+    pinyin: Text = "QING HAI GONG YUN"
+    back_cover_name: Text = "青海工運"  # the back cover sets the masthead in traditional form
+
+
+class CoverImage(Strict):
+    image: Path
+    caption: Text
+    alt: Text
+    credit: str = ""
+    placeholder: bool = False
+
+
+class BoardRole(Strict):
+    role: Text
+    names: list[Text] = Field(min_length=1)
+
+
+class Colophon(Strict):
+    """Items Art. 14 of 《内部资料性出版物管理办法》 requires, and the contact block."""
+
+    host: Text  # 主办
+    compiler: Text  # 编印单位
+    distribution: Text  # 发送对象
+    printer: Text  # 印刷单位
+    print_date: dt.date  # 印刷日期
+    print_run: int = Field(gt=0)  # 印数（册）
+    permit: Text  # 准印证号
+    notice: Literal["内部资料，免费交流"]  # wording fixed by Art. 14
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    postcode: str = ""
+
+
+class IssueMeta(Strict):
+    magazine: Magazine = Magazine()
+    year: int = Field(ge=1949, le=2200)
+    number: int = Field(ge=1, le=99)  # 期号
+    serial: int | None = Field(default=None, ge=1)  # 总期号
+    cover: CoverImage
+    columns: list[Text] = Field(min_length=1)  # 栏目, printed order
+    board: list[BoardRole] = Field(min_length=1)  # 编委会
+    colophon: Colophon
+    placeholders: list[Text] = []  # dotted keys whose values are stand-ins, e.g. colophon.permit
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年第{self.number}期"
+
+
+# ------------------------------------------------------------- front matter
+
+
+class Kind(StrEnum):
+    EDITORIAL = "editorial"  # 社论、献词
+    SPEECH = "speech"  # 讲话
+    REPORT = "report"  # 工作报告、调研文章
+    ARTICLE = "article"  # 通讯、综合报道
+    NEWS = "news"  # 短讯，several per page
+    PROFILES = "profiles"  # 劳模先进风采: groups of profile cards
+    LETTER = "letter"  # 慰问信
+
+
+class Placement(StrEnum):
+    BODY = "body"
+    INSIDE_FRONT_COVER = "inside-front-cover"  # 封二
+    INSIDE_BACK_COVER = "inside-back-cover"  # 封三
+
+
+class Byline(Strict):
+    name: Text
+    position: str = ""  # 职务, printed before the name: □ 省总工会副主席 吴建军
+
+
+class Layout(Strict):
+    columns: Literal[1, 2] | None = None  # None: the kind's default
+    new_page: bool | None = None  # None: the kind's default (news briefs run on)
+
+
+class FrontMatter(Strict):
+    title: Text  # may hold a line break where the printed title breaks
+    column: Text | None = None  # 栏目; required unless placement is a cover page
+    kind: Kind = Kind.ARTICLE
+    placement: Placement = Placement.BODY
+    toc_title: Text | None = None  # shorter title for the contents
+    toc_author: Text | None = None  # contents "/ author"; default: byline names
+    kicker: Text | None = None  # 引题
+    subtitle: Text | None = None  # 副题, "——" included where printed
+    bylines: list[Byline] = []
+    dateline: Text | None = None  # （2025年1月21日）
+    salutation: Text | None = None  # 各位执委、同志们：
+    signature: Text | None = None  # letters
+    date: Text | None = None  # letters: 2025年1月22日
+    source: Text | None = None  # 来源, printed （来源：…）
+    source_block: bool = False  # source on its own line instead of run-in
+    credit: Text | None = None  # 供稿单位, printed （省总办公室）
+    layout: Layout = Layout()
+
+
+# -------------------------------------------------------------- body blocks
+
+
+class Run(Strict):
+    """A piece of paragraph text; ``strong`` marks a run-in lead (一是、（一）…)."""
+
+    text: str
+    strong: bool = False
+    em: bool = False
+
+
+class Paragraph(Strict):
+    type: Literal["paragraph"] = "paragraph"
+    runs: list[Run]
+    loc: Loc
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+class Heading(Strict):
+    type: Literal["heading"] = "heading"
+    level: Literal[1, 2]  # 1: 一、  2: （一）
+    text: str
+    loc: Loc
+
+
+class Figure(Strict):
+    type: Literal["figure"] = "figure"
+    src: Path  # absolute, inside the issue folder
+    alt: str
+    caption: str = ""
+    placeholder: bool = False
+    loc: Loc
+
+
+class Note(Strict):
+    """【编者按】 and similar boxed notes."""
+
+    type: Literal["note"] = "note"
+    paragraphs: list[Paragraph]
+    loc: Loc
+
+
+class Profile(Strict):
+    """One card of a profile group: photo, name as run-in lead, text wrapping the photo."""
+
+    type: Literal["profile"] = "profile"
+    figure: Figure | None
+    paragraphs: list[Paragraph]
+    loc: Loc
+
+    @property
+    def name(self) -> str:
+        first = self.paragraphs[0].runs[0] if self.paragraphs and self.paragraphs[0].runs else None
+        return first.text.rstrip("。，, ") if first and first.strong else ""
+
+
+Block = Annotated[Paragraph | Heading | Figure | Note | Profile, Field(discriminator="type")]
+
+
+class Article(Strict):
+    id: str  # file stem, unique in the issue
+    path: Path
+    meta: FrontMatter
+    blocks: list[Block]
+
+    @property
+    def title_text(self) -> str:
+        """The title on one line (Chinese needs no space at a deliberate break)."""
+        return "".join(self.meta.title.split("\n"))
+
+    @property
+    def contents_title(self) -> str:
+        return self.meta.toc_title or self.title_text
+
+    @property
+    def contents_author(self) -> str:
+        if self.meta.toc_author is not None:
+            return self.meta.toc_author
+        return " ".join(b.name for b in self.meta.bylines)
+
+    @property
+    def figures(self) -> list[Figure]:
+        out: list[Figure] = []
+        for block in self.blocks:
+            if isinstance(block, Figure):
+                out.append(block)
+            elif isinstance(block, Profile) and block.figure:
+                out.append(block.figure)
+        return out
+
+
+class Column(Strict):
+    """A 栏目 and its articles in printed order."""
+
+    name: str
+    articles: list[Article]
+
+
+class Issue(Strict):
+    id: str  # folder name, e.g. 2025-01
+    root: Path
+    meta: IssueMeta
+    inside_front: list[Article]  # 封二
+    columns: list[Column]
+    inside_back: list[Article]  # 封三
+
+    @property
+    def body_articles(self) -> list[Article]:
+        return [a for c in self.columns for a in c.articles]
+
+    @property
+    def all_articles(self) -> list[Article]:
+        return [*self.inside_front, *self.body_articles, *self.inside_back]
+
+    @property
+    def title(self) -> str:
+        return f"{self.meta.magazine.name} {self.meta.label}"

@@ -1,0 +1,67 @@
+"""The build summary an editor reads after `qhgy build`: 栏目, articles, characters, images."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Article, Issue, Note, Paragraph, Profile
+
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]")
+
+
+def article_text(article: Article) -> str:
+    """All text an article prints, in reading order (titles, front matter, body)."""
+    m = article.meta
+    parts = [m.kicker or "", article.title_text, m.subtitle or ""]
+    parts += [f"{b.position}{b.name}" for b in m.bylines]
+    parts += [m.dateline or "", m.salutation or ""]
+    for block in article.blocks:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, Note | Profile):
+            parts += [p.text for p in block.paragraphs]
+            if isinstance(block, Profile) and block.figure:
+                parts.append(block.figure.caption)
+        else:
+            parts.append(getattr(block, "text", "") or getattr(block, "caption", ""))
+    parts += [m.signature or "", m.date or "", m.source or "", m.credit or ""]
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class ColumnSummary:
+    name: str
+    articles: int
+    characters: int
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    title: str
+    columns: list[ColumnSummary]
+    articles: int
+    characters: int
+    images: int
+    placeholders: list[str]
+
+
+def summarise(issue: Issue) -> IssueSummary:
+    """Count what the issue holds; placeholders are listed by where they are."""
+    cols = [
+        ColumnSummary(c.name, len(c.articles), sum(len(_HAN.findall(article_text(a))) for a in c.articles))
+        for c in issue.columns
+    ]
+    figures = [f for a in issue.all_articles for f in a.figures]
+    placeholders = [f"issue.yaml: {key}" for key in issue.meta.placeholders]
+    if issue.meta.cover.placeholder:
+        placeholders.append(f"issue.yaml: cover image {issue.meta.cover.image}")
+    placeholders += [f"{f.loc}: image {f.src.name}" for f in figures if f.placeholder]
+    return IssueSummary(
+        title=issue.title,
+        columns=cols,
+        articles=len(issue.all_articles),
+        characters=sum(len(_HAN.findall(article_text(a))) for a in issue.all_articles),
+        images=len(figures) + 1,
+        placeholders=placeholders,
+    )
