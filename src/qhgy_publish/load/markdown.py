@@ -26,6 +26,11 @@ _MD = (
     .disable(["code", "html_block", "html_inline"], ignoreInvalid=True)
 )
 
+# markdown-it silently turns images with file:/javascript: addresses into plain
+# text; let every address through so resolve_image() can refuse it by name.
+# Link addresses are dropped anyway (print has no links).
+_MD.validateLink = lambda url: True
+
 
 class _BodyReader:
     def __init__(self, path: Path, line_offset: int, issue_root: Path) -> None:

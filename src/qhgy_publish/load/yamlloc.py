@@ -77,7 +77,9 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
         _walk(node, (), lines, errors)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is noticed lines later; its opening (the
+        # context mark) is where the editor must look.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 + line_offset if mark else line_offset + 1
         col = mark.column + 1 if mark else 0
         problem = exc.problem or exc.context or "YAML syntax error"
