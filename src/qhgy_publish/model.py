@@ -190,6 +190,18 @@ class Profile(Strict):
 Block = Annotated[Paragraph | Heading | Figure | Note | Profile, Field(discriminator="type")]
 
 
+# kind → (columns, starts a new page); docs/source-format.md shows the same table.
+KIND_LAYOUT: dict[Kind, tuple[int, bool]] = {
+    Kind.EDITORIAL: (1, True),
+    Kind.SPEECH: (1, True),
+    Kind.REPORT: (2, True),
+    Kind.ARTICLE: (2, True),
+    Kind.NEWS: (2, False),
+    Kind.PROFILES: (2, True),
+    Kind.LETTER: (1, True),
+}
+
+
 class Article(Strict):
     id: str  # file stem, unique in the issue
     path: Path
@@ -200,6 +212,16 @@ class Article(Strict):
     def title_text(self) -> str:
         """The title on one line (Chinese needs no space at a deliberate break)."""
         return "".join(self.meta.title.split("\n"))
+
+    @property
+    def columns(self) -> int:
+        return self.meta.layout.columns or KIND_LAYOUT[self.meta.kind][0]
+
+    @property
+    def new_page(self) -> bool:
+        if self.meta.layout.new_page is not None:
+            return self.meta.layout.new_page
+        return KIND_LAYOUT[self.meta.kind][1]
 
     @property
     def contents_title(self) -> str:

@@ -1,0 +1,33 @@
+"""A closed URL fetcher: WeasyPrint may read the issue folder, the layouts and the fonts, nothing else.
+
+No network, no file elsewhere on the machine: anything else stops the render,
+so a crafted source can never pull ``/etc/passwd`` or a remote URL into a PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+
+class ClosedFetcher(URLFetcher):
+    """Serves ``file:`` URLs below ``roots`` (after resolving links) and ``data:`` URLs."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
+        self.roots = [r.resolve() for r in roots]
+
+    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme != "file":
+            raise FatalURLFetchingError(f"refused to fetch {url}: only files of the issue are read")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise FatalURLFetchingError(
+                f"refused to read {path}: it lies outside the issue, layouts and fonts"
+            )
+        return super().fetch(path.as_uri(), headers)

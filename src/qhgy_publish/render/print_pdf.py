@@ -1,0 +1,173 @@
+"""The print edition: the issue as HTML (layouts/print/), laid out once by WeasyPrint,
+written twice — the press PDF (PDF/X-4, bleed, CMYK intent) and the screen PDF
+(trimmed, tagged, bookmarked).
+
+Layout is the expensive step, so one :class:`weasyprint.Document` serves both
+PDFs and the EPUB's page map. The page total must be a multiple of 4 (saddle
+stitch): when it is not, the issue is laid out again with deliberate 学习笔记
+filler pages before 封三, and the build says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weasyprint import CSS, HTML, Document
+from weasyprint.urls import FatalURLFetchingError
+
+from ..errors import BuildError
+from ..fonts import font_face_css
+from ..model import Issue
+from ..output import atomic_path
+from ..paths import FONTS_DIR, LAYOUTS_DIR, ROOT
+from .fetcher import ClosedFetcher
+from .pagemap import PageStart
+from .templates import environment
+
+PRINT_CSS = ("page.css", "magazine.css", "cjk.css")
+
+
+@dataclass
+class PrintLayout:
+    """A laid-out issue and what the other outputs need to know about its pages."""
+
+    document: Document
+    html: str
+    page_map: list[PageStart]
+    filler_pages: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.document.pages)
+
+
+def _runs_filter() -> object:
+    try:
+        from .cjk_markup import markup_runs
+    except ImportError:  # pragma: no cover - until the CJK module lands
+        from .templates import plain_runs_html
+
+        return plain_runs_html
+    return markup_runs
+
+
+def print_html(issue: Issue, *, filler_pages: int = 0, variant: str = "print") -> str:
+    """The print issue as one HTML document (also served by the preview)."""
+    env = environment("print", _runs_filter())
+    return env.get_template("issue.html.j2").render(issue=issue, filler_pages=filler_pages, variant=variant)
+
+
+def stylesheets(fetcher: ClosedFetcher) -> list[CSS]:
+    sheets = [CSS(string=font_face_css(), base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher)]
+    for name in PRINT_CSS:
+        path = LAYOUTS_DIR / "print" / name
+        if path.exists():
+            sheets.append(CSS(filename=str(path), url_fetcher=fetcher))
+    return sheets
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def fetcher_for(issue: Issue) -> ClosedFetcher:
+    return ClosedFetcher([issue.root, LAYOUTS_DIR, FONTS_DIR, ROOT / ".cache" / "fonts"])
+
+
+def _render(issue: Issue, filler_pages: int) -> tuple[Document, str, list[str]]:
+    from .weasy_cjk_patch import install
+
+    install()
+    html = print_html(issue, filler_pages=filler_pages)
+    fetcher = fetcher_for(issue)
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        doc = HTML(string=html, base_url=str(issue.root) + "/", url_fetcher=fetcher).render(
+            stylesheets=stylesheets(fetcher)
+        )
+    except FatalURLFetchingError as exc:
+        raise BuildError(f"layout stopped: {exc.__cause__ or exc}") from exc
+    finally:
+        logger.removeHandler(handler)
+    return doc, html, handler.messages
+
+
+def page_map(issue: Issue, doc: Document) -> list[PageStart]:
+    """Folio → article and block at the page top, read from the laid-out pages' anchors."""
+    ids = {a.id for a in issue.body_articles}
+    pages = doc.pages
+    start = next((i for i, p in enumerate(pages) if "contents" in p.anchors), None)
+    if start is None:
+        raise BuildError("the contents page is missing from the layout (layouts/print/issue.html.j2)")
+    end = next(i for i, p in enumerate(pages) if "inside-back" in p.anchors)  # 封三, 封四: uncounted
+    result: list[PageStart] = []
+    current: tuple[str | None, int | None] = (None, None)
+    for index in range(start, end):
+        top = _top_anchor(pages[index].anchors, ids)
+        if top is not None:
+            current = top
+        elif index == start:
+            current = (None, None)
+        result.append(PageStart(page=index - start + 1, article_id=current[0], block=current[1]))
+    return result
+
+
+def _top_anchor(anchors: dict[str, tuple[float, ...]], ids: set[str]) -> tuple[str | None, int | None] | None:
+    """The anchor nearest the top-left of a page among article heads and blocks."""
+    best: tuple[float, float, str | None, int | None] | None = None
+    for name, (x, y, *_) in anchors.items():
+        if name.startswith("filler-"):
+            key: tuple[str | None, int | None] = (None, None)
+        elif name in ids:
+            key = (name, None)
+        else:
+            art, sep, rest = name.rpartition("-b")
+            if not sep or art not in ids or not rest.isdigit():
+                continue
+            key = (art, int(rest))
+        if best is None or (y, x) < (best[0], best[1]):
+            best = (y, x, *key)
+    return (best[2], best[3]) if best else None
+
+
+def layout(issue: Issue) -> PrintLayout:
+    """Lay out the issue; pad to a multiple of 4 pages with deliberate filler pages."""
+    doc, html, warnings = _render(issue, 0)
+    filler = (-len(doc.pages)) % 4
+    if filler:
+        doc, html, warnings = _render(issue, filler)
+        if len(doc.pages) % 4:
+            raise BuildError(f"the issue has {len(doc.pages)} pages even after {filler} filler pages")
+    return PrintLayout(
+        document=doc, html=html, page_map=page_map(issue, doc), filler_pages=filler, warnings=warnings
+    )
+
+
+def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
+    """The reading PDF: same pages, cut to the trim, tagged, with bookmarks and metadata."""
+    import pikepdf
+
+    with atomic_path(target) as tmp:
+        layout.document.write_pdf(tmp, pdf_tags=True, custom_metadata=True)
+        with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
+            for page in pdf.pages:
+                trim = page.obj.get("/TrimBox")
+                if trim is not None:
+                    page.obj.MediaBox = trim
+                    page.obj.CropBox = trim
+                    del page.obj["/BleedBox"]
+            pdf.Root.Lang = pikepdf.String("zh-CN")
+            pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+            pdf.Root.PageLayout = pikepdf.Name.TwoPageRight  # spreads as the magazine is read
+            pdf.save(tmp)
+    return target

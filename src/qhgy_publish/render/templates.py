@@ -1,0 +1,56 @@
+"""The Jinja2 environment shared by the print, EPUB and preview templates.
+
+Templates live in ``layouts/<target>/``; autoescaping is always on, so text
+from the sources (even a ``<script>`` typed into Markdown) reaches the output
+as text. Paragraph runs become HTML through :func:`runs_html`, the one place
+where print typography (CJK markup) is applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from ..model import Run
+from ..paths import LAYOUTS_DIR
+
+
+def plain_runs_html(runs: Sequence[Run]) -> Markup:
+    """Runs as escaped HTML: run-in leads in <strong class="lead">, emphasis in <em>."""
+    out = []
+    for run in runs:
+        text = escape(run.text)
+        if run.strong:
+            text = Markup(f'<strong class="lead">{text}</strong>')
+        if run.em:
+            text = Markup(f"<em>{text}</em>")
+        out.append(text)
+    return Markup("").join(out)
+
+
+def title_html(title: str) -> Markup:
+    """A title with its deliberate line breaks kept."""
+    return Markup("<br>").join(escape(line) for line in title.split("\n"))
+
+
+@cache
+def environment(target: str, runs_filter: Callable[[Sequence[Run]], Markup] = plain_runs_html) -> Environment:
+    """The template environment of ``target`` (print, epub, preview), shared partials in layouts/."""
+    env = Environment(
+        loader=FileSystemLoader([LAYOUTS_DIR / target, LAYOUTS_DIR]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["runs"] = runs_filter
+    env.filters["title_html"] = title_html
+    return env
+
+
+def layout_path(target: str, name: str) -> Path:
+    return LAYOUTS_DIR / target / name
