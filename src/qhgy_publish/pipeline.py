@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -17,17 +18,25 @@ from .model import Issue
 from .summary import IssueSummary, summarise
 from .transforms import apply_transforms
 
+if TYPE_CHECKING:
+    from .render.print_pdf import PrintLayout
+
 
 @dataclass
 class BuildResult:
     issue: Issue
     summary: IssueSummary
     outputs: list[Path] = field(default_factory=list)
+    layout: PrintLayout | None = None
 
 
-def renderers() -> dict[str, object]:
-    """Renderer name → callable(issue, out_dir, context) -> list[Path]; imported lazily."""
-    return {}
+TARGETS = ("print", "screen", "epub")
+
+
+def output_path(out_dir: Path, issue: Issue, target: str) -> Path:
+    names = {"print": "print.pdf", "screen": "screen.pdf", "epub": "epub"}
+    stem = f"qhgy-{issue.id}"
+    return out_dir / (f"{stem}.epub" if target == "epub" else f"{stem}-{names[target]}")
 
 
 def build_issue(
@@ -39,10 +48,22 @@ def build_issue(
     """Build ``root`` into ``out_dir``; ``targets`` None means every output."""
     issue = apply_transforms(load_issue(root))
     result = BuildResult(issue=issue, summary=summarise(issue))
-    wanted = set(targets) if targets is not None else None
-    if wanted == {"none"}:
+    wanted = set(targets or TARGETS) - {"none"}
+    if not wanted:
         return result
-    for name, render in renderers().items():
-        if wanted is None or name in wanted:
-            result.outputs += render(issue, out_dir, console)  # type: ignore[operator]
+    from .render import print_pdf
+
+    # One layout serves both PDFs and the EPUB's print page numbers.
+    layout = print_pdf.layout(issue)
+    result.layout = layout
+    if "print" in wanted:
+        result.outputs.append(print_pdf.write_print_pdf(layout, output_path(out_dir, issue, "print")))
+    if "screen" in wanted:
+        result.outputs.append(print_pdf.write_screen_pdf(layout, output_path(out_dir, issue, "screen")))
+    if "epub" in wanted:
+        from .render.epub import render_epub
+
+        result.outputs.append(
+            render_epub(issue, output_path(out_dir, issue, "epub"), page_map=layout.page_map)
+        )
     return result

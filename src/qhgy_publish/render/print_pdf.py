@@ -171,3 +171,10 @@ def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
             pdf.Root.PageLayout = pikepdf.Name.TwoPageRight  # spreads as the magazine is read
             pdf.save(tmp)
     return target
+
+
+def write_print_pdf(layout: PrintLayout, target: Path) -> Path:
+    """The print shop's PDF: PDF/X-4, TrimBox/BleedBox on every page, fonts embedded."""
+    with atomic_path(target) as tmp:
+        layout.document.write_pdf(tmp, pdf_variant="pdf/x-4", custom_metadata=True)
+    return target
