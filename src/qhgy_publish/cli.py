@@ -116,6 +116,48 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
 
 
 @main.command()
+@click.argument("issue_dir", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default output/<issue-id>)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--rebuild", is_flag=True, help="Build even if the outputs are up to date.")
+def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: bool, rebuild: bool) -> None:
+    """Preflight: sources, print PDF and EPUB. Exit 0 clean, 1 errors, 2 could not run."""
+    import json
+
+    from .check import run_checks
+    from .check.epub import EpubCheckUnavailable
+    from .check.findings import Severity
+
+    root = _issue_dir(issue_dir)
+    try:
+        report = run_checks(root, out_dir or OUTPUT_DIR / root.name, rebuild=rebuild)
+    except (EpubCheckUnavailable, OSError) as exc:
+        err.print(f"[bold red]check could not run[/] {exc}")
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in report.findings], ensure_ascii=False, indent=2))
+    else:
+        styles = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+        for severity in Severity:
+            group = [f for f in report.findings if f.severity is severity]
+            if not group:
+                continue
+            out.print(f"[{styles[severity]}]{severity.upper()}S ({len(group)})[/]")
+            for f in group:
+                out.print(f"  [{styles[severity]}]{f.code}[/] {f.where}: {f.message}", soft_wrap=True)
+                if f.hint:
+                    out.print(f"      → {f.hint}", soft_wrap=True)
+        errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+        out.print(
+            f"{errors} errors, {warnings} warnings{' (strict: warnings count as errors)' if strict else ''}"
+        )
+    sys.exit(report.exit_code(strict))
+
+
+@main.command()
 @click.argument("issue_id")
 @click.option(
     "--content", "content_dir", type=click.Path(path_type=Path), default=CONTENT_DIR, show_default=True
