@@ -24,7 +24,9 @@ def make_placeholder(path: Path, *, width_mm: float, height_mm: float, caption: 
     image = Image.new("L", (width, height), 214)
     draw = ImageDraw.Draw(image)
     inset = max(4, width // 60)
-    draw.rectangle([inset, inset, width - inset - 1, height - inset - 1], outline=160, width=max(2, width // 300))
+    draw.rectangle(
+        [inset, inset, width - inset - 1, height - inset - 1], outline=160, width=max(2, width // 300)
+    )
     role = font_roles()["heading"]
     big = ImageFont.truetype(str(role.file), size=max(12, width // 8), index=role.index)
     small = ImageFont.truetype(str(role.file), size=max(10, width // 22), index=role.index)
@@ -36,7 +38,9 @@ def make_placeholder(path: Path, *, width_mm: float, height_mm: float, caption: 
     image.quantize(16, dither=Image.Dither.NONE).save(path, format="PNG", optimize=True, dpi=(dpi, dpi))
 
 
-def _centred(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, y: float, fill: int) -> None:
+def _centred(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, y: float, fill: int
+) -> None:
     draw.text((width / 2, y), text, font=font, fill=fill, anchor="mm")
 
 

@@ -36,6 +36,7 @@ class PrintLayout:
     document: Document
     html: str
     page_map: list[PageStart]
+    article_pages: dict[str, int]  # article id → folio of the page where its head stands
     filler_pages: int
     warnings: list[str] = field(default_factory=list)
 
@@ -149,8 +150,25 @@ def layout(issue: Issue) -> PrintLayout:
         if len(doc.pages) % 4:
             raise BuildError(f"the issue has {len(doc.pages)} pages even after {filler} filler pages")
     return PrintLayout(
-        document=doc, html=html, page_map=page_map(issue, doc), filler_pages=filler, warnings=warnings
+        document=doc,
+        html=html,
+        page_map=page_map(issue, doc),
+        article_pages=article_pages(issue, doc),
+        filler_pages=filler,
+        warnings=warnings,
     )
+
+
+def article_pages(issue: Issue, doc: Document) -> dict[str, int]:
+    """Folio of each body article's first page (what the contents must print)."""
+    start = next(i for i, p in enumerate(doc.pages) if "contents" in p.anchors)
+    ids = {a.id for a in issue.body_articles}
+    found: dict[str, int] = {}
+    for index, page in enumerate(doc.pages):
+        for name in page.anchors:
+            if name in ids and name not in found:
+                found[name] = index - start + 1
+    return found
 
 
 def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
