@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .paths import FONTS_DIR
+from .paths import FONTS_DIR, ROOT
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,38 @@ def font_roles(path: Path = FONTS_DIR / "roles.toml") -> dict[str, FontRole]:
         )
         for name, spec in data.items()
     }
+
+
+FACE_CACHE = ROOT / ".cache" / "fonts"
+
+
+def face_file(role: FontRole) -> Path:
+    """A file holding exactly the role's face.
+
+    Noto CJK ships as .ttc collections whose first face is the Japanese one;
+    WeasyPrint's @font-face loads a collection's first face, and EPUB readers
+    want a plain OpenType file, so the SC face is copied out once (fontTools
+    copies the tables without decompiling them: well under a second).
+    """
+    if role.file.suffix.lower() != ".ttc":
+        return role.file
+    target = FACE_CACHE / f"{role.file.stem}-{role.index}.otf"
+    if not target.exists() or target.stat().st_mtime < role.file.stat().st_mtime:
+        from fontTools.ttLib import TTFont
+
+        FACE_CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        TTFont(role.file, fontNumber=role.index, lazy=True).save(tmp)
+        os.replace(tmp, target)
+    return target
+
+
+def font_face_css() -> str:
+    """@font-face rules of the four roles, for the print, preview and EPUB stylesheets."""
+    rules = []
+    for role in font_roles().values():
+        rules.append(
+            f'@font-face {{ font-family: "{role.family}"; font-weight: {role.weight}; '
+            f'src: url("{face_file(role).as_uri()}"); }}'
+        )
+    return "\n".join(rules)

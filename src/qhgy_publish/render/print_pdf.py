@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from ..errors import BuildError
-from ..fonts import font_face_css
+from ..fonts import face_file, font_face_css, font_roles
 from ..model import Issue
 from ..output import atomic_path
-from ..paths import FONTS_DIR, LAYOUTS_DIR, ROOT
+from ..paths import FONTS_DIR, LAYOUTS_DIR
 from .fetcher import ClosedFetcher
 from .pagemap import PageStart
 from .templates import environment
@@ -61,12 +62,11 @@ def print_html(issue: Issue, *, filler_pages: int = 0, variant: str = "print") -
     return env.get_template("issue.html.j2").render(issue=issue, filler_pages=filler_pages, variant=variant)
 
 
-def stylesheets(fetcher: ClosedFetcher) -> list[CSS]:
-    sheets = [CSS(string=font_face_css(), base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher)]
+def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration) -> list[CSS]:
+    """The print stylesheets; @font-face rules only load through ``font_config``."""
+    sheets = [CSS(string=font_face_css(), base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher, font_config=font_config)]
     for name in PRINT_CSS:
-        path = LAYOUTS_DIR / "print" / name
-        if path.exists():
-            sheets.append(CSS(filename=str(path), url_fetcher=fetcher))
+        sheets.append(CSS(filename=str(LAYOUTS_DIR / "print" / name), url_fetcher=fetcher, font_config=font_config))
     return sheets
 
 
@@ -80,7 +80,8 @@ class _Collect(logging.Handler):
 
 
 def fetcher_for(issue: Issue) -> ClosedFetcher:
-    return ClosedFetcher([issue.root, LAYOUTS_DIR, FONTS_DIR, ROOT / ".cache" / "fonts"])
+    font_dirs = {face_file(role).parent for role in font_roles().values()}
+    return ClosedFetcher([issue.root, LAYOUTS_DIR, FONTS_DIR, *font_dirs])
 
 
 def _render(issue: Issue, filler_pages: int) -> tuple[Document, str, list[str]]:
@@ -93,8 +94,9 @@ def _render(issue: Issue, filler_pages: int) -> tuple[Document, str, list[str]]:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
+        font_config = FontConfiguration()
         doc = HTML(string=html, base_url=str(issue.root) + "/", url_fetcher=fetcher).render(
-            stylesheets=stylesheets(fetcher)
+            stylesheets=stylesheets(fetcher, font_config), font_config=font_config
         )
     except FatalURLFetchingError as exc:
         raise BuildError(f"layout stopped: {exc.__cause__ or exc}") from exc
