@@ -82,7 +82,15 @@ def _lines_of_page(page, number: int, body_size: float) -> list[list[Line]]:
 
 
 def _line(chars: list[dict], page: int) -> Line:
-    return Line(page, "".join(c["text"] for c in chars), chars[0]["x0"], chars[-1]["x1"], chars[0]["top"], chars[0]["size"], chars)
+    return Line(
+        page,
+        "".join(c["text"] for c in chars),
+        chars[0]["x0"],
+        chars[-1]["x1"],
+        chars[0]["top"],
+        chars[0]["size"],
+        chars,
+    )
 
 
 def measure(pdf_path: Path, body_size: float = 10.5) -> TypographyReport:
@@ -97,7 +105,11 @@ def measure(pdf_path: Path, body_size: float = 10.5) -> TypographyReport:
 def _judge(column: list[Line], report: TypographyReport, size: float) -> None:
     if not column:
         return
-    edge = statistics.mode(round(line.x1, 0) for line in column) if len(column) > 2 else max(line.x1 for line in column)
+    edge = (
+        statistics.mode(round(line.x1, 0) for line in column)
+        if len(column) > 2
+        else max(line.x1 for line in column)
+    )
     left = min(line.x0 for line in column)
     for i, line in enumerate(column):
         report.lines += 1

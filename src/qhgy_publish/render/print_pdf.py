@@ -27,7 +27,7 @@ from .fetcher import ClosedFetcher
 from .pagemap import PageStart
 from .templates import environment
 
-PRINT_CSS = ("page.css", "magazine.css", "cjk.css")
+PRINT_CSS = ("page.css", "magazine.css", "cjk.css", "press.css")
 
 
 @dataclass
@@ -62,11 +62,26 @@ def print_html(issue: Issue, *, filler_pages: int = 0, variant: str = "print") -
     return env.get_template("issue.html.j2").render(issue=issue, filler_pages=filler_pages, variant=variant)
 
 
-def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration) -> list[CSS]:
-    """The print stylesheets; @font-face rules only load through ``font_config``."""
-    sheets = [CSS(string=font_face_css(), base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher, font_config=font_config)]
+def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration, color_profiles: dict) -> list[CSS]:
+    """The print stylesheets; @font-face and @color-profile rules load only through the shared
+    ``font_config`` and ``color_profiles`` (WeasyPrint drops them otherwise)."""
+    sheets = [
+        CSS(
+            string=font_face_css(),
+            base_url=str(FONTS_DIR) + "/",
+            url_fetcher=fetcher,
+            font_config=font_config,
+        )
+    ]
     for name in PRINT_CSS:
-        sheets.append(CSS(filename=str(LAYOUTS_DIR / "print" / name), url_fetcher=fetcher, font_config=font_config))
+        sheets.append(
+            CSS(
+                filename=str(LAYOUTS_DIR / "print" / name),
+                url_fetcher=fetcher,
+                font_config=font_config,
+                color_profiles=color_profiles,
+            )
+        )
     return sheets
 
 
@@ -94,9 +109,11 @@ def _render(issue: Issue, filler_pages: int) -> tuple[Document, str, list[str]]:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        font_config = FontConfiguration()
+        font_config, color_profiles = FontConfiguration(), {}
         doc = HTML(string=html, base_url=str(issue.root) + "/", url_fetcher=fetcher).render(
-            stylesheets=stylesheets(fetcher, font_config), font_config=font_config
+            stylesheets=stylesheets(fetcher, font_config, color_profiles),
+            font_config=font_config,
+            color_profiles=color_profiles,
         )
     except FatalURLFetchingError as exc:
         raise BuildError(f"layout stopped: {exc.__cause__ or exc}") from exc
@@ -186,6 +203,8 @@ def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
                     page.obj.MediaBox = trim
                     page.obj.CropBox = trim
                     del page.obj["/BleedBox"]
+            if "/OutputIntents" in pdf.Root:
+                del pdf.Root["/OutputIntents"]  # a reading copy, not a press file
             pdf.Root.Lang = pikepdf.String("zh-CN")
             pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
             pdf.Root.PageLayout = pikepdf.Name.TwoPageRight  # spreads as the magazine is read
@@ -195,6 +214,8 @@ def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
 
 def write_print_pdf(layout: PrintLayout, target: Path) -> Path:
     """The print shop's PDF: PDF/X-4, TrimBox/BleedBox on every page, fonts embedded."""
+    from .press import write_press_pdf
+
     with atomic_path(target) as tmp:
-        layout.document.write_pdf(tmp, pdf_variant="pdf/x-4", custom_metadata=True)
+        write_press_pdf(layout.document, tmp)
     return target
