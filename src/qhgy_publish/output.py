@@ -23,6 +23,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        tmp.chmod(0o644)  # mkstemp creates 0600; outputs are for sharing
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -34,7 +34,7 @@ def plain_runs_html(runs: Sequence[Run]) -> Markup:
 
 def title_html(title: str) -> Markup:
     """A title with its deliberate line breaks kept."""
-    return Markup("<br>").join(escape(line) for line in title.split("\n"))
+    return Markup("<br/>").join(escape(line) for line in title.split("\n"))
 
 
 @cache

@@ -1,0 +1,83 @@
+"""Font subsets for the EPUB: each role's face cut down to the characters that role sets.
+
+fontTools subsets the faces named in fonts/roles.toml; OpenType (not WOFF2,
+not obfuscated) so every EPUB 3 reader takes them. Which text a role draws
+mirrors layouts/epub/epub.css: the body face is also the fallback for every
+other element, so it gets all the book's characters.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from ..model import Heading, Issue, Note, Paragraph, Profile
+
+BASICS = set(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:;-–—/()%+@ 　，。、：；！？“”‘’（）《》…·□"
+)
+LABELS = "目录编委会主办编印单位发送对象地址邮箱电话邮编印刷日期印数册准印证号导航纸本页码正文封面与版权信息年月日第期"
+
+
+def role_texts(issue: Issue) -> dict[str, set[str]]:
+    """Characters each font role must draw in the EPUB."""
+    meta = issue.meta
+    title, heading, kai, body = set(meta.magazine.name), set(LABELS), set(), set()
+    heading |= set(meta.label + meta.colophon.notice + meta.magazine.name + "".join(meta.columns))
+    kai |= set(meta.cover.caption + meta.cover.credit)
+    for article in issue.all_articles:
+        m = article.meta
+        title |= set(m.title)
+        heading |= set((m.kicker or "") + (m.subtitle or "") + article.contents_title)
+        kai |= set("".join(f"{b.position}{b.name}" for b in m.bylines) + (m.dateline or ""))
+        kai |= set(f"（来源：{m.source}）" if m.source else "") | set(f"（{m.credit}）" if m.credit else "")
+        for block in article.blocks:
+            paragraphs: list[Paragraph] = []
+            if isinstance(block, Paragraph):
+                paragraphs = [block]
+            elif isinstance(block, Heading):
+                heading |= set(block.text)
+            elif isinstance(block, Note):
+                kai |= set("".join(p.text for p in block.paragraphs))
+            elif isinstance(block, Profile):
+                paragraphs = block.paragraphs
+                if block.figure:
+                    kai |= set(block.figure.caption)
+            elif hasattr(block, "caption"):
+                kai |= set(block.caption)
+            for p in paragraphs:
+                for run in p.runs:
+                    (heading if run.strong else kai if run.em else body).update(run.text)
+    everything = title | heading | kai | body
+    colophon = meta.colophon.model_dump()
+    everything |= set("".join(str(v) for v in colophon.values()) + meta.magazine.pinyin)
+    everything |= set("".join(n for r in meta.board for n in [r.role, *r.names]))
+    return {
+        "title": (title | BASICS) - {"\n"},
+        "heading": (heading | BASICS) - {"\n"},
+        "kai": (kai | BASICS) - {"\n"},
+        "body": (everything | BASICS) - {"\n"},
+    }
+
+
+def subset_fonts(issue: Issue, faces: dict[str, Path]) -> dict[str, bytes]:
+    """Role name → subset font bytes (OpenType, same outlines as the print edition)."""
+    texts = role_texts(issue)
+    out: dict[str, bytes] = {}
+    for role, path in faces.items():
+        font = TTFont(path, lazy=False)
+        options = subset.Options()
+        options.layout_features = ["*"]  # keep halt/vert/locl: readers may use them
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        options.drop_tables += ["DSIG"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(texts[role])))
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        out[role] = buffer.getvalue()
+    return out
