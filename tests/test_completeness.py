@@ -31,9 +31,7 @@ def printed_parts(article: Article) -> list[str]:
     parts += [f"□{b.position}{b.name}" for b in m.bylines]
     parts.append(m.salutation or "")
     for block in article.blocks:
-        if isinstance(block, Paragraph):
-            parts.append(block.text)
-        elif isinstance(block, Heading):
+        if isinstance(block, Paragraph | Heading):
             parts.append(block.text)
         elif isinstance(block, Note | Profile):
             parts += [p.text for p in block.paragraphs]
@@ -82,14 +80,19 @@ def test_every_seed_paragraph_is_in_the_sources_in_order(issue: Issue) -> None:
 def test_no_text_is_invented(issue: Issue) -> None:
     seed = norm("".join(seed_lines()))
     invented = [
-        f"{a.path.name}: {p[:40]}" for a in issue.all_articles for p in printed_parts(a) if norm(p).lstrip("□") not in seed
+        f"{a.path.name}: {p[:40]}"
+        for a in issue.all_articles
+        for p in printed_parts(a)
+        if norm(p).lstrip("□") not in seed
     ]
     assert not invented, "text not in the seed:\n" + "\n".join(invented[:20])
 
 
 def test_contents_entries_and_columns_match_the_printed_contents(issue: Issue) -> None:
     printed = [(e.column, norm(e.title), e.author) for e in contents()]
-    ours = [(c.name, norm(a.contents_title), a.contents_author or None) for c in issue.columns for a in c.articles]
+    ours = [
+        (c.name, norm(a.contents_title), a.contents_author or None) for c in issue.columns for a in c.articles
+    ]
     assert len(printed) == 47
     assert ours == printed
     assert [c.name for c in issue.columns] == list(dict.fromkeys(e.column for e in contents()))
@@ -111,6 +114,8 @@ def test_every_profile_is_its_own_card(issue: Issue) -> None:
 
 def test_no_note_or_heading_lost(issue: Issue) -> None:
     profiles = next(a for a in issue.body_articles if a.meta.kind == "profiles")
-    assert isinstance(profiles.blocks[0], Note) and profiles.blocks[0].paragraphs[0].text.startswith("【编者按】")
+    assert isinstance(profiles.blocks[0], Note) and profiles.blocks[0].paragraphs[0].text.startswith(
+        "【编者按】"
+    )
     headings = [b.text for b in profiles.blocks if isinstance(b, Heading)]
     assert headings == ["一、青海省劳动模范集体", "二、青海省劳动模范", "三、青海省先进工作者"]

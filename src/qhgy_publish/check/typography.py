@@ -62,7 +62,7 @@ def _lines_of_page(page, number: int, body_size: float) -> list[list[Line]]:
     chars = [c for c in page.chars if abs(c["size"] - body_size) < 0.3 and c["text"] not in INVISIBLE]
     rows: dict[int, list[dict]] = defaultdict(list)
     for c in chars:
-        rows[round(c["top"] * 2)].append(c)
+        rows[round(c["matrix"][5] * 2)].append(c)  # the baseline: faces differ in ascent
     segments: list[Line] = []
     for _, row in sorted(rows.items()):
         row.sort(key=lambda c: c["x0"])
@@ -75,7 +75,9 @@ def _lines_of_page(page, number: int, body_size: float) -> list[list[Line]]:
                 current.append(c)
         segments.append(_line(current, number))
     columns: dict[int, list[Line]] = defaultdict(list)
-    middle = page.width / 2
+    # The middle of the body text, not of the page: pdfplumber's x origin differs
+    # between PDFs with and without a slug around the trim.
+    middle = (min(s.x0 for s in segments) + max(s.x1 for s in segments)) / 2 if segments else 0
     for s in segments:
         columns[0 if s.x0 < middle - body_size else 1].append(s)
     return [sorted(col, key=lambda line: line.top) for _, col in sorted(columns.items())]

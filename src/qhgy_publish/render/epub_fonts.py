@@ -8,13 +8,17 @@ other element, so it gets all the book's characters.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 from pathlib import Path
 
+import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from ..model import Heading, Issue, Note, Paragraph, Profile
+from ..paths import ROOT
 
 BASICS = set(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:;-–—/()%+@ 　，。、：；！？“”‘’（）《》…·□"
@@ -63,11 +67,26 @@ def role_texts(issue: Issue) -> dict[str, set[str]]:
     }
 
 
+CACHE = ROOT / ".cache" / "epub-fonts"
+
+
 def subset_fonts(issue: Issue, faces: dict[str, Path]) -> dict[str, bytes]:
-    """Role name → subset font bytes (OpenType, same outlines as the print edition)."""
+    """Role name → subset font bytes (OpenType, same outlines as the print edition).
+
+    Subsetting a CJK face takes seconds; results are cached by face and
+    character set, so a rebuild with unchanged text reuses them.
+    """
     texts = role_texts(issue)
     out: dict[str, bytes] = {}
     for role, path in faces.items():
+        chars = "".join(sorted(texts[role]))
+        key = hashlib.sha256(
+            f"{path}|{path.stat().st_mtime_ns}|{fontTools.version}|{chars}".encode()
+        ).hexdigest()[:24]
+        cached = CACHE / f"{role}-{key}.otf"
+        if cached.exists():
+            out[role] = cached.read_bytes()
+            continue
         font = TTFont(path, lazy=False)
         options = subset.Options()
         options.layout_features = ["*"]  # keep halt/vert/locl: readers may use them
@@ -75,9 +94,13 @@ def subset_fonts(issue: Issue, faces: dict[str, Path]) -> dict[str, bytes]:
         options.notdef_outline = True
         options.drop_tables += ["DSIG"]
         subsetter = subset.Subsetter(options)
-        subsetter.populate(text="".join(sorted(texts[role])))
+        subsetter.populate(text=chars)
         subsetter.subset(font)
         buffer = io.BytesIO()
         font.save(buffer)
         out[role] = buffer.getvalue()
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(out[role])
+        os.replace(tmp, cached)
     return out

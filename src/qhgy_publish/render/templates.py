@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from ..model import Run
+from ..model import FrontMatter, Run
 from ..paths import LAYOUTS_DIR
 
 
@@ -30,6 +30,16 @@ def plain_runs_html(runs: Sequence[Run]) -> Markup:
             text = Markup(f"<em>{text}</em>")
         out.append(text)
     return Markup("").join(out)
+
+
+def tail_runs(meta: FrontMatter) -> list[Run]:
+    """Source and credit set run-in at a paragraph's end, in 楷体 (``em``)."""
+    runs = []
+    if meta.source and not meta.source_block:
+        runs.append(Run(text=f"（来源：{meta.source}）", em=True))
+    if meta.credit:
+        runs.append(Run(text=f"（{meta.credit}）", em=True))
+    return runs
 
 
 def title_html(title: str) -> Markup:
@@ -48,7 +58,9 @@ def environment(target: str, runs_filter: Callable[[Sequence[Run]], Markup] = pl
         lstrip_blocks=True,
     )
     env.filters["runs"] = runs_filter
+    env.filters["cjk"] = lambda text: runs_filter([Run(text=text)])
     env.filters["title_html"] = title_html
+    env.globals["tail_runs"] = tail_runs
     return env
 
 

@@ -45,10 +45,13 @@ class UnsupportedWeasyPrint(RuntimeError):
     pass
 
 
+ZERO_WIDTH = re.compile("[\u200b\u2060]")
+
+
 def _gaps(text: str) -> int:
-    # Zero-width characters (U+200B break chances, U+2060 joiners) are graphemes
-    # to Pango too, so they count; the width Pango adds matches this count.
-    return max(len(text) - 1, 0)
+    # Pango draws no glyph for U+200B/U+2060 and adds no letter-spacing to
+    # them, so they must not take a share of the line's free width.
+    return max(len(ZERO_WIDTH.sub("", text)) - 1, 0)
 
 
 def install() -> None:
@@ -107,20 +110,55 @@ def _is_gap_span(box: object) -> bool:
     )
 
 
+def _edge_span(box: boxes.Box, index: int) -> boxes.Box | None:
+    """The gap span at the start (index 0) or end (-1) of ``box``, looking into nested inlines."""
+    while isinstance(box, boxes.LineBox | boxes.InlineBox):
+        children = [c for c in box.children if c.is_in_normal_flow()]
+        if not children:
+            return None
+        box = children[index]
+        if _is_gap_span(box):
+            return box
+    return None
+
+
 def _trim_edge_gaps(line: boxes.LineBox) -> None:
     """Drop the Han–Latin margin where a gap span touches the line's start or end."""
-    children = [c for c in line.children if c.is_in_normal_flow()]
-    if not children:
-        return
-    first, last = children[0], children[-1]
-    if _is_gap_span(first) and first.margin_left:
+    first = _edge_span(line, 0)
+    if first is not None and first.margin_left:
         shift = first.margin_left
         first.margin_left = 0
         for child in first.children:
             child.translate(-shift, 0)
-        for child in children[1:]:
-            child.translate(-shift, 0)
+        _shift_after(line, first, -shift)
         line.width -= shift
-    if _is_gap_span(last) and last.margin_right:
-        line.width -= last.margin_right
+    last = _edge_span(line, -1)
+    if last is not None and last.margin_right:
+        shrink = last.margin_right
         last.margin_right = 0
+        _shrink_ancestors(line, last, shrink)
+        line.width -= shrink
+
+
+def _shift_after(box: boxes.Box, target: boxes.Box, dx: float) -> bool:
+    """Move everything laid out after ``target`` by ``dx``; True once ``target`` was passed."""
+    passed = False
+    for child in getattr(box, "children", []):
+        if passed:
+            child.translate(dx, 0)
+        elif child is target:
+            passed = True
+        elif isinstance(child, boxes.InlineBox) and _shift_after(child, target, dx):
+            child.width += dx
+            passed = True
+    return passed
+
+
+def _shrink_ancestors(box: boxes.Box, target: boxes.Box, dx: float) -> bool:
+    for child in getattr(box, "children", []):
+        if child is target:
+            return True
+        if isinstance(child, boxes.InlineBox) and _shrink_ancestors(child, target, dx):
+            child.width -= dx
+            return True
+    return False

@@ -1,0 +1,46 @@
+"""One real build of the sample issue, shared by every end-to-end test."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from qhgy_publish.pipeline import BuildResult, build_issue, output_path
+
+SAMPLE = Path(__file__).resolve().parents[2] / "content" / "2025-01"
+
+
+@dataclass
+class SampleBuild:
+    result: BuildResult
+    print_pdf: Path
+    screen_pdf: Path
+    epub: Path
+    page_texts: list[str]  # text of every PDF page, whitespace removed
+
+    @property
+    def issue(self):
+        return self.result.issue
+
+    @property
+    def contents_index(self) -> int:
+        """PDF page index of printed page 1 (the contents)."""
+        return next(i for i, t in enumerate(self.page_texts) if "目录" in t or "目　录" in t)
+
+    def pdf_index(self, folio: int) -> int:
+        return self.contents_index + folio - 1
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
+    out = tmp_path_factory.mktemp("output")
+    result = build_issue(SAMPLE, out)
+    issue = result.issue
+    pdf = output_path(out, issue, "print")
+    with pdfplumber.open(pdf) as doc:
+        texts = [re.sub(r"\s+", "", page.extract_text() or "") for page in doc.pages]
+    return SampleBuild(result, pdf, output_path(out, issue, "screen"), output_path(out, issue, "epub"), texts)
