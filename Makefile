@@ -14,7 +14,7 @@ issue: setup
 	$(BIN)/qhgy build $(ISSUE)
 
 test: setup
-	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
 setup: $(STAMPS)/debian $(STAMPS)/venv
@@ -26,11 +26,12 @@ $(STAMPS)/debian: tools/debian-packages.txt tools/setup-debian.sh
 $(STAMPS)/venv: pyproject.toml
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV)"
-	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]' > $(VENV)/pip-install.log 2>&1 \
+		|| { cat $(VENV)/pip-install.log; exit 1; }
 	@mkdir -p $(STAMPS) && touch $@
 
 lint: setup
-	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff check .
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from .check.glyphs import uncovered_characters
+from .errors import SourceErrors
 from .load import load_issue
 from .model import Issue
 from .summary import IssueSummary, summarise
@@ -47,6 +49,8 @@ def build_issue(
 ) -> BuildResult:
     """Build ``root`` into ``out_dir``; ``targets`` None means every output."""
     issue = apply_transforms(load_issue(root))
+    if missing := uncovered_characters(issue):
+        raise SourceErrors(missing)
     result = BuildResult(issue=issue, summary=summarise(issue))
     wanted = set(targets or TARGETS) - {"none"}
     if not wanted:

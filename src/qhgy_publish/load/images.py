@@ -50,9 +50,19 @@ def inspect_image(path: Path) -> tuple[str, str] | None:
     from PIL import Image
 
     try:
-        with Image.open(path) as im:
-            width, height = im.size
-            fmt = im.format
+        try:
+            with Image.open(path) as im:
+                width, height = im.size
+                fmt = im.format
+        except Image.DecompressionBombError:
+            # Only the header is read here; lift Pillow's guard to learn the size and say it.
+            guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+            try:
+                with Image.open(path) as im:
+                    width, height = im.size
+                    fmt = im.format
+            finally:
+                Image.MAX_IMAGE_PIXELS = guard
     except Exception as exc:  # Pillow raises many types for broken files
         return (f"image “{path.name}” cannot be read ({type(exc).__name__})", "re-export it as JPEG or PNG")
     if fmt not in ("JPEG", "PNG"):

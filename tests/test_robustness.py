@@ -1,0 +1,136 @@
+"""Bad or hostile input never leaks a file, never runs a script, never loses an output."""
+
+from __future__ import annotations
+
+import signal
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from weasyprint.urls import FatalURLFetchingError
+
+from qhgy_publish.render.fetcher import ClosedFetcher
+
+PASSWD_LINE = Path("/etc/passwd").read_text().splitlines()[0]
+
+
+def _qhgy(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qhgy_publish.cli", *args], capture_output=True, text=True, **kw)
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+@pytest.fixture
+def built(mini_issue: Path, tmp_path: Path) -> tuple[Path, Path]:
+    out = tmp_path / "out"
+    proc = _qhgy("build", str(mini_issue), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return mini_issue, out
+
+
+def test_interrupted_build_keeps_earlier_outputs(built) -> None:
+    issue, out = built
+    before = _outputs(out)
+    assert set(before) == {"qhgy-2025-02-print.pdf", "qhgy-2025-02-screen.pdf", "qhgy-2025-02.epub"}
+    article = issue / "articles" / "020-dongtai.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("研究部署", "认真研究部署"), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qhgy_publish.cli", "build", str(issue), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.5)  # loading is done; WeasyPrint is laying out
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert _outputs(out) == before  # byte-identical, nothing half-written, no temp file left
+
+
+def test_build_never_writes_into_the_sources(built) -> None:
+    issue, _ = built
+    files = sorted(p.relative_to(issue) for p in issue.rglob("*"))
+    assert all(not str(p).startswith(("output", ".")) for p in files)
+    assert not [p for p in files if p.suffix in (".pdf", ".epub", ".tmp")]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.com/a.css", "ftp://x/y"])
+def test_fetcher_refuses_anything_outside_the_issue(url: str, tmp_path: Path) -> None:
+    fetcher = ClosedFetcher([tmp_path])
+    with pytest.raises(FatalURLFetchingError):
+        fetcher.fetch(url)
+
+
+def test_fetcher_refuses_a_link_out_of_the_issue(tmp_path: Path) -> None:
+    (tmp_path / "evil.css").symlink_to("/etc/passwd")
+    with pytest.raises(FatalURLFetchingError):
+        ClosedFetcher([tmp_path]).fetch((tmp_path / "evil.css").as_uri())
+
+
+HOSTILE = """
+
+<script>alert("x")</script> <iframe src="file:///etc/passwd"></iframe> <object data="x"></object>
+
+<img src="/etc/passwd" onerror="alert(1)"> [点此](javascript:alert(1)) <a href="#" onclick="alert(2)">链接</a>
+"""
+
+
+def test_raw_html_is_text_everywhere(mini_issue: Path, tmp_path: Path) -> None:
+    article = mini_issue / "articles" / "020-dongtai.md"
+    article.write_text(article.read_text(encoding="utf-8") + HOSTILE, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _qhgy("build", str(mini_issue), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(out / "qhgy-2025-02.epub") as book:
+        for name in book.namelist():
+            data = book.read(name)
+            assert PASSWD_LINE.encode() not in data
+            if name.endswith(".xhtml"):
+                root = etree.fromstring(data)
+                tags = {etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str)}
+                assert not tags & {"script", "iframe", "object", "embed"}, name
+                for element in root.iter():
+                    if isinstance(element.tag, str):
+                        assert not [a for a in element.attrib if a.lower().startswith("on")], name
+                        assert not str(element.get("href", "")).startswith("javascript:"), name
+        text = book.read("EPUB/a-020-dongtai.xhtml").decode()
+        assert "&lt;script&gt;" in text  # shown as text, as typed
+    for pdf in ("qhgy-2025-02-print.pdf", "qhgy-2025-02-screen.pdf"):
+        data = (out / pdf).read_bytes()
+        assert PASSWD_LINE.encode() not in data
+        assert b"/JavaScript" not in data and b"/JS " not in data
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims a huge size (no pixels are ever decoded)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+
+
+def test_oversized_image_is_refused_without_decoding(mini_issue: Path, run_cli) -> None:
+    (mini_issue / "images" / "huge.png").write_bytes(_png_claiming(20000, 20000))
+    article = mini_issue / "articles" / "030-fengcai.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("images/cover.png", "images/huge.png"), encoding="utf-8")
+    result = run_cli("build", mini_issue, "--only", "none")
+    assert result.exit_code == 1
+    assert "20000 × 20000" in result.stderr and "030-fengcai.md:12" in result.stderr
+
+
+def test_a_very_long_paragraph_builds(mini_issue: Path, tmp_path: Path) -> None:
+    article = mini_issue / "articles" / "020-dongtai.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n" + "职工群众的获得感、幸福感、安全感不断增强。" * 1500 + "\n", encoding="utf-8")
+    proc = _qhgy("build", str(mini_issue), "--out", str(tmp_path / "out"), "--only", "print")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "qhgy-2025-02-print.pdf").stat().st_size > 50_000
