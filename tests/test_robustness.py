@@ -21,7 +21,9 @@ PASSWD_LINE = Path("/etc/passwd").read_text().splitlines()[0]
 
 
 def _qhgy(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qhgy_publish.cli", *args], capture_output=True, text=True, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "qhgy_publish.cli", *args], capture_output=True, text=True, **kw
+    )
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
@@ -41,7 +43,9 @@ def test_interrupted_build_keeps_earlier_outputs(built) -> None:
     before = _outputs(out)
     assert set(before) == {"qhgy-2025-02-print.pdf", "qhgy-2025-02-screen.pdf", "qhgy-2025-02.epub"}
     article = issue / "articles" / "020-dongtai.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("研究部署", "认真研究部署"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("研究部署", "认真研究部署"), encoding="utf-8"
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "qhgy_publish.cli", "build", str(issue), "--out", str(out)],
         stdout=subprocess.PIPE,
@@ -63,7 +67,9 @@ def test_build_never_writes_into_the_sources(built) -> None:
     assert not [p for p in files if p.suffix in (".pdf", ".epub", ".tmp")]
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.com/a.css", "ftp://x/y"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.com/a.css", "ftp://x/y"]
+)
 def test_fetcher_refuses_anything_outside_the_issue(url: str, tmp_path: Path) -> None:
     fetcher = ClosedFetcher([tmp_path])
     with pytest.raises(FatalURLFetchingError):
@@ -112,17 +118,25 @@ def test_raw_html_is_text_everywhere(mini_issue: Path, tmp_path: Path) -> None:
 
 def _png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims a huge size (no pixels are ever decoded)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_oversized_image_is_refused_without_decoding(mini_issue: Path, run_cli) -> None:
     (mini_issue / "images" / "huge.png").write_bytes(_png_claiming(20000, 20000))
     article = mini_issue / "articles" / "030-fengcai.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("images/cover.png", "images/huge.png"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("images/cover.png", "images/huge.png"), encoding="utf-8"
+    )
     result = run_cli("build", mini_issue, "--only", "none")
     assert result.exit_code == 1
     assert "20000 × 20000" in result.stderr and "030-fengcai.md:12" in result.stderr
@@ -130,7 +144,13 @@ def test_oversized_image_is_refused_without_decoding(mini_issue: Path, run_cli) 
 
 def test_a_very_long_paragraph_builds(mini_issue: Path, tmp_path: Path) -> None:
     article = mini_issue / "articles" / "020-dongtai.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\n" + "职工群众的获得感、幸福感、安全感不断增强。" * 1500 + "\n", encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8")
+        + "\n"
+        + "职工群众的获得感、幸福感、安全感不断增强。" * 1500
+        + "\n",
+        encoding="utf-8",
+    )
     proc = _qhgy("build", str(mini_issue), "--out", str(tmp_path / "out"), "--only", "print")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "qhgy-2025-02-print.pdf").stat().st_size > 50_000

@@ -92,6 +92,8 @@ def build(issue_dir: Path | None, out_dir: Path | None, only: tuple[str, ...]) -
     root = _issue_dir(issue_dir)
     result = build_issue(root, out_dir or OUTPUT_DIR / root.name, targets=only or None, console=out)
     _print_summary(result.summary)
+    for warning in result.warnings:
+        err.print(f"[bold yellow]warning[/] {warning}", soft_wrap=True)
     for path in result.outputs:
         out.print(f"[green]wrote[/] {path}")
 

@@ -30,6 +30,7 @@ class BuildResult:
     summary: IssueSummary
     outputs: list[Path] = field(default_factory=list)
     layout: PrintLayout | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 TARGETS = ("print", "screen", "epub")
@@ -39,6 +40,12 @@ def output_path(out_dir: Path, issue: Issue, target: str) -> Path:
     names = {"print": "print.pdf", "screen": "screen.pdf", "epub": "epub"}
     stem = f"qhgy-{issue.id}"
     return out_dir / (f"{stem}.epub" if target == "epub" else f"{stem}-{names[target]}")
+
+
+def harfbuzz_subset_available() -> bool:
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 def build_issue(
@@ -57,9 +64,20 @@ def build_issue(
         return result
     from .render import print_pdf
 
+    if not harfbuzz_subset_available():
+        result.warnings.append(
+            "HarfBuzz's subsetter (Debian package libharfbuzz-subset0) is missing: WeasyPrint falls back "
+            "to fontTools and writing the PDF takes ten times longer; run `make setup`"
+        )
     # One layout serves both PDFs and the EPUB's print page numbers.
     layout = print_pdf.layout(issue)
     result.layout = layout
+    result.warnings += [f"layout: {w}" for w in layout.warnings]
+    if layout.filler_pages:
+        result.warnings.append(
+            f"{layout.filler_pages} 学习笔记 filler page(s) added before 封三 to make {layout.page_count} pages "
+            "(a multiple of 4 for saddle stitching)"
+        )
     if "print" in wanted:
         result.outputs.append(print_pdf.write_print_pdf(layout, output_path(out_dir, issue, "print")))
     if "screen" in wanted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import Loc
 from .model import Article, Issue, Note, Paragraph, Profile
 
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]")
@@ -56,7 +57,15 @@ def summarise(issue: Issue) -> IssueSummary:
     placeholders = [f"issue.yaml: {key}" for key in issue.meta.placeholders]
     if issue.meta.cover.placeholder:
         placeholders.append(f"issue.yaml: cover image {issue.meta.cover.image}")
-    placeholders += [f"{f.loc}: image {f.src.name}" for f in figures if f.placeholder]
+    for article in issue.all_articles:
+        stand_ins = [f for f in article.figures if f.placeholder]
+        if len(stand_ins) == 1:
+            placeholders.append(f"{stand_ins[0].loc}: photo {stand_ins[0].src.name}")
+        elif stand_ins:
+            first, last = stand_ins[0].loc, stand_ins[-1].loc
+            placeholders.append(
+                f"{Loc(first.path)}: {len(stand_ins)} photos (lines {first.line}–{last.line})"
+            )
     return IssueSummary(
         title=issue.title,
         columns=cols,

@@ -164,7 +164,12 @@ CASES: dict[str, tuple[Edit, str, int, str]] = {
         "cannot be read",
     ),
     "h1-heading": (_replace(ARTICLE, "1月9日，", "# 大标题\n\n1月9日，"), ARTICLE, 8, "heading level 1"),
-    "char-no-font-covers": (_replace(ARTICLE, "研究部署全年工作。", "研究部署全年工作😀。"), ARTICLE, 8, "U+1F600"),
+    "char-no-font-covers": (
+        _replace(ARTICLE, "研究部署全年工作。", "研究部署全年工作😀。"),
+        ARTICLE,
+        8,
+        "U+1F600",
+    ),
     "list": (_replace(ARTICLE, "1月9日，", "- 一项\n- 二项\n\n1月9日，"), ARTICLE, 8, "lists"),
 }
 CASES["corrupt-image"] = (

@@ -34,11 +34,19 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc]]:
     """(role, text, place) for everything the print edition sets."""
     templates = LAYOUTS_DIR / "print"
     yield "kai", "□（来源：）", Loc(templates / "blocks.html.j2")
-    yield "heading", "·目录编委会主办编印单位发送对象地址邮箱电话邮编印刷日期印数册准印证号学习笔记", Loc(templates / "issue.html.j2")
+    yield (
+        "heading",
+        "·目录编委会主办编印单位发送对象地址邮箱电话邮编印刷日期印数册准印证号学习笔记",
+        Loc(templates / "issue.html.j2"),
+    )
     meta_loc = Loc(issue.root / ISSUE_FILE)
     meta = issue.meta
     yield "title", meta.magazine.name + meta.magazine.back_cover_name, meta_loc
-    yield "heading", meta.magazine.pinyin + meta.label + "".join(meta.columns) + meta.colophon.notice, meta_loc
+    yield (
+        "heading",
+        meta.magazine.pinyin + meta.label + "".join(meta.columns) + meta.colophon.notice,
+        meta_loc,
+    )
     yield "kai", meta.cover.caption + meta.cover.credit, meta_loc
     yield "body", "".join(str(v) for v in meta.colophon.model_dump().values()), meta_loc
     yield "body", "".join(n for r in meta.board for n in [r.role, *r.names]), meta_loc
@@ -49,7 +57,11 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc]]:
         yield "heading", (m.kicker or "") + (m.subtitle or ""), head
         yield "kai", "".join(f"{b.position}{b.name}" for b in m.bylines) + (m.dateline or ""), head
         yield "kai", (m.source or "") + (m.credit or ""), head
-        yield "body", (m.salutation or "") + (m.signature or "") + (m.date or "") + article.contents_title, head
+        yield (
+            "body",
+            (m.salutation or "") + (m.signature or "") + (m.date or "") + article.contents_title,
+            head,
+        )
         for block in article.blocks:
             if isinstance(block, Heading):
                 yield "heading", block.text, block.loc

@@ -147,9 +147,7 @@ def _box(page: pikepdf.Dictionary, name: str) -> list[float] | None:
     return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
 
 
-def crop_mark_segments(
-    trim: list[float], bleed: list[float]
-) -> list[tuple[float, float, float, float]]:
+def crop_mark_segments(trim: list[float], bleed: list[float]) -> list[tuple[float, float, float, float]]:
     """The eight crop-mark strokes (x0, y0, x1, y1) of a page, in its user space.
 
     Each continues a trim edge outwards, starting ``MARK_GAP_MM`` beyond the
