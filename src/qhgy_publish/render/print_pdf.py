@@ -160,14 +160,25 @@ def _top_anchor(anchors: dict[str, tuple[float, ...]], ids: set[str]) -> tuple[s
     return (best[2], best[3]) if best else None
 
 
+MAX_FILLER = 3
+
+
 def layout(issue: Issue) -> PrintLayout:
-    """Lay out the issue; pad to a multiple of 4 pages with deliberate filler pages."""
-    doc, html, warnings = _render(issue, 0)
-    filler = (-len(doc.pages)) % 4
-    if filler:
-        doc, html, warnings = _render(issue, filler)
-        if len(doc.pages) % 4:
-            raise BuildError(f"the issue has {len(doc.pages)} pages even after {filler} filler pages")
+    """Lay out the issue once; pad it to a multiple of 4 pages with deliberate filler pages.
+
+    The issue is laid out with three filler pages before 封三 and the ones not
+    needed are dropped afterwards: they follow every numbered page, so dropping
+    them changes no folio, and one layout costs half of laying out twice.
+    """
+    doc, html, warnings = _render(issue, MAX_FILLER)
+    filler_index = [i for i, page in enumerate(doc.pages) if any(a.startswith("filler-") for a in page.anchors)]
+    if len(filler_index) != MAX_FILLER:
+        raise BuildError("filler pages are missing from the layout (layouts/print/issue.html.j2)")
+    natural = len(doc.pages) - MAX_FILLER
+    filler = (-natural) % 4
+    drop = set(filler_index[filler:])
+    doc = doc.copy([page for i, page in enumerate(doc.pages) if i not in drop])
+    html = print_html(issue, filler_pages=filler)  # the HTML of the pages kept
     return PrintLayout(
         document=doc,
         html=html,
