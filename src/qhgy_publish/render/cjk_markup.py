@@ -79,8 +79,22 @@ def markup(text: str) -> Markup:
     return Markup(_markup_text(text, _shrink_flags(text)))
 
 
+def _keep_last_two(runs: Sequence[Run]) -> list[Run]:
+    """Join a paragraph's last two characters with U+2060, so no last line holds one character.
+
+    A closing mark already never starts a line (kinsoku), so only a paragraph
+    ending in a Han character or a digit needs the joiner.
+    """
+    out = list(runs)
+    if out and len(out[-1].text) >= 2 and out[-1].text[-1] not in CLOSING and not out[-1].text[-2].isspace():
+        last = out[-1]
+        out[-1] = last.model_copy(update={"text": last.text[:-1] + WJ + last.text[-1]})
+    return out
+
+
 def markup_runs(runs: Sequence[Run]) -> Markup:
     """A paragraph's runs as print HTML; marks pair up across run boundaries."""
+    runs = _keep_last_two(runs)
     whole = "".join(r.text for r in runs)
     flags = _shrink_flags(whole)
     out, start = [], 0
