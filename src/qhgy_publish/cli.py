@@ -85,12 +85,19 @@ def _issue_dir(path: Path | None) -> Path:
     multiple=True,
     help="Build only these outputs.",
 )
-def build(issue_dir: Path | None, out_dir: Path | None, only: tuple[str, ...]) -> None:
+@click.option("--no-epub-fonts", is_flag=True, help="Build the EPUB without embedded font subsets.")
+def build(issue_dir: Path | None, out_dir: Path | None, only: tuple[str, ...], no_epub_fonts: bool) -> None:
     """Load, check and render an issue (default: the sample issue)."""
     from .pipeline import build_issue
 
     root = _issue_dir(issue_dir)
-    result = build_issue(root, out_dir or OUTPUT_DIR / root.name, targets=only or None, console=out)
+    result = build_issue(
+        root,
+        out_dir or OUTPUT_DIR / root.name,
+        targets=only or None,
+        console=out,
+        embed_fonts=not no_epub_fonts,
+    )
     _print_summary(result.summary)
     for warning in result.warnings:
         err.print(f"[bold yellow]warning[/] {warning}", soft_wrap=True)

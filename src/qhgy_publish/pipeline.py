@@ -53,6 +53,7 @@ def build_issue(
     out_dir: Path,
     targets: Iterable[str] | None = None,
     console: Console | None = None,
+    embed_fonts: bool = True,
 ) -> BuildResult:
     """Build ``root`` into ``out_dir``; ``targets`` None means every output."""
     issue = apply_transforms(load_issue(root))
@@ -86,6 +87,8 @@ def build_issue(
         from .render.epub import render_epub
 
         result.outputs.append(
-            render_epub(issue, output_path(out_dir, issue, "epub"), page_map=layout.page_map)
+            render_epub(
+                issue, output_path(out_dir, issue, "epub"), page_map=layout.page_map, embed_fonts=embed_fonts
+            )
         )
     return result

@@ -170,6 +170,12 @@ CASES: dict[str, tuple[Edit, str, int, str]] = {
         8,
         "U+1F600",
     ),
+    "duplicate-slug": (
+        _write("articles/040-dongtai.md", "---\ncolumn: 新视点\ntitle: 另一篇\n---\n\n正文。\n"),
+        "articles/040-dongtai.md",
+        1,
+        "also used by 020-dongtai.md",
+    ),
     "list": (_replace(ARTICLE, "1月9日，", "- 一项\n- 二项\n\n1月9日，"), ARTICLE, 8, "lists"),
 }
 CASES["corrupt-image"] = (

@@ -129,8 +129,26 @@ def load_issue(root: Path) -> Issue:
     )
 
 
+def slug(article: Article) -> str:
+    """The file name without its order number: 010-xinnian-heci → xinnian-heci."""
+    return article.id.split("-", 1)[1] if article.id[:1].isdigit() and "-" in article.id else article.id
+
+
 def _duplicates(articles: list[Article]) -> list[SourceError]:
     errors = []
+    slugs: dict[str, Article] = {}
+    for art in articles:
+        other = slugs.get(slug(art))
+        if other:
+            errors.append(
+                SourceError(
+                    Loc(art.path, 1),
+                    f"the name “{slug(art)}” is also used by {other.path.name}",
+                    "rename one of the files: the part after the number names the article in the EPUB and the preview",
+                    "S-126",
+                )
+            )
+        slugs[slug(art)] = art
     titles: dict[str, Article] = {}
     for art in articles:
         other = titles.get(art.title_text)

@@ -34,7 +34,7 @@ from ..model import Article, Issue
 from ..output import atomic_path
 from .epub_fonts import role_texts, subset_fonts
 from .pagemap import PageStart
-from .templates import environment
+from .templates import environment, render_template
 
 MAX_XHTML_BYTES = 260_000
 NAMESPACE = uuid.UUID("6f1c7c9e-3a53-4f4e-9b7e-2f9a1d0c5e11")  # qhgy-publish's identifier namespace
@@ -125,7 +125,7 @@ def render_epub(
     pages: list[tuple[int, str]] = []  # (folio, file#anchor)
 
     def page(uid: str, name: str, template: str, title: str, **ctx) -> epub.EpubItem:
-        xhtml = env.get_template(template).render(page_title=title, meta=meta, issue=issue, **ctx)
+        xhtml = render_template(env, template, page_title=title, meta=meta, issue=issue, **ctx)
         if len(xhtml.encode()) > MAX_XHTML_BYTES:
             raise BuildError(
                 f"{name} would be {len(xhtml.encode()):,} bytes; split the article (limit {MAX_XHTML_BYTES:,})"
@@ -214,7 +214,9 @@ def render_epub(
         nav_back.append({"href": _file_name(article), "title": article.title_text})
 
     pages.sort()
-    nav_xhtml = env.get_template("nav.xhtml.j2").render(
+    nav_xhtml = render_template(
+        env,
+        "nav.xhtml.j2",
         page_title="目录",
         front=nav_front,
         columns=nav_columns,
@@ -242,7 +244,7 @@ def render_epub(
     )
     book.spine = [spine[0], spine[1], nav, *spine[2:]]
 
-    css = env.get_template("epub.css").render()
+    css = render_template(env, "epub.css")
     if embed_fonts:
         css = _embed_fonts(book, issue) + "\n" + css
     book.add_item(

@@ -25,7 +25,7 @@ from ..output import atomic_path
 from ..paths import FONTS_DIR, LAYOUTS_DIR
 from .fetcher import ClosedFetcher
 from .pagemap import PageStart
-from .templates import environment
+from .templates import environment, render_template
 
 PRINT_CSS = ("page.css", "magazine.css", "cjk.css", "press.css")
 
@@ -59,7 +59,7 @@ def _runs_filter() -> object:
 def print_html(issue: Issue, *, filler_pages: int = 0, variant: str = "print") -> str:
     """The print issue as one HTML document (also served by the preview)."""
     env = environment("print", _runs_filter())
-    return env.get_template("issue.html.j2").render(issue=issue, filler_pages=filler_pages, variant=variant)
+    return render_template(env, "issue.html.j2", issue=issue, filler_pages=filler_pages, variant=variant)
 
 
 def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration, color_profiles: dict) -> list[CSS]:
@@ -171,7 +171,9 @@ def layout(issue: Issue) -> PrintLayout:
     them changes no folio, and one layout costs half of laying out twice.
     """
     doc, html, warnings = _render(issue, MAX_FILLER)
-    filler_index = [i for i, page in enumerate(doc.pages) if any(a.startswith("filler-") for a in page.anchors)]
+    filler_index = [
+        i for i, page in enumerate(doc.pages) if any(a.startswith("filler-") for a in page.anchors)
+    ]
     if len(filler_index) != MAX_FILLER:
         raise BuildError("filler pages are missing from the layout (layouts/print/issue.html.j2)")
     natural = len(doc.pages) - MAX_FILLER

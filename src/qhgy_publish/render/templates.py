@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
+from ..errors import BuildError
 from ..model import FrontMatter, Run
 from ..paths import LAYOUTS_DIR
 
@@ -64,5 +71,16 @@ def environment(target: str, runs_filter: Callable[[Sequence[Run]], Markup] = pl
     return env
 
 
-def layout_path(target: str, name: str) -> Path:
-    return LAYOUTS_DIR / target / name
+def render_template(env: Environment, name: str, **context: object) -> str:
+    """Render ``name``; a broken template is reported with its file and line, not a traceback."""
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateSyntaxError as exc:
+        where = f"{exc.filename or name}:{exc.lineno}"
+        raise BuildError(
+            f"{where}: template syntax error: {exc.message}\n      → fix the template (layouts/ is for developers)"
+        ) from exc
+    except TemplateError as exc:
+        raise BuildError(
+            f"layouts/{name}: template error: {exc}\n      → fix the template (layouts/ is for developers)"
+        ) from exc

@@ -1,0 +1,24 @@
+"""A broken template is reported with its file and line, never as a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment, FileSystemLoader
+
+from qhgy_publish.errors import BuildError
+from qhgy_publish.render.templates import environment, render_template
+
+
+def test_broken_template_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "broken.html.j2").write_text("<p>\n{% for x in items %}\n{{ x }\n", encoding="utf-8")
+    env = Environment(loader=FileSystemLoader(tmp_path))
+    with pytest.raises(BuildError, match=r"broken\.html\.j2:3: template syntax error"):
+        render_template(env, "broken.html.j2", items=[1])
+
+
+def test_templates_escape_source_text() -> None:
+    env = environment("epub")
+    html = env.from_string("<p>{{ text }}</p>").render(text='<script>alert("x")</script>')
+    assert "<script>" not in html and "&lt;script&gt;" in html
