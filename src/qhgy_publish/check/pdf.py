@@ -532,15 +532,6 @@ class _Walker:
         self.scan.fonts_used.add(key)
         return self.fonts[key]
 
-    def _colour_use(self, family: str, is_text: bool) -> None:
-        if family == "rgb":
-            if is_text:
-                self.scan.rgb_text += 1
-            else:
-                self.scan.rgb_graphics += 1
-        elif family in ("rgb-icc", "lab"):
-            self.scan.icc_rgb += 1
-
     def _gs(self, resources: Any, name: Any) -> None:
         states = resources.get("/ExtGState") if resources is not None else None
         gs = states.get(name) if states is not None else None

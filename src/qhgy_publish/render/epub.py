@@ -67,6 +67,22 @@ def _file_name(article: Article) -> str:
     return f"a-{article.id}.xhtml"
 
 
+def _block_groups(article: Article):
+    """Ever finer ways to cut an article's blocks into files: whole, before each 一、 heading, then halves."""
+    every = list(range(len(article.blocks)))
+    groups = [every]
+    yield groups
+    cuts = [i for i, b in enumerate(article.blocks) if getattr(b, "level", 0) == 1 and i > 0]
+    if cuts:
+        groups = [every[a:b] for a, b in zip([0, *cuts], [*cuts, len(every)], strict=True)]
+        yield groups
+    while any(len(g) > 1 for g in groups):
+        groups = [
+            half for g in groups for half in ((g[: len(g) // 2], g[len(g) // 2 :]) if len(g) > 1 else (g,))
+        ]
+        yield groups
+
+
 def render_epub(
     issue: Issue, out_path: Path, *, page_map: list[PageStart] | None = None, embed_fonts: bool = True
 ) -> Path:
@@ -125,11 +141,13 @@ def render_epub(
     pages: list[tuple[int, str]] = []  # (folio, file#anchor)
 
     def page(uid: str, name: str, template: str, title: str, **ctx) -> epub.EpubItem:
-        xhtml = render_template(env, template, page_title=title, meta=meta, issue=issue, **ctx)
+        return add_xhtml(
+            uid, name, render_template(env, template, page_title=title, meta=meta, issue=issue, **ctx)
+        )
+
+    def add_xhtml(uid: str, name: str, xhtml: str) -> epub.EpubItem:
         if len(xhtml.encode()) > MAX_XHTML_BYTES:
-            raise BuildError(
-                f"{name} would be {len(xhtml.encode()):,} bytes; split the article (limit {MAX_XHTML_BYTES:,})"
-            )
+            raise BuildError(f"{name} would be {len(xhtml.encode()):,} bytes (limit {MAX_XHTML_BYTES:,})")
         item = epub.EpubItem(
             uid=uid, file_name=name, media_type="application/xhtml+xml", content=xhtml.encode()
         )
@@ -137,6 +155,38 @@ def render_epub(
             pages.append((int(folio), f"{name}#page-{folio}"))
         book.add_item(item)
         return item
+
+    def article_items(
+        article: Article, article_breaks: dict, column_name: str, body_type: str
+    ) -> list[epub.EpubItem]:
+        """One XHTML file per article, or several (split before 一、 headings) when it would pass 260 KB."""
+        for groups in _block_groups(article):
+            pages = [
+                render_template(
+                    env,
+                    "article.xhtml.j2",
+                    page_title=article.title_text,
+                    meta=meta,
+                    issue=issue,
+                    article=article,
+                    breaks=article_breaks,
+                    images=images,
+                    column_name=column_name,
+                    body_type=body_type,
+                    part={"first": n == 0, "last": n == len(groups) - 1, "indices": indices, "number": n + 1},
+                )
+                for n, indices in enumerate(groups)
+            ]
+            if max(len(x.encode()) for x in pages) <= MAX_XHTML_BYTES:
+                break
+        return [
+            add_xhtml(
+                f"a-{article.id}{'' if n == 0 else f'-{n + 1}'}",
+                f"a-{article.id}{'' if n == 0 else f'-{n + 1}'}.xhtml",
+                x,
+            )
+            for n, x in enumerate(pages)
+        ]
 
     spine = [
         page(
@@ -152,19 +202,7 @@ def render_epub(
     ]
     nav_front, nav_back, nav_columns = [], [], []
     for article in issue.inside_front:
-        spine.append(
-            page(
-                f"a-{article.id}",
-                _file_name(article),
-                "article.xhtml.j2",
-                article.title_text,
-                article=article,
-                breaks={},
-                images=images,
-                column_name="",
-                body_type="frontmatter",
-            )
-        )
+        spine += article_items(article, {}, "", "frontmatter")
         nav_front.append({"href": _file_name(article), "title": article.title_text})
     spine.append(
         page(
@@ -181,36 +219,15 @@ def render_epub(
     for column in issue.columns:
         entries = []
         for i, article in enumerate(column.articles):
-            item = page(
-                f"a-{article.id}",
-                _file_name(article),
-                "article.xhtml.j2",
-                article.title_text,
-                article=article,
-                breaks=breaks.get(article.id, {}),
-                images=images,
-                column_name=column.name if i == 0 else "",
-                body_type="bodymatter",
+            spine += article_items(
+                article, breaks.get(article.id, {}), column.name if i == 0 else "", "bodymatter"
             )
-            spine.append(item)
             first_body = first_body or _file_name(article)
             entries.append({"href": _file_name(article), "title": article.contents_title})
         if entries:
             nav_columns.append({"name": column.name, "href": entries[0]["href"], "entries": entries})
     for article in issue.inside_back:
-        spine.append(
-            page(
-                f"a-{article.id}",
-                _file_name(article),
-                "article.xhtml.j2",
-                article.title_text,
-                article=article,
-                breaks={},
-                images=images,
-                column_name="",
-                body_type="backmatter",
-            )
-        )
+        spine += article_items(article, {}, "", "backmatter")
         nav_back.append({"href": _file_name(article), "title": article.title_text})
 
     pages.sort()

@@ -54,8 +54,7 @@ OUTPUT_CONDITION_IDENTIFIER = "FOGRA39"
 OUTPUT_CONDITION = "Offset printing on coated paper, ISO 12647-2:2004 (FOGRA39L)"
 REGISTRY_NAME = "http://www.color.org"
 
-TRIM_MM = (210.0, 285.0)
-BLEED_MM = 3.0
+BLEED_MM = 3.0  # what layouts/print/page.css asks for; the marks follow the actual BleedBox
 SLUG_MM = 10.0  # MediaBox = TrimBox ± this
 MARK_GAP_MM = 1.0  # from the bleed edge to where a crop mark starts: never touches the bleed
 MARK_LENGTH_MM = 5.0
@@ -268,6 +267,9 @@ def finish_press_pdf(path: Path, *, slug_mm: float = SLUG_MM) -> None:
             if trim is None:
                 raise PressError(f"page {page.index + 1} has no TrimBox: was @page size set?")
             bleed = _box(obj, "/BleedBox") or trim
+            widest = max(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
+            if widest + (MARK_GAP_MM + MARK_LENGTH_MM) * MM > slug:
+                raise PressError(f"page {page.index + 1}: a {slug_mm} mm slug has no room for crop marks")
             _drop_annotations_in_bleed(obj, bleed)
             media = [trim[0] - slug, trim[1] - slug, trim[2] + slug, trim[3] + slug]
             current = _box(obj, "/MediaBox")
