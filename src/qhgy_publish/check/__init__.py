@@ -60,17 +60,7 @@ def run_checks(issue_dir: Path, out_dir: Path, *, rebuild: bool = False) -> Repo
     paths = {t: output_path(out_dir, issue, t) for t in ("print", "epub")}
     newest = _newest_input(issue.root)
     if rebuild or any(not p.exists() or p.stat().st_mtime < newest for p in paths.values()):
-        result = build_issue(issue.root, out_dir)
-        if result.layout and result.layout.filler_pages:
-            report.findings.append(
-                Finding(
-                    Severity.INFO,
-                    "P-050",
-                    f"{result.layout.filler_pages} 学习笔记 filler page(s) pad the issue to a multiple of 4",
-                    "before 封三",
-                    "shorten or lengthen the issue to avoid them, or keep them",
-                )
-            )
+        build_issue(issue.root, out_dir)
     report.outputs = list(paths.values())
     for f in preflight_pdf(paths["print"]):
         page = getattr(f, "page", None)

@@ -132,7 +132,8 @@ def _wording(where: Loc, text: str, part: str, self_description: bool) -> Iterat
         )
 
 
-def _punctuation(where: Loc, text: str, part: str) -> Iterator[Finding]:
+def _punctuation(where: Loc, text: str, part: str, spaces: bool) -> Iterator[Finding]:
+    """Half-width marks, stray spaces (not in titles, where a space is a deliberate phrase gap), pairs."""
     for match in HALF_PUNCT.finditer(text):
         ctx = text[max(0, match.start() - 6) : match.end() + 6]
         yield Finding(
@@ -142,7 +143,7 @@ def _punctuation(where: Loc, text: str, part: str) -> Iterator[Finding]:
             str(where),
             "type the full-width mark (，：；？！（）)",
         )
-    for match in HAN_SPACE.finditer(text):
+    for match in HAN_SPACE.finditer(text) if spaces else ():
         ctx = text[max(0, match.start() - 6) : match.end() + 6]
         yield Finding(
             W,
@@ -181,7 +182,10 @@ def _contents(issue: Issue) -> Iterator[Finding]:
     seen: dict[str, Article] = {}
     for article in issue.all_articles:
         toc = article.meta.toc_title
-        if toc and not _similar(toc, article.title_text):
+        m = article.meta
+        # The printed contents may join the kicker or the subtitle to the title.
+        heads = f"{m.kicker or ''}{article.title_text}{m.subtitle or ''}"
+        if toc and not _similar(toc, heads):
             yield Finding(
                 W,
                 "S-220",
@@ -239,7 +243,7 @@ def check_sources(issue: Issue) -> list[Finding]:
     for article in issue.all_articles:
         for where, text, part in _article_texts(article):
             findings += _wording(where, text, part, self_description=part in ("note",))
-            findings += _punctuation(where, text, part)
+            findings += _punctuation(where, text, part, spaces=part in ("body", "heading", "note"))
     findings += _contents(issue)
     findings += _dates(issue)
     return findings

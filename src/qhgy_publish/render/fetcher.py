@@ -11,13 +11,17 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+PICTURES = {".jpg", ".jpeg", ".png"}
+
 
 class ClosedFetcher(URLFetcher):
     """Serves ``file:`` URLs below ``roots`` (after resolving links) and ``data:`` URLs."""
 
-    def __init__(self, roots: list[Path]) -> None:
+    def __init__(self, roots: list[Path], press_images: Path | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
         self.roots = [r.resolve() for r in roots]
+        # Where press versions of pictures (CMYK JPEG, FOGRA39) are cached; None: serve as is.
+        self.press_images = press_images
 
     def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
         parts = urlsplit(url)
@@ -30,4 +34,8 @@ class ClosedFetcher(URLFetcher):
             raise FatalURLFetchingError(
                 f"refused to read {path}: it lies outside the issue, layouts and fonts"
             )
+        if self.press_images is not None and path.suffix.lower() in PICTURES:
+            from .press import to_print_image
+
+            path = to_print_image(path, self.press_images)
         return super().fetch(path.as_uri(), headers)

@@ -22,7 +22,7 @@ from ..errors import BuildError
 from ..fonts import face_file, font_face_css, font_roles
 from ..model import Issue
 from ..output import atomic_path
-from ..paths import FONTS_DIR, LAYOUTS_DIR
+from ..paths import FONTS_DIR, LAYOUTS_DIR, ROOT
 from .fetcher import ClosedFetcher
 from .pagemap import PageStart
 from .templates import environment, render_template
@@ -96,7 +96,9 @@ class _Collect(logging.Handler):
 
 def fetcher_for(issue: Issue) -> ClosedFetcher:
     font_dirs = {face_file(role).parent for role in font_roles().values()}
-    return ClosedFetcher([issue.root, LAYOUTS_DIR, FONTS_DIR, *font_dirs])
+    return ClosedFetcher(
+        [issue.root, LAYOUTS_DIR, FONTS_DIR, *font_dirs], press_images=ROOT / ".cache" / "press-images"
+    )
 
 
 def _render(issue: Issue, filler_pages: int) -> tuple[Document, str, list[str]]:
