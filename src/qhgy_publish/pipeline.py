@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from .check.findings import Severity
 from .check.glyphs import uncovered_characters
-from .errors import SourceErrors
+from .check.sources import check_sources
+from .errors import Loc, SourceError, SourceErrors
 from .load import load_issue
 from .model import Issue
 from .summary import IssueSummary, summarise
@@ -42,6 +44,12 @@ def output_path(out_dir: Path, issue: Issue, target: str) -> Path:
     return out_dir / (f"{stem}.epub" if target == "epub" else f"{stem}-{names[target]}")
 
 
+def _loc(where: str) -> Loc:
+    """A finding's “path:line[:col]” back as a Loc."""
+    path, *numbers = where.split(":")
+    return Loc(Path(path), *(int(n) for n in numbers[:2] if n.isdigit()))
+
+
 def harfbuzz_subset_available() -> bool:
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
@@ -56,10 +64,19 @@ def build_issue(
     embed_fonts: bool = True,
 ) -> BuildResult:
     """Build ``root`` into ``out_dir``; ``targets`` None means every output."""
-    issue = apply_transforms(load_issue(root))
+    loaded = load_issue(root)
+    # The fast source checks run on the text as typed, before any transform.
+    findings = check_sources(loaded)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise SourceErrors([SourceError(_loc(f.where), f.message, f.hint, f.code) for f in errors])
+    issue = apply_transforms(loaded)
     if missing := uncovered_characters(issue):
         raise SourceErrors(missing)
     result = BuildResult(issue=issue, summary=summarise(issue))
+    warnings = [f for f in findings if f.severity is Severity.WARNING and not f.code.startswith("S-20")]
+    if warnings:
+        result.warnings.append(f"{len(warnings)} source warning(s) besides placeholders: `qhgy check` lists them")
     wanted = set(targets or TARGETS) - {"none"}
     if not wanted:
         return result

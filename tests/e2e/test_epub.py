@@ -110,8 +110,14 @@ def test_cover_accessibility_and_identifier(sample, book) -> None:
         assert not list(root.iter(f"{XHTML}script")), name
 
 
-def test_fonts_cover_what_each_role_draws_and_little_more(sample, book) -> None:
+def test_fonts_cover_what_each_role_draws_and_little_more(sample, book, capsys) -> None:
     texts = role_texts(sample.issue)
+    with capsys.disabled():
+        sizes = ", ".join(
+            f"{r} {len(book[f'EPUB/fonts/{r}.otf']) / 1024:.0f} KiB ({len(c)} chars)"
+            for r, c in texts.items()
+        )
+        print(f"\nEPUB font subsets: {sizes}")
     for role, chars in texts.items():
         font = TTFont(BytesIO(book[f"EPUB/fonts/{role}.otf"]))
         cmap = font.getBestCmap()

@@ -176,6 +176,12 @@ CASES: dict[str, tuple[Edit, str, int, str]] = {
         1,
         "also used by 020-dongtai.md",
     ),
+    "forbidden-wording": (
+        _replace(ARTICLE, "研究部署全年工作。", "本刊记者报道，研究部署全年工作。"),
+        ARTICLE,
+        8,
+        "本刊",
+    ),
     "list": (_replace(ARTICLE, "1月9日，", "- 一项\n- 二项\n\n1月9日，"), ARTICLE, 8, "lists"),
 }
 CASES["corrupt-image"] = (
