@@ -44,6 +44,22 @@ def output_path(out_dir: Path, issue: Issue, target: str) -> Path:
     return out_dir / (f"{stem}.epub" if target == "epub" else f"{stem}-{names[target]}")
 
 
+def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
+    """Subset the EPUB's fonts in a second process while this one lays out the print edition."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from .fonts import face_file, font_roles
+    from .render.epub_fonts import role_texts, subset_texts
+
+    faces = {role: face_file(spec) for role, spec in font_roles().items()}
+    texts = {role: "".join(sorted(chars)) for role, chars in role_texts(issue).items()}
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    job = pool.submit(subset_texts, texts, faces)
+    pool.shutdown(wait=False)
+    return job
+
+
 def _loc(where: str) -> Loc:
     """A finding's “path:line[:col]” back as a Loc."""
     path, *numbers = where.split(":")
@@ -76,7 +92,9 @@ def build_issue(
     result = BuildResult(issue=issue, summary=summarise(issue))
     warnings = [f for f in findings if f.severity is Severity.WARNING and not f.code.startswith("S-20")]
     if warnings:
-        result.warnings.append(f"{len(warnings)} source warning(s) besides placeholders: `qhgy check` lists them")
+        result.warnings.append(
+            f"{len(warnings)} source warning(s) besides placeholders: `qhgy check` lists them"
+        )
     wanted = set(targets or TARGETS) - {"none"}
     if not wanted:
         return result
@@ -87,6 +105,7 @@ def build_issue(
             "HarfBuzz's subsetter (Debian package libharfbuzz-subset0) is missing: WeasyPrint falls back "
             "to fontTools and writing the PDF takes ten times longer; run `make setup`"
         )
+    fonts_job = _start_epub_fonts(issue) if "epub" in wanted and embed_fonts else None
     # One layout serves both PDFs and the EPUB's print page numbers.
     layout = print_pdf.layout(issue)
     result.layout = layout
@@ -103,6 +122,8 @@ def build_issue(
     if "epub" in wanted:
         from .render.epub import render_epub
 
+        if fonts_job is not None:
+            fonts_job.result()  # the subsets are in the cache now; render_epub reads them there
         result.outputs.append(
             render_epub(
                 issue, output_path(out_dir, issue, "epub"), page_map=layout.page_map, embed_fonts=embed_fonts

@@ -74,12 +74,19 @@ def subset_fonts(issue: Issue, faces: dict[str, Path]) -> dict[str, bytes]:
     """Role name → subset font bytes (OpenType, same outlines as the print edition).
 
     Subsetting a CJK face takes seconds; results are cached by face and
-    character set, so a rebuild with unchanged text reuses them.
+    character set, so a rebuild with unchanged text reuses them, and the build
+    can fill the cache in a second process while the print edition is laid out
+    (:func:`subset_texts`).
     """
     texts = role_texts(issue)
+    return subset_texts({role: "".join(sorted(texts[role])) for role in faces}, faces)
+
+
+def subset_texts(texts: dict[str, str], faces: dict[str, Path]) -> dict[str, bytes]:
+    """Role → subset of ``faces[role]`` holding ``texts[role]`` (cached; picklable arguments)."""
     out: dict[str, bytes] = {}
     for role, path in faces.items():
-        chars = "".join(sorted(texts[role]))
+        chars = texts[role]
         key = hashlib.sha256(
             f"{path}|{path.stat().st_mtime_ns}|{fontTools.version}|{chars}".encode()
         ).hexdigest()[:24]
@@ -87,7 +94,9 @@ def subset_fonts(issue: Issue, faces: dict[str, Path]) -> dict[str, bytes]:
         if cached.exists():
             out[role] = cached.read_bytes()
             continue
-        font = TTFont(path, lazy=False)
+        # Bounding boxes are not recomputed: it halves the time, and the full
+        # face's boxes still enclose every kept glyph.
+        font = TTFont(path, lazy=False, recalcBBoxes=False, recalcTimestamp=False)
         options = subset.Options()
         options.layout_features = ["*"]  # keep halt/vert/locl: readers may use them
         options.name_IDs = ["*"]
