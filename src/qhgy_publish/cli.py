@@ -167,6 +167,24 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
 
 
 @main.command()
+@click.argument("issue_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+def preview(issue_dir: Path | None, host: str, port: int, open_browser: bool) -> None:
+    """Live preview: page spreads that follow every saved change."""
+    from .render.preview.server import serve
+
+    url = f"http://{host}:{port}/"
+    out.print(f"preview of {_issue_dir(issue_dir).name} at [bold]{url}[/] (Ctrl-C stops it)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    serve(_issue_dir(issue_dir), host=host, port=port)
+
+
+@main.command()
 @click.argument("issue_id")
 @click.option(
     "--content", "content_dir", type=click.Path(path_type=Path), default=CONTENT_DIR, show_default=True

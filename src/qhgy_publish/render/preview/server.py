@@ -1,0 +1,147 @@
+"""The preview's web server: starlette on uvicorn, bound to 127.0.0.1.
+
+Why this stack: starlette gives explicit routes (anything else is a 404, so
+no path can reach a file we do not mean to serve) and streaming responses for
+server-sent events; uvicorn runs it in one process next to the rebuild
+thread. Live reload is SSE, not a websocket: the browser only listens, and
+EventSource reconnects by itself after a server restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from ...paths import FONTS_DIR, LAYOUTS_DIR
+from ..templates import environment, render_template
+from .builder import Builder
+
+STATIC = {"preview.js": "text/javascript", "preview.css": "text/css"}
+WATCHED_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".j2", ".css", ".toml", ".icc"}
+
+
+def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
+    builder = Builder(issue_dir)
+
+    async def index(request: Request) -> Response:
+        html = render_template(environment("preview"), "index.html.j2", issue_id=issue_dir.name)
+        return HTMLResponse(html)
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return Response("not found", status_code=404)
+        return Response((LAYOUTS_DIR / "preview" / name).read_bytes(), media_type=STATIC[name])
+
+    async def page_png(request: Request) -> Response:
+        index = request.path_params["index"]
+        pages = builder.state.pages
+        if not 0 <= index < len(pages):
+            return Response("not found", status_code=404)
+        return Response(
+            pages[index].png, media_type="image/png", headers={"Cache-Control": "max-age=31536000"}
+        )
+
+    async def state(request: Request) -> Response:
+        return JSONResponse(builder.state.as_json())
+
+    async def events(request: Request) -> Response:
+        async def stream() -> AsyncIterator[str]:
+            seen = -1
+            while not await request.is_disconnected():
+                if builder.state.version != seen:
+                    seen = builder.state.version
+                    yield f"event: state\ndata: {json.dumps(builder.state.as_json(), ensure_ascii=False)}\n\n"
+                await asyncio.sleep(0.05)
+
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
+
+    async def epub_view(request: Request) -> Response:
+        issue = builder.state.issue
+        article = (
+            next((a for a in issue.all_articles if a.id == request.path_params["article_id"]), None)
+            if issue
+            else None
+        )
+        if article is None:
+            return Response("not found", status_code=404)
+        figures = {f.src: f"/images/{article.id}/{i}" for i, f in enumerate(article.figures)}
+        xhtml = render_template(
+            environment("epub"),
+            "article.xhtml.j2",
+            page_title=article.title_text,
+            meta=issue.meta,
+            issue=issue,
+            article=article,
+            breaks={},
+            images=figures,
+            column_name="",
+            body_type="bodymatter",
+            part={"first": True, "last": True, "indices": list(range(len(article.blocks))), "number": 1},
+        )
+        return Response(
+            xhtml.replace('href="css/epub.css"', 'href="/epub-css"'), media_type="application/xhtml+xml"
+        )
+
+    async def epub_css(request: Request) -> Response:
+        return Response(render_template(environment("epub"), "epub.css"), media_type="text/css")
+
+    async def figure(request: Request) -> Response:
+        issue = builder.state.issue
+        article = (
+            next((a for a in issue.all_articles if a.id == request.path_params["article_id"]), None)
+            if issue
+            else None
+        )
+        index = request.path_params["index"]
+        if article is None or not 0 <= index < len(article.figures):
+            return Response("not found", status_code=404)
+        path = article.figures[index].src
+        return Response(path.read_bytes(), media_type="image/png" if path.suffix == ".png" else "image/jpeg")
+
+    async def watch_sources() -> None:
+        from watchfiles import awatch
+
+        await asyncio.to_thread(builder.rebuild)
+        if not watch:
+            return
+        roots = [issue_dir, LAYOUTS_DIR, FONTS_DIR]
+        async for changes in awatch(*roots, debounce=50, step=20):
+            if any(Path(path).suffix.lower() in WATCHED_SUFFIXES for _, path in changes):
+                await asyncio.to_thread(builder.rebuild)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(watch_sources())
+        yield
+        task.cancel()
+
+    routes = [
+        Route("/", index),
+        Route("/static/{name}", static),
+        Route("/pages/{index:int}.png", page_png),
+        Route("/api/state", state),
+        Route("/events", events),
+        Route("/epub/{article_id}", epub_view),
+        Route("/epub-css", epub_css),
+        Route("/images/{article_id}/{index:int}", figure),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.builder = builder
+    return app
+
+
+def serve(issue_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    import uvicorn
+
+    uvicorn.run(create_app(issue_dir), host=host, port=port, log_level="warning")
