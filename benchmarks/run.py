@@ -33,7 +33,9 @@ def timed(cmd: list[str], env: dict | None = None, before=None) -> tuple[float, 
     """Seconds and peak MB of one run of ``cmd`` in a fresh process."""
     if before:
         before()
-    out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, env=env, check=True
+    )
     seconds, rss_kb, code = out.stdout.split()
     if code != "0":
         raise SystemExit(f"failed ({code}): {' '.join(cmd)}")
@@ -55,7 +57,11 @@ def standalone_html(work: Path) -> Path:
 
     issue = apply_transforms(load_issue(CONTENT_DIR / "2025-01"))
     html = layout(issue).html
-    css = font_face_css() + "\n" + "\n".join((LAYOUTS_DIR / "print" / n).read_text(encoding="utf-8") for n in PRINT_CSS)
+    css = (
+        font_face_css()
+        + "\n"
+        + "\n".join((LAYOUTS_DIR / "print" / n).read_text(encoding="utf-8") for n in PRINT_CSS)
+    )
     shutil.copy(LAYOUTS_DIR / "print" / "FOGRA39L.icc", work / "FOGRA39L.icc")
     path = work / "issue.html"
     path.write_text(html.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1), encoding="utf-8")
@@ -63,7 +69,9 @@ def standalone_html(work: Path) -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="qhgy-bench-"))
@@ -71,12 +79,27 @@ def main() -> None:
     html = standalone_html(work)
     rows: list[tuple[str, float, float]] = []
 
-    rows.append(("(a) plain WeasyPrint, same HTML", *median_of(args.runs, [sys.executable, "-m", "weasyprint", str(html), str(work / "a.pdf")])))
+    rows.append(
+        (
+            "(a) plain WeasyPrint, same HTML",
+            *median_of(args.runs, [sys.executable, "-m", "weasyprint", str(html), str(work / "a.pdf")]),
+        )
+    )
     chromium = shutil.which("chromium")
     if chromium:
-        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", f"--user-data-dir={work / 'chrome'}",
-                 "--no-pdf-header-footer", f"--print-to-pdf={work / 'b.pdf'}", html.as_uri()]
+        flags = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={work / 'chrome'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={work / 'b.pdf'}",
+            html.as_uri(),
+        ]
         rows.append(("(b) Chromium --print-to-pdf, same HTML", *median_of(args.runs, [chromium, *flags])))
 
     caches = [ROOT / ".cache"]
@@ -92,7 +115,9 @@ def main() -> None:
 
     refresh = ROOT / "benchmarks" / "preview_refresh.py"
     if refresh.exists():
-        out = subprocess.run([sys.executable, str(refresh), "--runs", str(args.runs)], capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, str(refresh), "--runs", str(args.runs)], capture_output=True, text=True
+        )
         print(out.stdout.strip() or out.stderr.strip())
 
     cold = next(s for name, s, _ in rows if "cold" in name)

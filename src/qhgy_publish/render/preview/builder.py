@@ -103,7 +103,8 @@ class Builder:
             digest = hashlib.sha1(png).hexdigest()[:12]
             if index in old and old[index].digest == digest:
                 png = old[index].png
-            text = page.get_textpage().get_text_range()
+            # Line ends inside a Chinese sentence are layout, not text: join the lines.
+            text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
             pages.append(PageImage(index, covers.get(index, str(index - start + 1)), png, digest, text))
         toc = [
             {
