@@ -22,3 +22,15 @@ def test_templates_escape_source_text() -> None:
     env = environment("epub")
     html = env.from_string("<p>{{ text }}</p>").render(text='<script>alert("x")</script>')
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_broken_stylesheet_names_file_line_and_column(tmp_path: Path) -> None:
+    from qhgy_publish.render.print_pdf import css_syntax_errors
+
+    css = tmp_path / "broken.css"
+    css.write_text('p { color: black; }\nh1 { font-size: 12pt; "unterminated }\n', encoding="utf-8")
+    errors = css_syntax_errors(css)
+    assert len(errors) == 1 and errors[0].startswith(f"{css}:2:")
+    good = tmp_path / "good.css"
+    good.write_text("p { color: black; }\n@page { size: 210mm 285mm; @top-left { content: 'x' } }\n", encoding="utf-8")
+    assert css_syntax_errors(good) == []

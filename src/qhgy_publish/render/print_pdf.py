@@ -56,10 +56,30 @@ def _runs_filter() -> object:
     return markup_runs
 
 
-def print_html(issue: Issue, *, filler_pages: int = 0, variant: str = "print") -> str:
+def print_html(issue: Issue, *, filler_pages: int = 0) -> str:
     """The print issue as one HTML document (also served by the preview)."""
     env = environment("print", _runs_filter())
-    return render_template(env, "issue.html.j2", issue=issue, filler_pages=filler_pages, variant=variant)
+    return render_template(env, "issue.html.j2", issue=issue, filler_pages=filler_pages)
+
+
+def css_syntax_errors(path: Path) -> list[str]:
+    """Syntax errors of a stylesheet as “file:line:col: message” (WeasyPrint would skip them silently)."""
+    import tinycss2
+
+    errors = []
+
+    def walk(nodes) -> None:  # type: ignore[no-untyped-def]
+        for node in nodes:
+            if node.type == "error":
+                errors.append(f"{path}:{node.source_line}:{node.source_column}: {node.message}")
+            content = getattr(node, "content", None)
+            if node.type in ("qualified-rule", "at-rule") and content:
+                walk(tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True))
+
+    walk(
+        tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True)
+    )
+    return errors
 
 
 def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration, color_profiles: dict) -> list[CSS]:
@@ -74,6 +94,12 @@ def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration, color_pr
         )
     ]
     for name in PRINT_CSS:
+        if errors := css_syntax_errors(LAYOUTS_DIR / "print" / name):
+            raise BuildError(
+                "broken stylesheet:\n"
+                + "\n".join(errors)
+                + "\n      → fix the stylesheet (layouts/ is for developers)"
+            )
         sheets.append(
             CSS(
                 filename=str(LAYOUTS_DIR / "print" / name),
