@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -24,11 +22,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def main() -> None:
-    import httpx
-    import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from qhgy_publish.render.preview.server import create_app
+    from qhgy_publish.render.preview.server import serve_in_thread
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -36,21 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="qhgy-preview-bench-")) / args.issue.name
     shutil.copytree(args.issue, work)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(work), host="127.0.0.1", port=port, log_level="warning")
-    )
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            if httpx.get(f"{base}/api/state").json()["pages"]:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
+    base, server = serve_in_thread(work)
     article = sorted((work / "articles").glob("*.md"))[-2]
     times = []
     with sync_playwright() as p:

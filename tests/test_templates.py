@@ -32,5 +32,7 @@ def test_broken_stylesheet_names_file_line_and_column(tmp_path: Path) -> None:
     errors = css_syntax_errors(css)
     assert len(errors) == 1 and errors[0].startswith(f"{css}:2:")
     good = tmp_path / "good.css"
-    good.write_text("p { color: black; }\n@page { size: 210mm 285mm; @top-left { content: 'x' } }\n", encoding="utf-8")
+    good.write_text(
+        "p { color: black; }\n@page { size: 210mm 285mm; @top-left { content: 'x' } }\n", encoding="utf-8"
+    )
     assert css_syntax_errors(good) == []

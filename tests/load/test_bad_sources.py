@@ -182,8 +182,18 @@ CASES: dict[str, tuple[Edit, str, int, str]] = {
         8,
         "本刊",
     ),
-    "cover-image-url": (_replace("issue.yaml", "image: images/cover.png", "image: https://example.com/cover.png"), "issue.yaml", 5, "is a URL"),
-    "cover-image-outside": (_replace("issue.yaml", "image: images/cover.png", "image: ../../../etc/passwd"), "issue.yaml", 5, "outside the issue folder"),
+    "cover-image-url": (
+        _replace("issue.yaml", "image: images/cover.png", "image: https://example.com/cover.png"),
+        "issue.yaml",
+        5,
+        "is a URL",
+    ),
+    "cover-image-outside": (
+        _replace("issue.yaml", "image: images/cover.png", "image: ../../../etc/passwd"),
+        "issue.yaml",
+        5,
+        "outside the issue folder",
+    ),
     "list": (_replace(ARTICLE, "1月9日，", "- 一项\n- 二项\n\n1月9日，"), ARTICLE, 8, "lists"),
 }
 CASES["corrupt-image"] = (

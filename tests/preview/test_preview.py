@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import shutil
 import socket
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import expect, sync_playwright
 
-from qhgy_publish.render.preview.server import create_app
+from qhgy_publish.render.preview.server import serve_in_thread
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 CHROMIUM = "/usr/bin/chromium"
@@ -27,33 +24,13 @@ ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     issue = tmp_path_factory.mktemp("preview") / "2025-02"
     shutil.copytree(MINI, issue)
-    port = _free_port()
-    config = uvicorn.Config(create_app(issue), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{base}/api/state").json()["pages"]:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
+    base, srv = serve_in_thread(issue)
     yield base, issue
     srv.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ...model import Article
 from ...paths import FONTS_DIR, LAYOUTS_DIR
 from ..templates import environment, render_template
 from .builder import Builder
@@ -66,13 +67,13 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
 
-    async def epub_view(request: Request) -> Response:
+    def article_of(request: Request) -> Article | None:
         issue = builder.state.issue
-        article = (
-            next((a for a in issue.all_articles if a.id == request.path_params["article_id"]), None)
-            if issue
-            else None
-        )
+        wanted = request.path_params["article_id"]
+        return next((a for a in issue.all_articles if a.id == wanted), None) if issue else None
+
+    async def epub_view(request: Request) -> Response:
+        issue, article = builder.state.issue, article_of(request)
         if article is None:
             return Response("not found", status_code=404)
         figures = {f.src: f"/images/{article.id}/{i}" for i, f in enumerate(article.figures)}
@@ -97,12 +98,7 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
         return Response(render_template(environment("epub"), "epub.css"), media_type="text/css")
 
     async def figure(request: Request) -> Response:
-        issue = builder.state.issue
-        article = (
-            next((a for a in issue.all_articles if a.id == request.path_params["article_id"]), None)
-            if issue
-            else None
-        )
+        article = article_of(request)
         index = request.path_params["index"]
         if article is None or not 0 <= index < len(article.figures):
             return Response("not found", status_code=404)
@@ -139,6 +135,38 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.builder = builder
     return app
+
+
+def serve_in_thread(issue_dir: Path, timeout: float = 120) -> tuple[str, object]:
+    """Start the preview on a free loopback port in a thread; return its URL once the first build is in.
+
+    For the tests and the refresh benchmark. The returned uvicorn server stops
+    when its ``should_exit`` is set.
+    """
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(issue_dir), host="127.0.0.1", port=port, log_level="warning")
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/state").json()["pages"]:
+                return base, server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"the preview of {issue_dir} did not build within {timeout} s")
 
 
 def serve(issue_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
