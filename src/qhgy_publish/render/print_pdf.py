@@ -127,11 +127,11 @@ def fetcher_for(issue: Issue) -> ClosedFetcher:
     )
 
 
-def _render(issue: Issue, filler_pages: int) -> tuple[Document, str, list[str]]:
+def _render(issue: Issue, filler_pages: int, html: str | None = None) -> tuple[Document, str, list[str]]:
     from .weasy_cjk_patch import install
 
     install()
-    html = print_html(issue, filler_pages=filler_pages)
+    html = html if html is not None else print_html(issue, filler_pages=filler_pages)
     fetcher = fetcher_for(issue)
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -189,6 +189,45 @@ def _top_anchor(anchors: dict[str, tuple[float, ...]], ids: set[str]) -> tuple[s
 
 
 MAX_FILLER = 3
+
+
+def column_pages(doc: Document, columns: int) -> list[range]:
+    """PDF page indexes of each 栏目 in a laid-out issue (from the section anchors)."""
+    starts = [
+        next(i for i, p in enumerate(doc.pages) if f"column-{k + 1}" in p.anchors) for k in range(columns)
+    ]
+    end = next(
+        i for i, p in enumerate(doc.pages) if any(a.startswith(("filler-", "inside-back")) for a in p.anchors)
+    )
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], end], strict=True)]
+
+
+def layout_column(issue: Issue, index: int, first_folio: int) -> tuple[list, dict[str, int]]:
+    """Lay out one 栏目 alone as it stands in the issue: same folios, same page sides.
+
+    Returns its pages and the folio of each of its articles. The first page of
+    a document is a right-hand page, so a 栏目 that starts on a left-hand
+    (even) page is preceded by one blank page, dropped afterwards.
+    """
+    pad = first_folio % 2 == 0
+    html = render_template(
+        environment("print", _runs_filter()),
+        "column.html.j2",
+        issue=issue,
+        column=issue.columns[index],
+        index=index + 1,
+        pad=pad,
+        first_counter=first_folio - 1 if pad else first_folio,
+    )
+    doc, _, _ = _render(issue, 0, html)
+    pages = doc.pages[1:] if pad else doc.pages
+    ids = {a.id for a in issue.columns[index].articles}
+    folios: dict[str, int] = {}
+    for offset, page in enumerate(pages):
+        for name in page.anchors:
+            if name in ids and name not in folios:
+                folios[name] = first_folio + offset
+    return doc.copy(pages), folios
 
 
 def layout(issue: Issue) -> PrintLayout:

@@ -49,6 +49,12 @@ def tail_runs(meta: FrontMatter) -> list[Run]:
     return runs
 
 
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>&\n' else ch for ch in text)
+    return Markup(f'"{escaped}"')
+
+
 def title_html(title: str) -> Markup:
     """A title with its deliberate line breaks kept."""
     return Markup("<br/>").join(escape(line) for line in title.split("\n"))
@@ -68,6 +74,7 @@ def environment(target: str, runs_filter: Callable[[Sequence[Run]], Markup] = pl
     env.filters["cjk"] = lambda text: runs_filter([Run(text=text)])
     env.filters["title_html"] = title_html
     env.globals["tail_runs"] = tail_runs
+    env.filters["css_string"] = css_string
     return env
 
 

@@ -59,6 +59,11 @@ class Builder:
         self.state = PreviewState()
         self.changed = threading.Condition()
         self._lock = threading.Lock()
+        # From the last full layout: where each 栏目's pages are, each article's folio.
+        self._columns: list[range] = []
+        self._article_pages: dict[str, int] = {}
+        self._contents_index = 0
+        self.last_build = ""  # "full" or "partial": which way the last good build went
 
     def _publish(self, **changes: object) -> None:
         with self.changed:
@@ -67,11 +72,12 @@ class Builder:
             self.state.version += 1
             self.changed.notify_all()
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: set[Path] | None = None) -> None:
+        """Rebuild after ``changed`` files were saved (None: everything may have changed)."""
         with self._lock:
             self._publish(building=True)
             try:
-                issue, pages, toc = self._build()
+                issue, pages, toc = self._build(changed)
             except SourceErrors as exc:
                 self._publish(building=False, error=str(exc))
             except QhgyError as exc:
@@ -81,21 +87,75 @@ class Builder:
             else:
                 self._publish(building=False, error="", pages=pages, toc=toc, issue=issue)
 
-    def _build(self) -> tuple[Issue, list[PageImage], list[dict]]:
+    def _build(self, changed: set[Path] | None) -> tuple[Issue, list[PageImage], list[dict]]:
+        issue = apply_transforms(load_issue(self.issue_dir))
+        partial = self._partial(issue, changed)
+        if partial is not None:
+            self.last_build = "partial"
+            return issue, partial, self.state.toc
+        self.last_build = "full"
+        return self._full(issue)
+
+    def _partial(self, issue: Issue, changed: set[Path] | None) -> list[PageImage] | None:
+        """Re-lay out only the 栏目 an article edit touched, when nothing else can move.
+
+        Falls back to a full layout (None) unless: only article files changed,
+        exactly one 栏目 differs, and its new layout keeps its page count and
+        its articles' start pages — then every other page, and the contents,
+        are what a full build would give.
+        """
+        from ..print_pdf import layout_column
+
+        previous = self.state.issue
+        articles = (self.issue_dir / "articles").resolve()
+        if previous is None or not changed or not self._columns:
+            return None
+        if not all(Path(p).resolve().is_relative_to(articles) for p in changed):
+            return None
+        if (previous.meta, previous.inside_front, previous.inside_back) != (
+            issue.meta,
+            issue.inside_front,
+            issue.inside_back,
+        ):
+            return None
+        if [c.name for c in previous.columns] != [c.name for c in issue.columns]:
+            return None
+        touched = [k for k, (a, b) in enumerate(zip(previous.columns, issue.columns, strict=True)) if a != b]
+        if len(touched) != 1:
+            return None if touched else list(self.state.pages)
+        k = touched[0]
+        heads = [
+            [(a.id, a.contents_title, a.contents_author) for a in i.columns[k].articles]
+            for i in (previous, issue)
+        ]
+        if heads[0] != heads[1]:
+            return None  # the contents pages would change too
+        span = self._columns[k]
+        first_folio = span.start - self._contents_index + 1
+        doc, folios = layout_column(issue, k, first_folio)
+        if len(doc.pages) != len(span):
+            return None
+        if any(folios.get(a.id) != self._article_pages.get(a.id) for a in issue.columns[k].articles):
+            return None
+        pages = list(self.state.pages)
+        for offset, image in enumerate(
+            self._images(
+                doc.write_pdf(), [str(f) for f in range(first_folio, first_folio + len(span))], span.start
+            )
+        ):
+            pages[span.start + offset] = image
+        return pages
+
+    def _images(self, pdf_bytes: bytes, labels: list[str], first_index: int) -> list[PageImage]:
+        """PNG, hash and text of each page of a PDF, reusing unchanged PNG bytes."""
         import pypdfium2
 
-        from ..print_pdf import layout
-
-        issue = apply_transforms(load_issue(self.issue_dir))
-        laid_out = layout(issue)
-        pdf = pypdfium2.PdfDocument(laid_out.document.write_pdf())
-        start = next(i for i, p in enumerate(laid_out.document.pages) if "contents" in p.anchors)
-        total = len(pdf)
-        covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
+        pdf = pypdfium2.PdfDocument(pdf_bytes)
         old = {p.index: p for p in self.state.pages}
-        pages = []
-        for index in range(total):
-            page = pdf[index]
+        images = []
+        for offset in range(len(pdf)):
+            index = first_index + offset
+            page = pdf[offset]
             bitmap = page.render(scale=SCALE).to_pil()
             buffer = io.BytesIO()
             bitmap.save(buffer, format="PNG", compress_level=1)
@@ -105,7 +165,22 @@ class Builder:
                 png = old[index].png
             # Line ends inside a Chinese sentence are layout, not text: join the lines.
             text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
-            pages.append(PageImage(index, covers.get(index, str(index - start + 1)), png, digest, text))
+            images.append(PageImage(index, labels[offset], png, digest, text))
+        return images
+
+    def _full(self, issue: Issue) -> tuple[Issue, list[PageImage], list[dict]]:
+        from ..print_pdf import column_pages, layout
+
+        laid_out = layout(issue)
+        doc = laid_out.document
+        start = next(i for i, p in enumerate(doc.pages) if "contents" in p.anchors)
+        total = len(doc.pages)
+        covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
+        labels = [covers.get(i, str(i - start + 1)) for i in range(total)]
+        pages = self._images(doc.write_pdf(), labels, 0)
+        self._columns = column_pages(doc, len(issue.columns))
+        self._article_pages = laid_out.article_pages
+        self._contents_index = start
         toc = [
             {
                 "column": column.name,

@@ -113,8 +113,9 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
             return
         roots = [issue_dir, LAYOUTS_DIR, FONTS_DIR]
         async for changes in awatch(*roots, debounce=50, step=20):
-            if any(Path(path).suffix.lower() in WATCHED_SUFFIXES for _, path in changes):
-                await asyncio.to_thread(builder.rebuild)
+            paths = {Path(path) for _, path in changes if Path(path).suffix.lower() in WATCHED_SUFFIXES}
+            if paths:
+                await asyncio.to_thread(builder.rebuild, paths)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -1,0 +1,65 @@
+"""The preview's one-栏目 re-layout gives the pages a full build gives."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from qhgy_publish.render.preview.builder import Builder
+
+SAMPLE = Path(__file__).resolve().parents[2] / "content" / "2025-01"
+ARTICLE = "articles/190-bingxue-fengshang.md"  # a news brief in 新视点
+EDIT = ("加强交流、增进友谊，", "加强交流、增进友谊、互学互鉴，")
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name / "2025-01"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def _edit(issue: Path) -> Path:
+    path = issue / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    assert EDIT[0] in text
+    path.write_text(text.replace(*EDIT, 1), encoding="utf-8")
+    return path
+
+
+def test_one_column_relayout_equals_a_full_build(tmp_path: Path) -> None:
+    issue = _copy(tmp_path, "a")
+    builder = Builder(issue)
+    builder.rebuild()
+    assert builder.last_build == "full" and not builder.state.error
+    before = [p.digest for p in builder.state.pages]
+
+    builder.rebuild({_edit(issue)})
+    assert builder.last_build == "partial", builder.state.error
+    partial = builder.state.pages
+
+    reference = Builder(_copy(tmp_path, "b"))
+    _edit(reference.issue_dir)
+    reference.rebuild()
+    full = reference.state.pages
+
+    assert [p.label for p in partial] == [p.label for p in full]
+    # The same characters on every page. (Whitespace is left out: PDFium reads the
+    # justification spacing of a loose line as spaces, and a few lines of the
+    # one-栏目 layout are justified a hair differently.)
+    assert [re.sub(r"\s+", "", p.text) for p in partial] == [re.sub(r"\s+", "", p.text) for p in full]
+    changed = [i for i, (a, b) in enumerate(zip(before, [p.digest for p in partial], strict=True)) if a != b]
+    assert changed and all(full[i].label.isdigit() for i in changed)  # only pages of that 栏目
+
+
+def test_other_changes_lay_out_the_whole_issue(tmp_path: Path) -> None:
+    issue = _copy(tmp_path, "c")
+    builder = Builder(issue)
+    builder.rebuild()
+    yaml_path = issue / "issue.yaml"
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("print_run: 1700", "print_run: 1800"), encoding="utf-8"
+    )
+    builder.rebuild({yaml_path})
+    assert builder.last_build == "full"
+    assert any("1800册" in p.text for p in builder.state.pages)
