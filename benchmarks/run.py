@@ -5,7 +5,8 @@ Times, as medians of --runs runs (each a fresh process):
   (b) the same HTML printed by headless Chromium (Debian's chromium, --print-to-pdf);
   (c) the project's full build (print PDF, screen PDF, EPUB), cold (no caches) and warm;
   (d) a preview refresh after one article file is touched (when the preview is available);
-and prints each ratio to (c) cold and the peak memory (max RSS) of each.
+and prints each ratio to (c) cold and the peak memory (max RSS of the largest
+process) of each; then where one build's time goes (benchmarks/stages.py).
 """
 
 from __future__ import annotations
@@ -119,6 +120,12 @@ def main() -> None:
             [sys.executable, str(refresh), "--runs", str(args.runs)], capture_output=True, text=True
         )
         print(out.stdout.strip() or out.stderr.strip())
+
+    print("\nwhere one build's time goes (benchmarks/stages.py):")
+    stages = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "stages.py")], capture_output=True, text=True
+    )
+    print(stages.stdout.rstrip() or stages.stderr.strip())
 
     cold = next(s for name, s, _ in rows if "cold" in name)
     print(f"\n{'what':44} {'median s':>9} {'cold build / this':>18} {'peak MB':>8}")

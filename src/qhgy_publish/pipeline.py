@@ -45,7 +45,10 @@ def output_path(out_dir: Path, issue: Issue, target: str) -> Path:
 
 
 def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
-    """Subset the EPUB's fonts in a second process while this one lays out the print edition."""
+    """Subset the EPUB's fonts in a second process while this one lays out the print edition.
+
+    Returns a callable that waits for the subsets and the process's end.
+    """
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
@@ -56,8 +59,12 @@ def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
     texts = {role: "".join(sorted(chars)) for role, chars in role_texts(issue).items()}
     pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
     job = pool.submit(subset_texts, texts, faces)
-    pool.shutdown(wait=False)
-    return job
+
+    def finish() -> None:
+        job.result()
+        pool.shutdown(wait=True)  # its helper threads end too: the PDF writer forks after this
+
+    return finish
 
 
 def _loc(where: str) -> Loc:
@@ -105,7 +112,7 @@ def build_issue(
             "HarfBuzz's subsetter (Debian package libharfbuzz-subset0) is missing: WeasyPrint falls back "
             "to fontTools and writing the PDF takes ten times longer; run `make setup`"
         )
-    fonts_job = _start_epub_fonts(issue) if "epub" in wanted and embed_fonts else None
+    fonts_done = _start_epub_fonts(issue) if "epub" in wanted and embed_fonts else None
     # One layout serves both PDFs and the EPUB's print page numbers.
     layout = print_pdf.layout(issue)
     result.layout = layout
@@ -115,15 +122,18 @@ def build_issue(
             f"{layout.filler_pages} 学习笔记 filler page(s) added before 封三 to make {layout.page_count} pages "
             "(a multiple of 4 for saddle stitching)"
         )
-    if "print" in wanted:
-        result.outputs.append(print_pdf.write_print_pdf(layout, output_path(out_dir, issue, "print")))
-    if "screen" in wanted:
-        result.outputs.append(print_pdf.write_screen_pdf(layout, output_path(out_dir, issue, "screen")))
+    if fonts_done is not None:
+        fonts_done()  # the subsets are in the cache now; render_epub reads them there
+    print_target, screen_target = (output_path(out_dir, issue, t) for t in ("print", "screen"))
+    if {"print", "screen"} <= wanted:
+        result.outputs += print_pdf.write_both_pdfs(layout, print_target, screen_target)
+    elif "print" in wanted:
+        result.outputs.append(print_pdf.write_print_pdf(layout, print_target))
+    elif "screen" in wanted:
+        result.outputs.append(print_pdf.write_screen_pdf(layout, screen_target))
     if "epub" in wanted:
         from .render.epub import render_epub
 
-        if fonts_job is not None:
-            fonts_job.result()  # the subsets are in the cache now; render_epub reads them there
         result.outputs.append(
             render_epub(
                 issue, output_path(out_dir, issue, "epub"), page_map=layout.page_map, embed_fonts=embed_fonts

@@ -175,3 +175,26 @@ def test_screen_pdf_is_trimmed_tagged_and_bookmarked(sample) -> None:
         for column in sample.issue.columns:
             assert column.name in outline
         assert pdf.docinfo.Title == "青海工运 2025年第1期"
+
+
+def _pages(path) -> list[tuple[list[float], str]]:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    pages = [
+        ([round(v, 2) for v in page.get_mediabox()], page.get_textpage().get_text_range())
+        for page in pdf
+    ]
+    pdf.close()
+    return pages
+
+
+def test_the_forked_writer_writes_what_an_in_process_write_gives(sample, tmp_path) -> None:
+    """The build writes the screen PDF in a forked process while it writes the press PDF (the fast
+    path); written here the plain way, from the same layout, it must have the same pages."""
+    from qhgy_publish.render.print_pdf import write_screen_pdf
+
+    reference = write_screen_pdf(sample.result.layout, tmp_path / "screen.pdf")
+    fast, plain = _pages(sample.screen_pdf), _pages(reference)
+    assert len(fast) == len(plain) == sample.result.layout.page_count
+    assert fast == plain

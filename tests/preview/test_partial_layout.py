@@ -10,6 +10,7 @@ from qhgy_publish.render.preview.builder import Builder
 
 SAMPLE = Path(__file__).resolve().parents[2] / "content" / "2025-01"
 ARTICLE = "articles/190-bingxue-fengshang.md"  # a news brief in 新视点
+ARTICLE_ID = Path(ARTICLE).stem
 EDIT = ("加强交流、增进友谊，", "加强交流、增进友谊、互学互鉴，")
 
 
@@ -50,6 +51,11 @@ def test_one_column_relayout_equals_a_full_build(tmp_path: Path) -> None:
     assert [re.sub(r"\s+", "", p.text) for p in partial] == [re.sub(r"\s+", "", p.text) for p in full]
     changed = [i for i, (a, b) in enumerate(zip(before, [p.digest for p in partial], strict=True)) if a != b]
     assert changed and all(full[i].label.isdigit() for i in changed)  # only pages of that 栏目
+    # Pages before the edited article's first page lay out as before and are not drawn again.
+    start = next(a["page"] for c in builder.state.toc for a in c["articles"] if a["id"] == ARTICLE_ID)
+    span = next(c for c in builder._columns if start in c)
+    assert span.start < start, "the edited article must not open its 栏目 for this check"
+    assert set(changed) <= set(builder.last_redrawn) <= set(range(start, span.stop))
 
 
 def test_other_changes_lay_out_the_whole_issue(tmp_path: Path) -> None:

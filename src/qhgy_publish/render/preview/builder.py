@@ -2,7 +2,8 @@
 
 A failed build never clears the pages: the error is kept next to them and
 shown over them, and the next good build clears it. Each page image carries
-a hash, so the browser reloads only pages whose pixels changed.
+a hash, so the browser reloads only pages whose pixels changed; a re-laid-out
+page whose boxes are all where they were is not even drawn again.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ class Builder:
         self._columns: list[range] = []
         self._article_pages: dict[str, int] = {}
         self._contents_index = 0
+        self._signatures: list[str] = []  # per page: what its boxes are and where (see page_signature)
         self.last_build = ""  # "full" or "partial": which way the last good build went
+        self.last_redrawn: list[int] = []  # page indexes the last good build drew again
 
     def _publish(self, **changes: object) -> None:
         with self.changed:
@@ -137,24 +140,32 @@ class Builder:
             return None
         if any(folios.get(a.id) != self._article_pages.get(a.id) for a in issue.columns[k].articles):
             return None
+        signatures = list(self._signatures)
+        redraw = []
+        for offset, page in enumerate(doc.pages):
+            signature = page_signature(page)
+            if signature != signatures[span.start + offset]:
+                signatures[span.start + offset] = signature
+                redraw.append(offset)
         pages = list(self.state.pages)
-        for offset, image in enumerate(
-            self._images(
-                doc.write_pdf(), [str(f) for f in range(first_folio, first_folio + len(span))], span.start
-            )
-        ):
-            pages[span.start + offset] = image
+        if redraw:
+            pdf = doc.copy([doc.pages[o] for o in redraw]).write_pdf(uncompressed_pdf=True)
+            indexes = [span.start + o for o in redraw]
+            for image in self._images(pdf, [str(first_folio + o) for o in redraw], indexes):
+                pages[image.index] = image
+        self._signatures = signatures
+        self.last_redrawn = [span.start + o for o in redraw]
         return pages
 
-    def _images(self, pdf_bytes: bytes, labels: list[str], first_index: int) -> list[PageImage]:
-        """PNG, hash and text of each page of a PDF, reusing unchanged PNG bytes."""
+    def _images(self, pdf_bytes: bytes, labels: list[str], indexes: list[int]) -> list[PageImage]:
+        """PNG, hash and text of each page of a PDF (standing at ``indexes`` in the issue),
+        reusing unchanged PNG bytes."""
         import pypdfium2
 
         pdf = pypdfium2.PdfDocument(pdf_bytes)
         old = {p.index: p for p in self.state.pages}
         images = []
-        for offset in range(len(pdf)):
-            index = first_index + offset
+        for offset, index in enumerate(indexes):
             page = pdf[offset]
             bitmap = page.render(scale=SCALE).to_pil()
             buffer = io.BytesIO()
@@ -177,7 +188,9 @@ class Builder:
         total = len(doc.pages)
         covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
         labels = [covers.get(i, str(i - start + 1)) for i in range(total)]
-        pages = self._images(doc.write_pdf(), labels, 0)
+        pages = self._images(doc.write_pdf(uncompressed_pdf=True), labels, list(range(total)))
+        self._signatures = [page_signature(page) for page in doc.pages]
+        self.last_redrawn = list(range(total))
         self._columns = column_pages(doc, len(issue.columns))
         self._article_pages = laid_out.article_pages
         self._contents_index = start
@@ -192,3 +205,35 @@ class Builder:
             for column in issue.columns
         ]
         return issue, pages, toc
+
+
+def page_signature(page: object) -> str:
+    """A digest of a laid-out page: every box's kind, element, class, place and size, every
+    text and image source. Equal digests draw equal pixels while the stylesheets stand
+    still, which the partial path guarantees (it runs only when article files changed)."""
+    from weasyprint.formatting_structure import boxes
+
+    digest = hashlib.sha1()
+    stack = [page._page_box]  # type: ignore[attr-defined]
+    while stack:
+        box = stack.pop()
+        element = box.element
+        digest.update(
+            repr(
+                (
+                    type(box).__name__,
+                    element.tag if element is not None else None,
+                    element.get("class") if element is not None else None,
+                    element.get("src") if element is not None else None,
+                    element.get("style") if element is not None else None,
+                    round(box.position_x, 3),
+                    round(box.position_y, 3),
+                    round(box.width, 3) if isinstance(box.width, float | int) else box.width,
+                    round(box.height, 3) if isinstance(box.height, float | int) else box.height,
+                    box.text if isinstance(box, boxes.TextBox) else None,
+                )
+            ).encode()
+        )
+        if isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    return digest.hexdigest()

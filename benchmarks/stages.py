@@ -1,0 +1,56 @@
+"""Where a build's time goes: `python benchmarks/stages.py` builds the sample once and prints each stage.
+
+The stages run one after the other in one process, except where the build
+itself runs them side by side (EPUB font subsets during the layout, the
+screen PDF in a forked writer next to the press PDF). The layout is one
+WeasyPrint pass over the whole issue on one core: it is the floor of a
+build that lays the issue out in one process.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def main() -> None:
+    start = time.perf_counter()
+    from qhgy_publish import pipeline
+    from qhgy_publish.render import epub, print_pdf
+
+    figures: list[tuple[str, float]] = [("imports", time.perf_counter() - start)]
+
+    def timed(module: object, name: str, label: str) -> None:
+        original = getattr(module, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                figures.append((label, time.perf_counter() - t))
+
+        setattr(module, name, wrapper)
+
+    timed(pipeline, "load_issue", "load sources")
+    timed(pipeline, "check_sources", "source checks")
+    timed(pipeline, "uncovered_characters", "glyph coverage check")
+    timed(print_pdf, "layout", "layout (WeasyPrint, one pass, one core)")
+    timed(print_pdf, "write_both_pdfs", "press + screen PDF (side by side)")
+    timed(epub, "render_epub", "EPUB")
+    with tempfile.TemporaryDirectory() as out:
+        t = time.perf_counter()
+        pipeline.build_issue(ROOT / "content" / "2025-01", Path(out))
+        total = time.perf_counter() - t
+    for label, seconds in figures:
+        print(f"  {label:44} {seconds:6.2f} s")
+    print(f"  {'build total (after imports)':44} {total:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
