@@ -52,12 +52,41 @@ def test_interrupted_build_keeps_earlier_outputs(built) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(2.5)  # loading is done; WeasyPrint is laying out
+    # Interrupt while the PDFs are being written (their temporary files exist): the
+    # latest moment, when a forked writer is at work beside the build.
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the build ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert _outputs(out) == before  # byte-identical, nothing half-written, no temp file left
+
+
+def test_a_failed_screen_pdf_keeps_both_earlier_pdfs(mini_issue: Path, tmp_path: Path, monkeypatch) -> None:
+    """The screen PDF is written by a forked child beside the press PDF; when it fails, the
+    build says why and neither PDF is replaced (the pair stays consistent)."""
+    from qhgy_publish.errors import BuildError
+    from qhgy_publish.load import load_issue
+    from qhgy_publish.render import print_pdf
+    from qhgy_publish.transforms import apply_transforms
+
+    layout = print_pdf.layout(apply_transforms(load_issue(mini_issue)))
+    out = tmp_path / "out"
+    out.mkdir()
+    targets = [out / "print.pdf", out / "screen.pdf"]
+    for target in targets:
+        target.write_bytes(b"earlier")
+
+    def broken(layout, target):  # the child inherits this: it is forked after the patch
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(print_pdf, "write_screen_pdf", broken)
+    with pytest.raises(BuildError, match="screen PDF failed: OSError: No space left on device"):
+        print_pdf.write_both_pdfs(layout, *targets)
+    assert _outputs(out) == {"print.pdf": b"earlier", "screen.pdf": b"earlier"}
 
 
 def test_build_never_writes_into_the_sources(built) -> None:

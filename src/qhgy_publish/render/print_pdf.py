@@ -11,7 +11,10 @@ filler pages before 封三, and the build says so.
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from weasyprint import CSS, HTML, Document
@@ -34,8 +37,8 @@ PRINT_CSS = ("page.css", "magazine.css", "cjk.css", "press.css")
 class PrintLayout:
     """A laid-out issue and what the other outputs need to know about its pages."""
 
+    issue: Issue
     document: Document
-    html: str
     page_map: list[PageStart]
     article_pages: dict[str, int]  # article id → folio of the page where its head stands
     filler_pages: int
@@ -44,6 +47,11 @@ class PrintLayout:
     @property
     def page_count(self) -> int:
         return len(self.document.pages)
+
+    @cached_property
+    def html(self) -> str:
+        """The HTML of the pages kept (rendered again only when asked: the build never needs it)."""
+        return print_html(self.issue, filler_pages=self.filler_pages)
 
 
 def _runs_filter() -> object:
@@ -264,7 +272,7 @@ def layout(issue: Issue) -> PrintLayout:
     needed are dropped afterwards: they follow every numbered page, so dropping
     them changes no folio, and one layout costs half of laying out twice.
     """
-    doc, html, warnings = _render(issue, MAX_FILLER)
+    doc, _, warnings = _render(issue, MAX_FILLER)
     filler_index = [
         i for i, page in enumerate(doc.pages) if any(a.startswith("filler-") for a in page.anchors)
     ]
@@ -274,10 +282,9 @@ def layout(issue: Issue) -> PrintLayout:
     filler = (-natural) % 4
     drop = set(filler_index[filler:])
     doc = doc.copy([page for i, page in enumerate(doc.pages) if i not in drop])
-    html = print_html(issue, filler_pages=filler)  # the HTML of the pages kept
     return PrintLayout(
+        issue=issue,
         document=doc,
-        html=html,
         page_map=page_map(issue, doc),
         article_pages=article_pages(issue, doc),
         filler_pages=filler,
@@ -331,9 +338,17 @@ def write_print_pdf(layout: PrintLayout, target: Path) -> Path:
 _forked_layout: PrintLayout | None = None
 
 
-def _write_forked_screen_pdf(target: Path) -> Path:
-    assert _forked_layout is not None
-    return write_screen_pdf(_forked_layout, target)
+def _screen_writer(target: Path, errors) -> None:  # type: ignore[no-untyped-def]
+    """The forked child's work: write the screen PDF of the inherited layout to ``target``."""
+    # Terminated by the parent (its build failed or was interrupted): unwind, so
+    # atomic_path removes the half-written file.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    try:
+        assert _forked_layout is not None
+        write_screen_pdf(_forked_layout, target)
+    except BaseException as exc:
+        errors.send(f"{type(exc).__name__}: {exc}")
+        sys.exit(1)
 
 
 def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path) -> list[Path]:
@@ -342,20 +357,38 @@ def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path
     Each write takes about 2 s of one core (drawing, font subsetting,
     compression). The laid-out document cannot be pickled, so the screen copy
     is written by a forked copy of this process, which inherits it; where
-    fork is missing the two are written one after the other. The caller must
-    have no other threads running (fork copies only the calling thread).
+    fork is missing the two are written one after the other. Both files are
+    renamed into place only when both are complete: a failed or interrupted
+    build stops the child and leaves the earlier pair as it was.
     """
     global _forked_layout
-    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_all_start_methods, get_context
 
     if "fork" not in get_all_start_methods():
         return [write_print_pdf(layout, print_target), write_screen_pdf(layout, screen_target)]
+    context = get_context("fork")
+    receive, send = context.Pipe(duplex=False)
     _forked_layout = layout
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-            screen = pool.submit(_write_forked_screen_pdf, screen_target)
-            printed = write_print_pdf(layout, print_target)
-            return [printed, screen.result()]
+        with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
+            child = context.Process(target=_screen_writer, args=(screen_tmp, send), daemon=True)
+            # Ctrl-C waits until the fork is done (Python drops an interrupt that lands in
+            # its at-fork handlers), then stops the child below; the child leaves SIGINT to us.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                child.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            try:
+                write_print_pdf(layout, print_tmp)
+                child.join()
+            except BaseException:
+                child.terminate()
+                child.join()
+                raise
+            if child.exitcode != 0:
+                reason = receive.recv() if receive.poll() else f"exit code {child.exitcode}"
+                raise BuildError(f"writing the screen PDF failed: {reason}")
     finally:
         _forked_layout = None
+    return [print_target, screen_target]
