@@ -1,4 +1,5 @@
-"""Where a build's time goes: `python benchmarks/stages.py` builds the sample once and prints each stage.
+"""Where a build's time goes: `python benchmarks/stages.py [--columns]` builds the sample once and
+prints each stage; --columns also splits the multi-column layout into its passes.
 
 The stages run one after the other in one process, except where the build
 itself runs them side by side (EPUB font subsets during the layout, the
@@ -9,6 +10,7 @@ build that lays the issue out in one process.
 
 from __future__ import annotations
 
+import collections
 import sys
 import tempfile
 import time
@@ -18,8 +20,33 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
+def count_column_passes() -> collections.Counter:
+    """Time WeasyPrint's layouts of column boxes by kind: a trial at some height while it looks for
+    the columns' height, a probe of the next box, or the final pass it keeps."""
+    from weasyprint.layout import block
+
+    spent: collections.Counter = collections.Counter()
+    original = block.block_box_layout
+
+    def block_box_layout(context, box, bottom_space, skip_stack, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not getattr(box, "is_column", False):
+            return original(context, box, bottom_space, skip_stack, *args, **kwargs)
+        # columns_layout passes adjoining_margins=[] in its trials, None in the final pass
+        kind = "probe" if bottom_space == float("inf") else "final" if args[4] is None else "trial"
+        t = time.perf_counter()
+        try:
+            return original(context, box, bottom_space, skip_stack, *args, **kwargs)
+        finally:
+            spent[kind] += time.perf_counter() - t
+            spent[f"{kind} count"] += 1
+
+    block.block_box_layout = block_box_layout  # columns_layout imports it at each call
+    return spent
+
+
 def main() -> None:
     start = time.perf_counter()
+    columns = count_column_passes() if "--columns" in sys.argv else None
     from qhgy_publish import pipeline
     from qhgy_publish.render import epub, print_pdf
 
@@ -50,6 +77,9 @@ def main() -> None:
     for label, seconds in figures:
         print(f"  {label:44} {seconds:6.2f} s")
     print(f"  {'build total (after imports)':44} {total:6.2f} s")
+    if columns is not None:
+        for kind in ("trial", "final", "probe"):
+            print(f"  column layouts, {kind:6} {columns[kind + ' count']:5} passes {columns[kind]:18.2f} s")
 
 
 if __name__ == "__main__":
