@@ -1,4 +1,8 @@
-"""The real issue's extracted text (shared/seed), read for tests that compare against it."""
+"""The real issue's extracted text, read for tests that compare against it.
+
+A copy of ../shared/seed/000_0ae9b1b1d7081230.txt lives in tests/fixtures/seed/, so the
+tests run from a clone anywhere (CI's clean clone has no ../shared beside it).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_0ae9b1b1d7081230.txt"
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0ae9b1b1d7081230.txt"
 COLUMN_NAMES_LINE_RANGE = (52, 158)  # the contents, seed L52–158
 
 
