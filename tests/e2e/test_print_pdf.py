@@ -198,3 +198,27 @@ def test_the_forked_writer_writes_what_an_in_process_write_gives(sample, tmp_pat
     fast, plain = _pages(sample.screen_pdf), _pages(reference)
     assert len(fast) == len(plain) == sample.result.layout.page_count
     assert fast == plain
+
+
+def test_titles_and_headings_leave_no_character_alone(sample) -> None:
+    """Titles, kickers, subtitles and 一、 headings that wrap are balanced: no last line of one or
+    two characters (WeasyPrint has no text-wrap: balance; render/weasy_cjk_patch.py adds it)."""
+    short = []
+    with pdfplumber.open(sample.screen_pdf) as pdf:
+        for index in range(2, len(pdf.pages) - 2):
+            page = pdf.pages[index]
+            display = [
+                c for c in page.chars
+                if c["top"] > 22 * MM and c["text"].strip()
+                and (c["size"] >= 14.9 or (c["size"] >= 11.9 and "Heading" in c["fontname"]))
+            ]
+            lines: dict[tuple[float, float], list[str]] = {}
+            for c in display:
+                lines.setdefault((round(c["top"]), c["size"]), []).append(c["text"])
+            tops = sorted(lines)
+            for (top, size), chars in lines.items():
+                # a last line: another line of the same size stands just above it
+                above = [t for t, s in tops if s == size and 0 < top - t < 2 * size]
+                if above and len(chars) <= 2:
+                    short.append((index, "".join(lines[(above[-1], size)]), "".join(chars)))
+    assert not short, short
