@@ -44,6 +44,29 @@ def output_path(out_dir: Path, issue: Issue, target: str) -> Path:
     return out_dir / (f"{stem}.epub" if target == "epub" else f"{stem}-{names[target]}")
 
 
+def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
+    """Subset the EPUB's fonts in a second process while this one lays out the print edition.
+
+    Returns a callable that waits for the subsets and the process's end.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from .fonts import face_file, font_roles
+    from .render.epub_fonts import role_texts, subset_texts
+
+    faces = {role: face_file(spec) for role, spec in font_roles().items()}
+    texts = {role: "".join(sorted(chars)) for role, chars in role_texts(issue).items()}
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    job = pool.submit(subset_texts, texts, faces)
+
+    def finish() -> None:
+        job.result()
+        pool.shutdown(wait=True)  # its helper threads end too: the PDF writer forks after this
+
+    return finish
+
+
 def _loc(where: str) -> Loc:
     """A finding's “path:line[:col]” back as a Loc."""
     path, *numbers = where.split(":")
@@ -89,6 +112,7 @@ def build_issue(
             "HarfBuzz's subsetter (Debian package libharfbuzz-subset0) is missing: WeasyPrint falls back "
             "to fontTools and writing the PDF takes ten times longer; run `make setup`"
         )
+    fonts_done = _start_epub_fonts(issue) if "epub" in wanted and embed_fonts else None
     # One layout serves both PDFs and the EPUB's print page numbers.
     layout = print_pdf.layout(issue)
     result.layout = layout
@@ -98,6 +122,8 @@ def build_issue(
             f"{layout.filler_pages} 学习笔记 filler page(s) added before 封三 to make {layout.page_count} pages "
             "(a multiple of 4 for saddle stitching)"
         )
+    if fonts_done is not None:
+        fonts_done()  # the subsets are in the cache now; render_epub reads them there
     print_target, screen_target = (output_path(out_dir, issue, t) for t in ("print", "screen"))
     if {"print", "screen"} <= wanted:
         result.outputs += print_pdf.write_both_pdfs(layout, print_target, screen_target)

@@ -29,7 +29,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from ..errors import BuildError
-from ..fonts import font_roles
+from ..fonts import face_file, font_roles
 from ..model import Article, Issue
 from ..output import atomic_path
 from .epub_fonts import role_texts, subset_fonts
@@ -305,7 +305,7 @@ def _accessibility(book: epub.EpubBook, issue: Issue, paged: bool) -> None:
 def _embed_fonts(book: epub.EpubBook, issue: Issue) -> str:
     rules = []
     roles = font_roles()
-    for name, data in subset_fonts(issue, roles).items():
+    for name, data in subset_fonts(issue, {r: face_file(role) for r, role in roles.items()}).items():
         role = roles[name]
         file_name = f"fonts/{name}.otf"
         book.add_item(
