@@ -372,19 +372,20 @@ def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path
     try:
         with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
             child = context.Process(target=_screen_writer, args=(screen_tmp, send), daemon=True)
-            # Ctrl-C waits until the fork is done (Python drops an interrupt that lands in
-            # its at-fork handlers), then stops the child below; the child leaves SIGINT to us.
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                child.start()
-            finally:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-            try:
+                # Ctrl-C waits until the fork is done (Python drops an interrupt that lands
+                # in its at-fork handlers); the child leaves SIGINT to us.
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    child.start()
+                finally:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 write_print_pdf(layout, print_tmp)
                 child.join()
             except BaseException:
-                child.terminate()
-                child.join()
+                if child.pid is not None:  # stop it before its file is removed, or it renames one back
+                    child.terminate()
+                    child.join()
                 raise
             if child.exitcode != 0:
                 reason = receive.recv() if receive.poll() else f"exit code {child.exitcode}"
