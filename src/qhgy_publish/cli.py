@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 
 from .errors import QhgyError, SourceErrors
+from .output import discard_pending
 from .paths import CONTENT_DIR, OUTPUT_DIR
 
 DEFAULT_ISSUE = CONTENT_DIR / "2025-01"
@@ -47,6 +48,7 @@ class _Group(click.Group):
                 raise
             sys.exit(1)
         except KeyboardInterrupt:
+            discard_pending()
             err.print("[yellow]interrupted; earlier outputs are untouched.[/]")
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -351,6 +352,27 @@ def _screen_writer(target: Path, errors) -> None:  # type: ignore[no-untyped-def
         sys.exit(1)
 
 
+def _start_holding_interrupts(child) -> None:  # type: ignore[no-untyped-def]
+    """Start ``child``; a Ctrl-C during the start is raised only once the child is known.
+
+    An interrupt raised inside ``start()`` after the fork would leave a child
+    nobody stops, renaming its file back after our clean-up; one landing in
+    Python's at-fork handlers would be dropped. The child inherits the holding
+    handler and so leaves Ctrl-C to this process, which stops it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        child.start()  # signals reach only the main thread
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _: held.append(number))
+    try:
+        child.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
 def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path) -> list[Path]:
     """Write the press and screen PDFs at the same time, one per core.
 
@@ -373,13 +395,7 @@ def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path
         with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
             child = context.Process(target=_screen_writer, args=(screen_tmp, send), daemon=True)
             try:
-                # Ctrl-C waits until the fork is done (Python drops an interrupt that lands
-                # in its at-fork handlers); the child leaves SIGINT to us.
-                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-                try:
-                    child.start()
-                finally:
-                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                _start_holding_interrupts(child)
                 write_print_pdf(layout, print_tmp)
                 child.join()
             except BaseException:
