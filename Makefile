@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMPS := .stamps
 ISSUE  ?= content/2025-01
 
-.PHONY: issue test setup lint bench preview clean
+.PHONY: issue test setup lint bench preview clean lock
 
 issue: setup
 	$(BIN)/qhgy build $(ISSUE)
@@ -23,12 +23,24 @@ $(STAMPS)/debian: tools/debian-packages.txt tools/setup-debian.sh
 	@tools/setup-debian.sh
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/venv: pyproject.toml
+# The pinned versions of tools/requirements-test.txt, then the project itself (editable,
+# built by the setuptools just pinned: no second download).
+$(STAMPS)/venv: pyproject.toml setup.py tools/requirements-test.txt
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV)"
-	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]' > $(VENV)/pip-install.log 2>&1 \
-		|| { cat $(VENV)/pip-install.log; exit 1; }
+	@{ $(BIN)/pip install -q --disable-pip-version-check -r tools/requirements-test.txt \
+		&& $(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . ; } \
+		> $(VENV)/pip-install.log 2>&1 || { cat $(VENV)/pip-install.log; exit 1; }
 	@mkdir -p $(STAMPS) && touch $@
+
+# Pin the test environment again after a change of pyproject.toml's dependencies
+# (pip-tools, in a throwaway environment of its own).
+lock:
+	@[ -x $(STAMPS)/pip-tools/bin/pip-compile ] || { $(PYTHON) -m venv $(STAMPS)/pip-tools \
+		&& $(STAMPS)/pip-tools/bin/pip install -q --disable-pip-version-check pip-tools; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(STAMPS)/pip-tools/bin/pip-compile -q --extra test \
+		--allow-unsafe --no-emit-index-url --no-emit-find-links --strip-extras \
+		--output-file tools/requirements-test.txt pyproject.toml
 
 lint: setup
 	$(BIN)/ruff check .
@@ -41,3 +53,4 @@ preview: setup
 
 clean:
 	rm -rf output $(STAMPS) .cache
+	[ ! -x $(BIN)/python ] || $(BIN)/python -c "import shutil, qhgy_publish.paths as p; shutil.rmtree(p.CACHE_DIR, True)"

@@ -52,11 +52,11 @@ def standalone_html(work: Path) -> Path:
     """The build's own print HTML with its stylesheets inlined, for the peers to print."""
     from qhgy_publish.fonts import font_face_css
     from qhgy_publish.load import load_issue
-    from qhgy_publish.paths import CONTENT_DIR, LAYOUTS_DIR
+    from qhgy_publish.paths import LAYOUTS_DIR
     from qhgy_publish.render.print_pdf import PRINT_CSS, layout
     from qhgy_publish.transforms import apply_transforms
 
-    issue = apply_transforms(load_issue(CONTENT_DIR / "2025-01"))
+    issue = apply_transforms(load_issue(ROOT / "content" / "2025-01"))
     html = layout(issue).html
     css = (
         font_face_css()
@@ -103,7 +103,9 @@ def main() -> None:
         ]
         rows.append(("(b) Chromium --print-to-pdf, same HTML", *median_of(args.runs, [chromium, *flags])))
 
-    caches = [ROOT / ".cache"]
+    from qhgy_publish.paths import CACHE_DIR
+
+    caches = [CACHE_DIR]
 
     def clear_caches() -> None:
         for cache in caches:

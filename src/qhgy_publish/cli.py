@@ -13,11 +13,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .errors import QhgyError, SourceErrors
+from .errors import BuildError, QhgyError, SourceErrors
 from .output import discard_pending
-from .paths import CONTENT_DIR, OUTPUT_DIR
-
-DEFAULT_ISSUE = CONTENT_DIR / "2025-01"
+from .workspace import find_workspace, workspace_of
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -73,13 +71,34 @@ def main(debug: bool) -> None:
 
 
 def _issue_dir(path: Path | None) -> Path:
-    return (path or DEFAULT_ISSUE).resolve()
+    """The issue named, else the current folder if it is one, else the latest in the editors' content/."""
+    from .load.issue import ISSUE_FILE
+    from .scaffold import ISSUE_ID
+
+    if path is not None:
+        return path.resolve()
+    if (Path.cwd() / ISSUE_FILE).is_file():
+        return Path.cwd().resolve()
+    content = find_workspace().content
+    issues = sorted(p for p in content.glob("*") if ISSUE_ID.match(p.name) and (p / ISSUE_FILE).is_file())
+    if not issues:
+        raise BuildError(
+            f"no issue in {content}\n      → name the issue folder, or start one with `qhgy new YYYY-NN`"
+        )
+    return issues[-1]
+
+
+def _out_dir(out_dir: Path | None, issue_dir: Path) -> Path:
+    return out_dir or workspace_of(issue_dir).output_for(issue_dir)
 
 
 @main.command()
 @click.argument("issue_dir", required=False, type=click.Path(path_type=Path))
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default output/<issue-id>)."
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Output folder (default output/<issue-id> of the editors' folder).",
 )
 @click.option(
     "--only",
@@ -89,13 +108,13 @@ def _issue_dir(path: Path | None) -> Path:
 )
 @click.option("--no-epub-fonts", is_flag=True, help="Build the EPUB without embedded font subsets.")
 def build(issue_dir: Path | None, out_dir: Path | None, only: tuple[str, ...], no_epub_fonts: bool) -> None:
-    """Load, check and render an issue (default: the sample issue)."""
+    """Load, check and render an issue (default: the current folder's, else the latest in content/)."""
     from .pipeline import build_issue
 
     root = _issue_dir(issue_dir)
     result = build_issue(
         root,
-        out_dir or OUTPUT_DIR / root.name,
+        _out_dir(out_dir, root),
         targets=only or None,
         console=out,
         embed_fonts=not no_epub_fonts,
@@ -129,7 +148,10 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
 @main.command()
 @click.argument("issue_dir", required=False, type=click.Path(path_type=Path))
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default output/<issue-id>)."
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Output folder (default output/<issue-id> of the editors' folder).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -144,7 +166,7 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
 
     root = _issue_dir(issue_dir)
     try:
-        report = run_checks(root, out_dir or OUTPUT_DIR / root.name, rebuild=rebuild)
+        report = run_checks(root, _out_dir(out_dir, root), rebuild=rebuild)
     except (EpubCheckUnavailable, OSError) as exc:
         err.print(f"[bold red]check could not run[/] {exc}")
         sys.exit(2)
@@ -177,25 +199,29 @@ def preview(issue_dir: Path | None, host: str, port: int, open_browser: bool) ->
     """Live preview: page spreads that follow every saved change."""
     from .render.preview.server import serve
 
+    root = _issue_dir(issue_dir)
     url = f"http://{host}:{port}/"
-    out.print(f"preview of {_issue_dir(issue_dir).name} at [bold]{url}[/] (Ctrl-C stops it)")
+    out.print(f"preview of {root.name} at [bold]{url}[/] (Ctrl-C stops it)")
     if open_browser:
         import webbrowser
 
         webbrowser.open(url)
-    serve(_issue_dir(issue_dir), host=host, port=port)
+    serve(root, host=host, port=port)
 
 
 @main.command()
 @click.argument("issue_id")
 @click.option(
-    "--content", "content_dir", type=click.Path(path_type=Path), default=CONTENT_DIR, show_default=True
+    "--content",
+    "content_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of the issues (default content/ of the editors' folder).",
 )
-def new(issue_id: str, content_dir: Path) -> None:
+def new(issue_id: str, content_dir: Path | None) -> None:
     """Scaffold the next issue (e.g. 2025-02) from the latest one."""
     from .scaffold import scaffold_issue
 
-    path = scaffold_issue(issue_id, content_dir)
+    path = scaffold_issue(issue_id, content_dir or find_workspace().content)
     out.print(f"[green]created[/] {path}: next, add articles to {path / 'articles'}")
 
 

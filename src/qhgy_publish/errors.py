@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import ROOT
-
 
 @dataclass(frozen=True)
 class Loc:
@@ -25,10 +23,7 @@ class Loc:
         try:
             shown = self.path.resolve().relative_to(Path.cwd())
         except ValueError:
-            try:
-                shown = self.path.resolve().relative_to(ROOT)
-            except ValueError:
-                shown = self.path
+            shown = self.path
         text = str(shown)
         if self.line:
             text += f":{self.line}"

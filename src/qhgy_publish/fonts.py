@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .paths import FONTS_DIR, ROOT
+from .paths import CACHE_DIR, FONTS_DIR
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def font_roles(path: Path = FONTS_DIR / "roles.toml") -> dict[str, FontRole]:
     }
 
 
-FACE_CACHE = ROOT / ".cache" / "fonts"
+FACE_CACHE = CACHE_DIR / "fonts"
 
 
 def face_file(role: FontRole) -> Path:

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .errors import BuildError, SourceErrors
 from .load.issue import load_meta
-from .paths import LAYOUTS_DIR
+from .paths import layout_dirs
 
 ISSUE_ID = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -39,7 +39,9 @@ def scaffold_issue(issue_id: str, content_dir: Path) -> Path:
         raise SourceErrors(errors)
     serial = meta.serial + 1 if meta.serial else None
     env = Environment(
-        loader=FileSystemLoader(LAYOUTS_DIR / "new"), undefined=StrictUndefined, keep_trailing_newline=True
+        loader=FileSystemLoader([d / "new" for d in layout_dirs(target)]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
     )
     text = env.get_template("issue.yaml.j2").render(
         meta=meta,

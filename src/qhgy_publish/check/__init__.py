@@ -34,10 +34,13 @@ def source_error_findings(exc: SourceErrors) -> list[Finding]:
 
 
 def _newest_input(issue_dir: Path) -> float:
-    from ..paths import FONTS_DIR, LAYOUTS_DIR, ROOT
+    from ..paths import FONTS_DIR, layout_dirs
 
-    roots = [issue_dir, LAYOUTS_DIR, FONTS_DIR, ROOT / "src" / "qhgy_publish"]
-    return max((p.stat().st_mtime for r in roots for p in r.rglob("*") if p.is_file()), default=0.0)
+    roots = [issue_dir, *layout_dirs(issue_dir), FONTS_DIR, Path(__file__).parents[1]]
+    return max(
+        (p.stat().st_mtime for r in roots for p in r.rglob("*") if p.is_file() and p.suffix != ".pyc"),
+        default=0.0,
+    )
 
 
 def run_checks(issue_dir: Path, out_dir: Path, *, rebuild: bool = False) -> Report:

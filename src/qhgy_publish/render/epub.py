@@ -32,6 +32,7 @@ from ..errors import BuildError
 from ..fonts import face_file, font_roles
 from ..model import Article, Issue
 from ..output import atomic_path
+from ..paths import layout_dirs
 from .epub_fonts import role_texts, subset_fonts
 from .pagemap import PageStart
 from .templates import environment, render_template
@@ -87,7 +88,7 @@ def render_epub(
     issue: Issue, out_path: Path, *, page_map: list[PageStart] | None = None, embed_fonts: bool = True
 ) -> Path:
     """Write the issue's EPUB to ``out_path`` (atomically) and return the path."""
-    env = environment("epub")
+    env = environment("epub", dirs=layout_dirs(issue.root))
     meta = issue.meta
     book = epub.EpubBook()
     book.set_identifier(book_identifier(issue))

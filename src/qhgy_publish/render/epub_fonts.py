@@ -18,7 +18,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from ..model import Heading, Issue, Note, Paragraph, Profile
-from ..paths import ROOT
+from ..paths import CACHE_DIR
 
 BASICS = set(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:;-–—/()%+@ 　，。、：；！？“”‘’（）《》…·□"
@@ -67,7 +67,7 @@ def role_texts(issue: Issue) -> dict[str, set[str]]:
     }
 
 
-CACHE = ROOT / ".cache" / "epub-fonts"
+CACHE = CACHE_DIR / "epub-fonts"
 
 
 def subset_fonts(issue: Issue, faces: dict[str, Path]) -> dict[str, bytes]:

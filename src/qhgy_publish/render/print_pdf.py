@@ -26,7 +26,7 @@ from ..errors import BuildError
 from ..fonts import face_file, font_face_css, font_roles
 from ..model import Issue
 from ..output import atomic_path
-from ..paths import FONTS_DIR, LAYOUTS_DIR, ROOT
+from ..paths import CACHE_DIR, FONTS_DIR, layout_dirs, layout_file
 from .fetcher import ClosedFetcher
 from .pagemap import PageStart
 from .templates import environment, render_template
@@ -67,7 +67,7 @@ def _runs_filter() -> object:
 
 def print_html(issue: Issue, *, filler_pages: int = 0) -> str:
     """The print issue as one HTML document (also served by the preview)."""
-    env = environment("print", _runs_filter())
+    env = environment("print", _runs_filter(), layout_dirs(issue.root))
     return render_template(env, "issue.html.j2", issue=issue, filler_pages=filler_pages)
 
 
@@ -91,9 +91,14 @@ def css_syntax_errors(path: Path) -> list[str]:
     return errors
 
 
-def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration, color_profiles: dict) -> list[CSS]:
-    """The print stylesheets; @font-face and @color-profile rules load only through the shared
-    ``font_config`` and ``color_profiles`` (WeasyPrint drops them otherwise)."""
+def stylesheets(
+    fetcher: ClosedFetcher,
+    font_config: FontConfiguration,
+    color_profiles: dict,
+    issue_dir: Path | None = None,
+) -> list[CSS]:
+    """The print stylesheets (an issue's or the editors' overrides first); @font-face and @color-profile
+    rules load only through the shared ``font_config`` and ``color_profiles`` (WeasyPrint drops them otherwise)."""
     sheets = [
         CSS(
             string=font_face_css(),
@@ -103,7 +108,8 @@ def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration, color_pr
         )
     ]
     for name in PRINT_CSS:
-        if errors := css_syntax_errors(LAYOUTS_DIR / "print" / name):
+        path = layout_file(f"print/{name}", issue_dir)
+        if errors := css_syntax_errors(path):
             raise BuildError(
                 "broken stylesheet:\n"
                 + "\n".join(errors)
@@ -111,7 +117,7 @@ def stylesheets(fetcher: ClosedFetcher, font_config: FontConfiguration, color_pr
             )
         sheets.append(
             CSS(
-                filename=str(LAYOUTS_DIR / "print" / name),
+                filename=str(path),
                 url_fetcher=fetcher,
                 font_config=font_config,
                 color_profiles=color_profiles,
@@ -138,11 +144,15 @@ def _styles_for(issue: Issue, fetcher: ClosedFetcher) -> _Styles:
     stylesheets and loading the fonts again took 0.28 s of each refresh.
     """
     global _styles
-    files = [LAYOUTS_DIR / "print" / name for name in PRINT_CSS] + [FONTS_DIR / "roles.toml"]
-    key = (str(issue.root), font_face_css(), *((f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    files = [layout_file(f"print/{name}", issue.root) for name in PRINT_CSS] + [FONTS_DIR / "roles.toml"]
+    key = (
+        str(issue.root),
+        font_face_css(),
+        *((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files),
+    )
     if _styles is None or _styles.key != key:
         font_config, color_profiles = FontConfiguration(), {}
-        sheets = stylesheets(fetcher, font_config, color_profiles)
+        sheets = stylesheets(fetcher, font_config, color_profiles, issue.root)
         _styles = _Styles(key, sheets, font_config, color_profiles)
     return _styles
 
@@ -159,7 +169,7 @@ class _Collect(logging.Handler):
 def fetcher_for(issue: Issue) -> ClosedFetcher:
     font_dirs = {face_file(role).parent for role in font_roles().values()}
     return ClosedFetcher(
-        [issue.root, LAYOUTS_DIR, FONTS_DIR, *font_dirs], press_images=ROOT / ".cache" / "press-images"
+        [issue.root, *layout_dirs(issue.root), FONTS_DIR, *font_dirs], press_images=CACHE_DIR / "press-images"
     )
 
 
@@ -247,7 +257,7 @@ def layout_column(issue: Issue, index: int, first_folio: int) -> tuple[list, dic
     """
     pad = first_folio % 2 == 0
     html = render_template(
-        environment("print", _runs_filter()),
+        environment("print", _runs_filter(), layout_dirs(issue.root)),
         "column.html.j2",
         issue=issue,
         column=issue.columns[index],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 
 from jinja2 import (
     Environment,
@@ -23,7 +24,7 @@ from markupsafe import Markup, escape
 
 from ..errors import BuildError
 from ..model import FrontMatter, Run
-from ..paths import LAYOUTS_DIR
+from ..paths import layout_dirs
 
 
 def plain_runs_html(runs: Sequence[Run]) -> Markup:
@@ -61,10 +62,18 @@ def title_html(title: str) -> Markup:
 
 
 @cache
-def environment(target: str, runs_filter: Callable[[Sequence[Run]], Markup] = plain_runs_html) -> Environment:
-    """The template environment of ``target`` (print, epub, preview), shared partials in layouts/."""
+def environment(
+    target: str,
+    runs_filter: Callable[[Sequence[Run]], Markup] = plain_runs_html,
+    dirs: tuple[Path, ...] | None = None,
+) -> Environment:
+    """The template environment of ``target`` (print, epub, preview), shared partials in layouts/.
+
+    ``dirs``: the layout folders, overrides first (:func:`paths.layout_dirs`); default the shipped ones.
+    """
+    dirs = dirs or layout_dirs()
     env = Environment(
-        loader=FileSystemLoader([LAYOUTS_DIR / target, LAYOUTS_DIR]),
+        loader=FileSystemLoader([d / target for d in dirs] + list(dirs)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from ...model import Article
-from ...paths import FONTS_DIR, LAYOUTS_DIR
+from ...paths import FONTS_DIR, layout_dirs, layout_file
 from ..templates import environment, render_template
 from .builder import Builder
 
@@ -31,16 +31,17 @@ WATCHED_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".j2", ".cs
 
 def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
     builder = Builder(issue_dir)
+    layouts = layout_dirs(issue_dir)
 
     async def index(request: Request) -> Response:
-        html = render_template(environment("preview"), "index.html.j2", issue_id=issue_dir.name)
+        html = render_template(environment("preview", dirs=layouts), "index.html.j2", issue_id=issue_dir.name)
         return HTMLResponse(html)
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
             return Response("not found", status_code=404)
-        return Response((LAYOUTS_DIR / "preview" / name).read_bytes(), media_type=STATIC[name])
+        return Response(layout_file(f"preview/{name}", issue_dir).read_bytes(), media_type=STATIC[name])
 
     async def page_png(request: Request) -> Response:
         index = request.path_params["index"]
@@ -78,7 +79,7 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
             return Response("not found", status_code=404)
         figures = {f.src: f"/images/{article.id}/{i}" for i, f in enumerate(article.figures)}
         xhtml = render_template(
-            environment("epub"),
+            environment("epub", dirs=layouts),
             "article.xhtml.j2",
             page_title=article.title_text,
             meta=issue.meta,
@@ -95,7 +96,7 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
         )
 
     async def epub_css(request: Request) -> Response:
-        return Response(render_template(environment("epub"), "epub.css"), media_type="text/css")
+        return Response(render_template(environment("epub", dirs=layouts), "epub.css"), media_type="text/css")
 
     async def figure(request: Request) -> Response:
         article = article_of(request)
@@ -111,7 +112,7 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
         await asyncio.to_thread(builder.rebuild)
         if not watch:
             return
-        roots = [issue_dir, LAYOUTS_DIR, FONTS_DIR]
+        roots = [issue_dir, *layouts, FONTS_DIR]
         async for changes in awatch(*roots, debounce=50, step=20):
             paths = {Path(path) for _, path in changes if Path(path).suffix.lower() in WATCHED_SUFFIXES}
             if paths:
