@@ -52,5 +52,4 @@ preview: setup
 	$(BIN)/qhgy preview $(ISSUE)
 
 clean:
-	rm -rf output $(STAMPS) .cache
-	[ ! -x $(BIN)/python ] || $(BIN)/python -c "import shutil, qhgy_publish.paths as p; shutil.rmtree(p.CACHE_DIR, True)"
+	rm -rf output $(STAMPS) .cache build
