@@ -133,10 +133,16 @@ def build_issue(
         result.outputs.append(print_pdf.write_screen_pdf(layout, screen_target))
     if "epub" in wanted:
         from .render.epub import render_epub
+        from .render.epub_cover import cover_jpeg
 
         result.outputs.append(
             render_epub(
-                issue, output_path(out_dir, issue, "epub"), page_map=layout.page_map, embed_fonts=embed_fonts
+                issue,
+                output_path(out_dir, issue, "epub"),
+                page_map=layout.page_map,
+                cover=cover_jpeg(layout.document),
+                embed_fonts=embed_fonts,
+                warnings=result.warnings,
             )
         )
     return result

@@ -23,19 +23,22 @@ from ..paths import CACHE_DIR
 BASICS = set(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:;-–—/()%+@ 　，。、：；！？“”‘’（）《》…·□"
 )
-LABELS = "目录编委会主办编印单位发送对象地址邮箱电话邮编印刷日期印数册准印证号导航纸本页码正文封面与版权信息年月日第期"
+LABELS = "目录编委会主办编印单位发送对象地址邮箱电话邮编印刷日期印数册准印证号导航纸本页码正文封面与版权信息年月日第期总"
+PROOF_NOTICE = "校样：本书尚有处占位内容（标有“待补”），付印前替换。"  # layouts/epub/title.xhtml.j2
 
 
 def role_texts(issue: Issue) -> dict[str, set[str]]:
     """Characters each font role must draw in the EPUB."""
     meta = issue.meta
-    title, heading, kai, body = set(meta.magazine.name), set(LABELS), set(), set()
+    title, heading, kai, body = set(meta.magazine.name + "目录"), set(LABELS + PROOF_NOTICE), set(), set()
     heading |= set(meta.label + meta.colophon.notice + meta.magazine.name + "".join(meta.columns))
-    kai |= set(meta.cover.caption + meta.cover.credit)
+    heading |= set(meta.colophon.host + "".join(r.role for r in meta.board))  # colophon tables' labels
+    kai |= set(meta.cover.caption + meta.cover.credit + "封面照片")
     for article in issue.all_articles:
         m = article.meta
         title |= set(m.title)
         heading |= set((m.kicker or "") + (m.subtitle or "") + article.contents_title)
+        kai |= set(article.contents_author)  # the contents page sets authors in 楷体
         kai |= set("".join(f"{b.position}{b.name}" for b in m.bylines) + (m.dateline or ""))
         kai |= set(f"（来源：{m.source}）" if m.source else "") | set(f"（{m.credit}）" if m.credit else "")
         for block in article.blocks:

@@ -28,7 +28,7 @@ from ..model import Issue
 from ..output import atomic_path
 from ..paths import CACHE_DIR, FONTS_DIR, layout_dirs, layout_file
 from .fetcher import ClosedFetcher
-from .pagemap import PageStart
+from .pagemap import PageStart, page_tops
 from .templates import environment, render_template
 
 PRINT_CSS = ("page.css", "magazine.css", "cjk.css", "press.css")
@@ -197,41 +197,16 @@ def _render(issue: Issue, filler_pages: int, html: str | None = None) -> tuple[D
 
 
 def page_map(issue: Issue, doc: Document) -> list[PageStart]:
-    """Folio → article and block at the page top, read from the laid-out pages' anchors."""
-    ids = {a.id for a in issue.body_articles}
+    """Folio → where that printed page begins (render/pagemap.py reads it from the page boxes).
+
+    Folio 1 is the contents page; 封三 and 封四 are not counted.
+    """
     pages = doc.pages
     start = next((i for i, p in enumerate(pages) if "contents" in p.anchors), None)
     if start is None:
         raise BuildError("the contents page is missing from the layout (layouts/print/issue.html.j2)")
     end = next(i for i, p in enumerate(pages) if "inside-back" in p.anchors)  # 封三, 封四: uncounted
-    result: list[PageStart] = []
-    current: tuple[str | None, int | None] = (None, None)
-    for index in range(start, end):
-        top = _top_anchor(pages[index].anchors, ids)
-        if top is not None:
-            current = top
-        elif index == start:
-            current = (None, None)
-        result.append(PageStart(page=index - start + 1, article_id=current[0], block=current[1]))
-    return result
-
-
-def _top_anchor(anchors: dict[str, tuple[float, ...]], ids: set[str]) -> tuple[str | None, int | None] | None:
-    """The anchor nearest the top-left of a page among article heads and blocks."""
-    best: tuple[float, float, str | None, int | None] | None = None
-    for name, (x, y, *_) in anchors.items():
-        if name.startswith("filler-"):
-            key: tuple[str | None, int | None] = (None, None)
-        elif name in ids:
-            key = (name, None)
-        else:
-            art, sep, rest = name.rpartition("-b")
-            if not sep or art not in ids or not rest.isdigit():
-                continue
-            key = (art, int(rest))
-        if best is None or (y, x) < (best[0], best[1]):
-            best = (y, x, *key)
-    return (best[2], best[3]) if best else None
+    return [PageStart(page=n + 1, top=top) for n, top in enumerate(page_tops(pages[start:end]))]
 
 
 MAX_FILLER = 3

@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from ...model import Article
 from ...paths import FONTS_DIR, layout_dirs, layout_file
+from ..epub import article_preview_xhtml
 from ..templates import environment, render_template
 from .builder import Builder
 
@@ -78,19 +79,7 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
         if article is None:
             return Response("not found", status_code=404)
         figures = {f.src: f"/images/{article.id}/{i}" for i, f in enumerate(article.figures)}
-        xhtml = render_template(
-            environment("epub", dirs=layouts),
-            "article.xhtml.j2",
-            page_title=article.title_text,
-            meta=issue.meta,
-            issue=issue,
-            article=article,
-            breaks={},
-            images=figures,
-            column_name="",
-            body_type="bodymatter",
-            part={"first": True, "last": True, "indices": list(range(len(article.blocks))), "number": 1},
-        )
+        xhtml = article_preview_xhtml(issue, article, figures, layouts)
         return Response(
             xhtml.replace('href="css/epub.css"', 'href="/epub-css"'), media_type="application/xhtml+xml"
         )

@@ -1,0 +1,36 @@
+"""The EPUB's cover image: the print cover (封一) itself — masthead, issue number, photo — as a portrait JPEG.
+
+A library shelf shows only the cover thumbnail, so it has to say which magazine
+and which issue this is; the landscape photo alone said neither. The cover page
+of the laid-out print issue is written as a one-page PDF and drawn by PDFium,
+cut to the trim (no bleed), 2,560 pixels high (the size e-book stores ask for).
+The same layout always gives the same pixels, so builds stay byte-reproducible.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+COVER_HEIGHT = 2560
+
+
+def cover_jpeg(document: Any, height: int = COVER_HEIGHT) -> bytes:
+    """JPEG of the page of ``document`` (a laid-out ``weasyprint.Document``) that holds ``#cover``."""
+    import pypdfium2 as pdfium
+
+    page = next((p for p in document.pages if "cover" in p.anchors), document.pages[0])
+    pdf = pdfium.PdfDocument(document.copy([page]).write_pdf())
+    try:
+        drawn = pdf[0]
+        left, bottom, right, top = drawn.get_mediabox()
+        t_left, t_bottom, t_right, t_top = drawn.get_trimbox()
+        image = drawn.render(
+            scale=height / (t_top - t_bottom),
+            crop=(t_left - left, t_bottom - bottom, right - t_right, top - t_top),
+        ).to_pil()
+    finally:
+        pdf.close()
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=88, optimize=True)
+    return out.getvalue()
