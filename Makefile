@@ -17,10 +17,15 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
-setup: $(STAMPS)/debian $(STAMPS)/venv
+setup: $(STAMPS)/debian $(STAMPS)/venv $(STAMPS)/ace
 
 $(STAMPS)/debian: tools/debian-packages.txt tools/setup-debian.sh
 	@tools/setup-debian.sh
+	@mkdir -p $(STAMPS) && touch $@
+
+# DAISY Ace for the EPUB accessibility test (npm, pinned by its package-lock).
+$(STAMPS)/ace: tools/ace/package-lock.json tools/setup-ace.sh $(STAMPS)/debian
+	@tools/setup-ace.sh
 	@mkdir -p $(STAMPS) && touch $@
 
 # The pinned versions of tools/requirements-test.txt, then the project itself (editable,
