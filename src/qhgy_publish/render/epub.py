@@ -97,6 +97,9 @@ def _epub_environment(dirs: tuple[Path, ...] | None = None):  # type: ignore[no-
         ),
         tail_html=lambda article: segments_html(tail_segments(article)),
     )
+    env.filters["split_after"] = lambda text, mark: [
+        p for p in re.split(f"(?<={re.escape(mark)})", text) if p
+    ]
     return env
 
 
@@ -222,6 +225,7 @@ def render_epub(
         cover_path = (issue.root / meta.cover.image).resolve()
         cover_name = f"images/cover{cover_path.suffix.lower()}"
         cover = cover_path.read_bytes()
+        images[cover_path] = cover_name  # a figure showing the cover photo reuses it
     else:
         cover_name = "images/cover.jpg"
     cover_image = epub.EpubItem(
@@ -294,6 +298,7 @@ def render_epub(
             cover_src=cover_name,
             alt=cover_alt(issue),
             body_type="cover",
+            body_class="cover-page",
         ),
         page(
             "titlepage",
