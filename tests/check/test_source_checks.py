@@ -44,6 +44,12 @@ CASES = {
         "title: 省总工会召开2025年务虚会\ntoc_title: 全省职工文艺汇演圆满落幕",
         "S-220",
     ),
+    "alt-repeats-the-name": (
+        "articles/030-fengcai.md",
+        "![青海原子城纪念馆外景](images/cover.png){.placeholder}",
+        "![青海原子城纪念馆的照片](images/cover.png)",
+        "S-230",
+    ),
     "duplicate-contents-title": (
         ARTICLE,
         "title: 省总工会召开2025年务虚会",

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from ..errors import Loc
 from ..load.issue import ISSUE_FILE
 from ..load.yamlloc import LineMap, load_yaml
-from ..model import Article, Heading, Issue, Note, Paragraph, Profile
+from ..model import Article, Figure, Heading, Issue, Note, Paragraph, Profile
 from ..transforms.typography import HAN
 from .findings import Finding, Severity
 
@@ -112,6 +112,25 @@ def _placeholders(issue: Issue, lines: LineMap) -> Iterator[Finding]:
                     f"photo {fig.src.name} is a placeholder",
                     str(fig.loc),
                     "put the real photo in images/ and remove {.placeholder}",
+                )
+
+
+def _alt_texts(issue: Issue) -> Iterator[Finding]:
+    """Alt text that only names what stands beside the photo tells a listener nothing new."""
+    for article in issue.all_articles:
+        for block in article.blocks:
+            figure = block.figure if isinstance(block, Profile) else block
+            if not isinstance(figure, Figure) or figure.placeholder:
+                continue  # a stand-in's alt is written by the EPUB (占位图…)
+            beside = {figure.caption, block.name if isinstance(block, Profile) else ""} - {""}
+            bare = re.sub(r"(的)?(照片|图片|相片|合影)$", "", figure.alt.strip())
+            if bare in beside or not bare:
+                yield Finding(
+                    W,
+                    "S-230",
+                    f"the alt text “{figure.alt}” only repeats the name beside the photo",
+                    str(figure.loc),
+                    "describe what the photo shows (who, doing what, where) in the [] of the image",
                 )
 
 
@@ -244,6 +263,7 @@ def check_sources(issue: Issue) -> list[Finding]:
         for where, text, part in _article_texts(article):
             findings += _wording(where, text, part, self_description=part in ("note",))
             findings += _punctuation(where, text, part, spaces=part in ("body", "heading", "note"))
+    findings += _alt_texts(issue)
     findings += _contents(issue)
     findings += _dates(issue)
     return findings

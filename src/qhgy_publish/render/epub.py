@@ -64,10 +64,14 @@ def book_identifier(issue: Issue) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{issue.meta.magazine.name}/{issue.id}')}"
 
 
-def figure_alt(figure: Figure) -> str:
-    """The alt text: the editors' description; a stand-in photo says what it is."""
+def figure_alt(figure: Figure, beside_name: bool = False) -> str:
+    """The alt text: the editors' description; a stand-in photo says what it is.
+
+    A stand-in in a profile card stands beside the name it belongs to, so its
+    alt does not repeat the name (the grey picture shows nothing else).
+    """
     if figure.placeholder:
-        return f"占位图（图片待补），此处将刊登：{figure.alt}"
+        return "占位图（图片待补）" if beside_name else f"占位图（图片待补），此处将刊登：{figure.alt}"
     return figure.alt
 
 
