@@ -103,7 +103,7 @@ def render_epub(
         "description",
         f"{meta.magazine.name}（{meta.label}），{meta.colophon.compiler}编印。{meta.colophon.notice}。",
     )
-    for subject in meta.columns:
+    for subject in (c.name for c in issue.columns):  # 栏目 left out (no articles) are no subject
         book.add_metadata("DC", "subject", subject)
     _accessibility(book, issue, bool(page_map))
 

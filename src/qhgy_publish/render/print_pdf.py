@@ -24,7 +24,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 from ..errors import BuildError
 from ..fonts import face_file, font_face_css, font_roles
-from ..model import Issue
+from ..model import Figure, Issue
 from ..output import atomic_path
 from ..paths import CACHE_DIR, FONTS_DIR, layout_dirs, layout_file
 from .fetcher import ClosedFetcher
@@ -199,6 +199,7 @@ def _render(issue: Issue, filler_pages: int, html: str | None = None) -> tuple[D
 def page_map(issue: Issue, doc: Document) -> list[PageStart]:
     """Folio → article and block at the page top, read from the laid-out pages' anchors."""
     ids = {a.id for a in issue.body_articles}
+    figures = figure_anchors(issue)
     pages = doc.pages
     start = next((i for i, p in enumerate(pages) if "contents" in p.anchors), None)
     if start is None:
@@ -207,7 +208,7 @@ def page_map(issue: Issue, doc: Document) -> list[PageStart]:
     result: list[PageStart] = []
     current: tuple[str | None, int | None] = (None, None)
     for index in range(start, end):
-        top = _top_anchor(pages[index].anchors, ids)
+        top = _top_anchor(pages[index].anchors, ids, figures)
         if top is not None:
             current = top
         elif index == start:
@@ -216,7 +217,19 @@ def page_map(issue: Issue, doc: Document) -> list[PageStart]:
     return result
 
 
-def _top_anchor(anchors: dict[str, tuple[float, ...]], ids: set[str]) -> tuple[str | None, int | None] | None:
+def figure_anchors(issue: Issue) -> dict[str, tuple[str, int]]:
+    """Print id of each article picture (``<article>-<name>``, stable while blocks move) → (article, block)."""
+    return {
+        f"{a.id}-{b.name}": (a.id, i)
+        for a in issue.all_articles
+        for i, b in enumerate(a.blocks)
+        if isinstance(b, Figure)
+    }
+
+
+def _top_anchor(
+    anchors: dict[str, tuple[float, ...]], ids: set[str], figures: dict[str, tuple[str, int]] | None = None
+) -> tuple[str | None, int | None] | None:
     """The anchor nearest the top-left of a page among article heads and blocks."""
     best: tuple[float, float, str | None, int | None] | None = None
     for name, (x, y, *_) in anchors.items():
@@ -224,6 +237,8 @@ def _top_anchor(anchors: dict[str, tuple[float, ...]], ids: set[str]) -> tuple[s
             key: tuple[str | None, int | None] = (None, None)
         elif name in ids:
             key = (name, None)
+        elif figures and name in figures:
+            key = figures[name]
         else:
             art, sep, rest = name.rpartition("-b")
             if not sep or art not in ids or not rest.isdigit():
