@@ -1,13 +1,17 @@
-"""`qhgy new` carries the issue settings over and marks what must be filled in again."""
+"""`qhgy new` starts a clean next issue: it builds as it is, and `qhgy check` lists all it still needs."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import zipfile
 from pathlib import Path
 
+import pdfplumber
 import yaml
 
 from qhgy_publish.load.issue import load_meta
+from qhgy_publish.scaffold import NEW_PLACEHOLDERS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "content" / "2025-01"
 
@@ -15,7 +19,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "content" / "2025-01"
 def test_new_issue_from_the_latest(tmp_path: Path, run_cli) -> None:
     content = tmp_path / "content"
     shutil.copytree(SAMPLE, content / "2025-01")
-    result = run_cli("new", "2025-02", "--content", content)
+    result = run_cli("new", "--content", content)  # no id: the number after the latest
     assert result.exit_code == 0, result.stderr
     meta, _, errors = load_meta(content / "2025-02")
     assert errors == [] and meta is not None
@@ -23,15 +27,54 @@ def test_new_issue_from_the_latest(tmp_path: Path, run_cli) -> None:
     assert (meta.year, meta.number) == (2025, 2)
     assert meta.columns == old.columns and meta.board == old.board
     assert meta.colophon.permit == old.colophon.permit and meta.colophon.printer == old.colophon.printer
-    assert meta.cover.placeholder and "colophon.print_date" in meta.placeholders
-    assert "colophon.permit" in meta.placeholders
-    assert list((content / "2025-02" / "articles").iterdir()) == []
+    assert meta.cover.placeholder
+    assert set(NEW_PLACEHOLDERS) | set(old.placeholders) == set(meta.placeholders)
+    articles = sorted((content / "2025-02" / "articles").iterdir())
+    assert len(articles) == len(meta.columns)  # one stand-in per 栏目, none left empty
     text = (content / "2025-02" / "issue.yaml").read_text(encoding="utf-8")
     assert "# 《青海工运》2025年第2期" in text  # comments for the editors survive
     assert yaml.safe_load(text)["number"] == 2
-    # The new issue has no articles yet: building it says so, with the folder.
-    build = run_cli("build", content / "2025-02", "--only", "none")
-    assert build.exit_code == 1 and "no articles" in build.stderr
+
+
+def test_new_issue_builds_and_check_lists_every_value_to_confirm(tmp_path: Path, run_cli) -> None:
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(SAMPLE, content / "2025-01")
+    assert run_cli("new", "2025-02", "--content", content).exit_code == 0
+    issue = content / "2025-02"
+    build = run_cli("build", issue, "--out", out)
+    assert build.exit_code == 0, build.stderr
+    check = run_cli("check", issue, "--out", out, "--json")
+    assert check.exit_code == 0, check.stdout  # EPUBCheck and the PDF preflight find no error
+    findings = json.loads(check.stdout)
+    listed = {f["message"].split("”")[0].lstrip("“") for f in findings if f["code"] == "S-201"}
+    meta, _, _ = load_meta(issue)
+    assert listed == set(meta.placeholders) >= {"cover.caption", "cover.alt", "colophon.print_run"}
+    assert [f for f in findings if f["code"] == "S-202"]  # the cover photo
+    stand_ins = [f["where"] for f in findings if f["code"] == "S-203"]
+    assert len(stand_ins) == len(meta.columns)
+    assert not [f for f in findings if f["severity"] == "error"]
+
+
+def test_a_column_without_articles_is_left_out(tmp_path: Path, run_cli) -> None:
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(SAMPLE, content / "2025-01")
+    assert run_cli("new", "2025-02", "--content", content).exit_code == 0
+    issue = content / "2025-02"
+    meta, _, _ = load_meta(issue)
+    dropped = meta.columns[4]  # 劳模先进风采
+    next(p for p in (issue / "articles").iterdir() if f"column: {dropped}\n" in p.read_text()).unlink()
+    build = run_cli("build", issue, "--out", out, "--only", "print", "--only", "epub", "--no-epub-fonts")
+    assert build.exit_code == 0, build.stderr
+    line = (issue / "issue.yaml").read_text(encoding="utf-8").splitlines().index(f"  - {dropped}") + 1
+    assert f"issue.yaml:{line}" in build.stderr and "S-014" in build.stderr
+    with pdfplumber.open(out / "qhgy-2025-02-print.pdf") as pdf:
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+        keywords = pdf.metadata.get("Keywords", "")
+    assert dropped not in text and dropped not in keywords
+    with zipfile.ZipFile(out / "qhgy-2025-02.epub") as book:
+        opf = book.read("EPUB/content.opf").decode("utf-8")
+    assert dropped not in opf and f">{meta.columns[3]}<" in opf  # dc:subject
+    assert meta.columns[3] in text  # the others are there
 
 
 def test_new_refuses_bad_ids_and_existing_folders(tmp_path: Path, run_cli) -> None:

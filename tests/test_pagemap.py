@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
+import zipfile
+from pathlib import Path
 
+from lxml import etree
 from PIL import Image
 from weasyprint import HTML
 
 from qhgy_publish.render.pagemap import page_tops, significant
+
+TALL_PHOTO = Path(__file__).parent / "fixtures" / "2025-06" / "images" / "delingha-ta.jpg"  # 1:3
 
 STYLE = """<style>
 @page { size: 90mm 70mm; margin: 8mm; @top-center { content: "书眉 " counter(page); } }
@@ -64,3 +70,44 @@ def test_pages_of_several_layouts_joined_with_copy() -> None:
     tail = tops[len(first.pages) :]
     assert [(t.anchor, t.offset, t.text) for t in tail] == [(t.anchor, t.offset, t.text) for t in alone]
     assert tail[0].anchor == "y-b0" and tail[0].offset == 0
+
+
+def test_a_page_that_begins_with_a_named_article_picture_gets_its_marker_before_the_figure(
+    mini_issue: Path, tmp_path: Path
+) -> None:
+    """Print names an article picture ``<article>-<name>`` (stable while blocks move), not
+    ``<article>-b<index>``: the page it begins still maps to its block, and the EPUB's page
+    marker stands right before that figure."""
+    from qhgy_publish.load import load_issue
+    from qhgy_publish.render import print_pdf
+    from qhgy_publish.render.epub import render_epub
+    from qhgy_publish.render.epub_pages import place_pages
+    from qhgy_publish.transforms import apply_transforms
+
+    shutil.copy(TALL_PHOTO, mini_issue / "images")
+    speech = mini_issue / "articles" / "010-heci.md"
+    head, first, rest = speech.read_text(encoding="utf-8").split("\n\n", 2)
+    # After the title and the first paragraph a picture of a whole page's height cannot follow
+    # on the same page of this one-column speech: it begins the next one.
+    picture = '![德令哈光热电站吸热塔](images/delingha-ta.jpg "吸热塔高约200米。"){#ta}'
+    speech.write_text("\n\n".join([head, first, picture, rest]), encoding="utf-8")
+    issue = apply_transforms(load_issue(mini_issue))
+    article = next(a for a in issue.all_articles if a.id == "010-heci")
+    assert article.blocks[1].name == "ta"
+
+    layout = print_pdf.layout(issue)
+    starts = [s.page for s in layout.page_map if s.top.kind == "picture" and s.top.anchor == "010-heci-ta"]
+    assert len(starts) == 1
+    folio = starts[0]
+    places = place_pages(issue, layout.page_map)
+    assert places.at("block", "010-heci", 1) == [folio]
+    assert places.problems == []
+
+    book = tmp_path / "book.epub"
+    render_epub(issue, book, page_map=layout.page_map, embed_fonts=False)
+    with zipfile.ZipFile(book) as z:
+        root = etree.fromstring(z.read("EPUB/a-010-heci.xhtml"))
+    marker = root.xpath(f"//*[@id='page-{folio}']")[0]
+    figure = marker.getnext()
+    assert etree.QName(figure).localname == "figure" and figure.get("id") == "010-heci-b1"
+    assert figure.find("{http://www.w3.org/1999/xhtml}img").get("alt") == "德令哈光热电站吸热塔"

@@ -210,19 +210,22 @@ def preview(issue_dir: Path | None, host: str, port: int, open_browser: bool) ->
 
 
 @main.command()
-@click.argument("issue_id")
+@click.argument("issue_id", required=False)
 @click.option(
     "--content",
     "content_dir",
     type=click.Path(path_type=Path),
     help="Folder of the issues (default content/ of the editors' folder).",
 )
-def new(issue_id: str, content_dir: Path | None) -> None:
-    """Scaffold the next issue (e.g. 2025-02) from the latest one."""
+def new(issue_id: str | None, content_dir: Path | None) -> None:
+    """Start the next issue (e.g. 2025-02; default: the number after the latest) from the latest one."""
     from .scaffold import scaffold_issue
 
     path = scaffold_issue(issue_id, content_dir or find_workspace().content)
-    out.print(f"[green]created[/] {path}: next, add articles to {path / 'articles'}")
+    out.print(
+        f"[green]created[/] {path}: one stand-in article per 栏目 in {path / 'articles'}; "
+        f"`qhgy check {path}` lists every value still to confirm"
+    )
 
 
 if __name__ == "__main__":

@@ -90,6 +90,7 @@ class Kind(StrEnum):
     NEWS = "news"  # 短讯，several per page
     PROFILES = "profiles"  # 劳模先进风采: groups of profile cards
     LETTER = "letter"  # 慰问信
+    REGULATION = "regulation"  # 规章、办法、通知: 第X章, 第X条, 附件, 落款 and 日期
 
 
 class Placement(StrEnum):
@@ -126,6 +127,7 @@ class FrontMatter(Strict):
     source_block: bool = False  # source on its own line instead of run-in
     credit: Text | None = None  # 供稿单位, printed （省总办公室）
     layout: Layout = Layout()
+    placeholder: bool = False  # a stand-in article (`qhgy new` writes one per 栏目): `qhgy check` lists it
 
 
 # -------------------------------------------------------------- body blocks
@@ -137,12 +139,17 @@ class Run(Strict):
     text: str
     strong: bool = False
     em: bool = False
+    verbatim: bool = False  # `…` in the source: printed exactly as typed, no normalisation
+    quote: bool = False  # […]{.quote}: quoted from elsewhere, the wording rules do not apply
 
 
 class Paragraph(Strict):
     type: Literal["paragraph"] = "paragraph"
     runs: list[Run]
     loc: Loc
+    # In a regulation (load/regulation.py): "clause" a 条 (第X条 as its lead), "attachment" the
+    # 附件 list; "" an ordinary paragraph (a 款 or 项 of a regulation).
+    role: Literal["", "clause", "attachment"] = ""
 
     @property
     def text(self) -> str:
@@ -154,6 +161,15 @@ class Heading(Strict):
     level: Literal[1, 2]  # 1: 一、  2: （一）
     text: str
     loc: Loc
+    role: Literal["", "chapter"] = ""  # "chapter": 第X章/节 of a regulation, set centred
+
+
+class FigureSize(StrEnum):
+    """How wide an article picture prints (``{size=…}`` in the source); figures.py has the rules."""
+
+    COLUMN = "column"  # the column's width (the whole measure in a one-column article)
+    WIDE = "wide"  # across both columns of a two-column article
+    HALF = "half"  # half a column, the text running round it
 
 
 class Figure(Strict):
@@ -163,6 +179,10 @@ class Figure(Strict):
     caption: str = ""
     placeholder: bool = False
     loc: Loc
+    size: FigureSize = FigureSize.COLUMN
+    height_mm: float | None = None  # {height=60mm}: the picture's printed height, width follows
+    name: str = ""  # stable name, unique in its article: {#name} or fig-<file stem>
+    pixels: tuple[int, int] = (0, 0)  # width, height of the image file
 
 
 class Note(Strict):
@@ -199,6 +219,7 @@ KIND_LAYOUT: dict[Kind, tuple[int, bool]] = {
     Kind.NEWS: (2, False),
     Kind.PROFILES: (2, True),
     Kind.LETTER: (1, True),
+    Kind.REGULATION: (2, True),
 }
 
 

@@ -97,7 +97,13 @@ def build_issue(
     if missing := uncovered_characters(issue):
         raise SourceErrors(missing)
     result = BuildResult(issue=issue, summary=summarise(issue))
-    warnings = [f for f in findings if f.severity is Severity.WARNING and not f.code.startswith("S-20")]
+    # A 栏目 left out changes what prints: say which, here; the rest `qhgy check` lists.
+    result.warnings += [f"{f.where}: {f.message} ({f.code})" for f in findings if f.code == "S-014"]
+    warnings = [
+        f
+        for f in findings
+        if f.severity is Severity.WARNING and not f.code.startswith("S-20") and f.code != "S-014"
+    ]
     if warnings:
         result.warnings.append(
             f"{len(warnings)} source warning(s) besides placeholders: `qhgy check` lists them"
@@ -117,6 +123,9 @@ def build_issue(
     layout = print_pdf.layout(issue)
     result.layout = layout
     result.warnings += [f"layout: {w}" for w in layout.warnings]
+    from .check.layout_pictures import picture_warnings
+
+    result.warnings += picture_warnings(layout.document, issue)
     if layout.filler_pages:
         result.warnings.append(
             f"{layout.filler_pages} 学习笔记 filler page(s) added before 封三 to make {layout.page_count} pages "

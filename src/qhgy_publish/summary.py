@@ -58,6 +58,8 @@ def summarise(issue: Issue) -> IssueSummary:
     if issue.meta.cover.placeholder:
         placeholders.append(f"issue.yaml: cover image {issue.meta.cover.image}")
     for article in issue.all_articles:
+        if article.meta.placeholder:
+            placeholders.append(f"{Loc(article.path, 1)}: stand-in article “{article.title_text}”")
         stand_ins = [f for f in article.figures if f.placeholder]
         if len(stand_ins) == 1:
             placeholders.append(f"{stand_ins[0].loc}: photo {stand_ins[0].src.name}")

@@ -12,6 +12,7 @@ import pytest
 from qhgy_publish.pipeline import BuildResult, build_issue, output_path
 
 SAMPLE = Path(__file__).resolve().parents[2] / "content" / "2025-01"
+SECOND = Path(__file__).resolve().parents[1] / "fixtures" / "2025-06"  # written apart from the sample
 
 
 @dataclass
@@ -35,12 +36,21 @@ class SampleBuild:
         return self.contents_index + folio - 1
 
 
-@pytest.fixture(scope="session")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
-    out = tmp_path_factory.mktemp("output")
-    result = build_issue(SAMPLE, out)
+def _build(root: Path, out: Path) -> SampleBuild:
+    result = build_issue(root, out)
     issue = result.issue
     pdf = output_path(out, issue, "print")
     with pdfplumber.open(pdf) as doc:
         texts = [re.sub(r"\s+", "", page.extract_text() or "") for page in doc.pages]
     return SampleBuild(result, pdf, output_path(out, issue, "screen"), output_path(out, issue, "epub"), texts)
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
+    return _build(SAMPLE, tmp_path_factory.mktemp("output"))
+
+
+@pytest.fixture(scope="session")
+def second(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
+    """The second sample issue, tests/fixtures/2025-06: pictures, regulation text, Latin runs."""
+    return _build(SECOND, tmp_path_factory.mktemp("output-2025-06"))

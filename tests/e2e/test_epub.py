@@ -28,6 +28,14 @@ def book(sample) -> dict[str, bytes]:
         return {name: z.read(name) for name in z.namelist()}
 
 
+@pytest.fixture(params=["sample", "second"])
+def either(request) -> tuple:
+    """Each sample issue and its unzipped book: the second has article pictures and a regulation."""
+    build = request.getfixturevalue(request.param)
+    with zipfile.ZipFile(build.epub) as z:
+        return build, {name: z.read(name) for name in z.namelist()}
+
+
 def _xhtml(book: dict[str, bytes]) -> dict[str, etree._Element]:
     return {n: etree.fromstring(d) for n, d in book.items() if n.endswith(".xhtml")}
 
@@ -198,8 +206,9 @@ def _markers_in_reading_order(book: dict[str, bytes]) -> list[tuple[int, str, st
     return out
 
 
-def test_page_markers_stand_where_the_printed_pages_begin(sample, book, capsys) -> None:
+def test_page_markers_stand_where_the_printed_pages_begin(either, capsys) -> None:
     """For every printed page, the text after its marker is the first text at the top of that page."""
+    sample, book = either
     markers = _markers_in_reading_order(book)
     interior = len(sample.page_texts) - 4  # 封一, 封二, 封三, 封四 carry no folio
     assert [folio for folio, _, _ in markers] == list(range(1, interior + 1))  # each once, in reading order
@@ -239,6 +248,13 @@ def test_page_markers_stand_where_the_printed_pages_begin(sample, book, capsys) 
     for _folio, following in filler:
         assert _normal(following) == ""
     assert all(name == f"a-{last_body.id}.xhtml" for folio, name, _ in markers if folio in dict(filler))
+    # A page that begins with a picture has its marker right before the picture's block.
+    pages = _xhtml(book)
+    for start in sample.result.layout.page_map:
+        if start.top.kind == "picture":
+            marker = next(r for r in pages.values() if r.xpath(f"//*[@id='page-{start.page}']"))
+            following = marker.xpath(f"//*[@id='page-{start.page}']")[0].getnext()
+            assert following is not None and following.find(f".//{XHTML}img") is not None, start
 
 
 def test_every_article_text_is_in_the_book(sample, book) -> None:
@@ -392,7 +408,8 @@ def test_fonts_cover_what_each_role_draws_and_little_more(sample, book, capsys) 
         assert book[f"EPUB/fonts/{role}.otf"][:4] in (b"OTTO", b"\x00\x01\x00\x00")  # OpenType, not WOFF2
 
 
-def test_css_uses_em_and_no_inline_styles(book) -> None:
+def test_css_uses_em_and_no_inline_styles(either) -> None:
+    _, book = either
     css = book["EPUB/css/epub.css"].decode()
     rules = css.split("@font-face")[-1]
     assert not re.search(r"\d(px|pt)\b", rules)

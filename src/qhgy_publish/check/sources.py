@@ -6,8 +6,9 @@ and is fast: `qhgy build` runs it first and stops on errors.
 Rules of 《内部资料性出版物管理办法》 (2015): Art. 14 requires 准印证号 and
 “内部资料，免费交流” on the cover and 编印单位, 发送对象, 印刷单位, 印刷日期, 印数,
 期号 on the cover, back cover or colophon (the model requires each; the print
-templates place them). Art. 14/15 forbid calling the publication 杂志, 期刊社,
-刊号 or 本刊, a price, and advertising.
+templates place them). The words Art. 14/15 forbid, and where, are the table
+of check/wording.py. Typing slips the build itself fixes (transforms/rules.py)
+are reported as info: the source keeps what was typed, the pages do not.
 """
 
 from __future__ import annotations
@@ -18,52 +19,77 @@ from collections.abc import Iterator
 from ..errors import Loc
 from ..load.issue import ISSUE_FILE
 from ..load.yamlloc import LineMap, load_yaml
-from ..model import Article, Figure, Heading, Issue, Note, Paragraph, Profile
-from ..transforms.typography import HAN
+from ..model import Article, Figure, Heading, Issue, Kind, Note, Paragraph, Profile
+from ..transforms.rules import HAN, normalise_text, stray_spaces
 from .findings import Finding, Severity
+from .pictures import check_pictures
+from .wording import check_wording, magazine_name
 
-E, W = Severity.ERROR, Severity.WARNING
-
-# Self-descriptions Art. 15 forbids; 杂志/期刊 only where the magazine speaks of itself.
-SELF_WORDS = re.compile(r"本刊|刊号|期刊社|杂志社|杂志|期刊|CN\s*\d{2}-\d{4}")
-ANYWHERE_WORDS = re.compile(r"本刊|刊号|期刊社|定价|售价|零售价|订价|订阅价|广告经营|广告")
-PRICE = re.compile(r"(定价|售价|零售价|订价)[:：]?\s*\d|￥\s*\d|\d+(\.\d+)?\s*元\s*/\s*(册|期|本)")
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 HALF_PUNCT = re.compile(rf"(?<=[{HAN}])[,:;?!()]|[,:;?!()](?=[{HAN}])")
-HAN_SPACE = re.compile(rf"[{HAN}][ \u3000]+[{HAN}]|[{HAN}] +[0-9A-Za-z]|[0-9A-Za-z] +[{HAN}]")
 MIXED_ZERO = re.compile(r"[〇○]")
 PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」"}
+_FRONT = (
+    "title",
+    "toc_title",
+    "kicker",
+    "subtitle",
+    "dateline",
+    "salutation",
+    "signature",
+    "date",
+    "source",
+    "credit",
+)
 
 
-def _article_texts(article: Article) -> Iterator[tuple[Loc, str, str]]:
-    """(place, text, part) for everything the editor typed into an article."""
+def _front_lines(article: Article) -> dict[str, int]:
+    """Line of each front-matter key (bylines: of each name), so findings point at it."""
+    lines: dict[str, int] = {}
+    names = 0
+    for number, line in enumerate(article.path.read_text(encoding="utf-8-sig").splitlines()[1:], start=2):
+        if line.strip() == "---":
+            break
+        key = line.strip().lstrip("- ").split(":", 1)[0].strip()
+        if key == "name":
+            lines[f"byline{names}"] = number
+            names += 1
+        elif key and key not in lines:
+            lines[key] = number
+    return lines
+
+
+def _unquoted(paragraph: Paragraph) -> str:
+    """The paragraph's text with quoted passages ([…]{.quote}) blanked out for the wording rules."""
+    return "".join("\x00" * len(r.text) if r.quote else r.text for r in paragraph.runs)
+
+
+def _article_texts(article: Article) -> Iterator[tuple[Loc, str, str, str]]:
+    """(place, text, text for the wording rules, field) for everything the editor typed into an article."""
     m = article.meta
-    head = Loc(article.path, 2)
-    for part in (
-        "title",
-        "toc_title",
-        "kicker",
-        "subtitle",
-        "dateline",
-        "salutation",
-        "signature",
-        "source",
-        "credit",
-    ):
+    lines = _front_lines(article)
+    for part in _FRONT:
         value = getattr(m, part)
         if value:
-            yield head, value, part
+            yield Loc(article.path, lines.get(part, 2)), value, value, part
+    for i, byline in enumerate(m.bylines):
+        text = f"{byline.position}{byline.name}"
+        yield Loc(article.path, lines.get(f"byline{i}", 2)), text, text, "byline"
     for block in article.blocks:
         if isinstance(block, Paragraph):
-            yield block.loc, block.text, "body"
+            yield block.loc, block.text, _unquoted(block), "body"
         elif isinstance(block, Heading):
-            yield block.loc, block.text, "heading"
+            yield block.loc, block.text, block.text, "heading"
         elif isinstance(block, Note):
             for p in block.paragraphs:
-                yield p.loc, p.text, "note"
+                yield p.loc, p.text, _unquoted(p), "note"
         elif isinstance(block, Profile):
             for p in block.paragraphs:
-                yield p.loc, p.text, "body"
+                yield p.loc, p.text, _unquoted(p), "body"
+        figure = block if isinstance(block, Figure) else getattr(block, "figure", None)
+        if figure is not None and figure.caption:
+            yield figure.loc, figure.caption, figure.caption, "caption"
 
 
 def _yaml_texts(issue: Issue) -> Iterator[tuple[Loc, str, str]]:
@@ -134,40 +160,29 @@ def _alt_texts(issue: Issue) -> Iterator[Finding]:
                 )
 
 
-def _wording(where: Loc, text: str, part: str, self_description: bool) -> Iterator[Finding]:
-    pattern = SELF_WORDS if self_description else ANYWHERE_WORDS
-    for match in pattern.finditer(text):
-        word = match.group(0)
-        yield Finding(
-            E if word not in ("广告",) else W,
-            "S-210",
-            f"“{word}” in {part}: an internal periodical may not call itself a magazine (杂志/期刊/刊号/本刊) or carry prices or advertising",
-            str(where),
-            "reword it (e.g. 本资料, 本期); 《内部资料性出版物管理办法》 Art. 14/15",
-        )
-    if PRICE.search(text):
-        yield Finding(
-            E, "S-211", f"a price in {part}: internal periodicals are free", str(where), "remove the price"
-        )
+def _punctuation(where: Loc, text: str, part: str, spaces: bool, regulation: bool) -> Iterator[Finding]:
+    """Half-width marks and stray spaces (the build fixes both: info, unless a mark stays), pairs.
 
-
-def _punctuation(where: Loc, text: str, part: str, spaces: bool) -> Iterator[Finding]:
-    """Half-width marks, stray spaces (not in titles, where a space is a deliberate phrase gap), pairs."""
-    for match in HALF_PUNCT.finditer(text):
+    Spaces are not looked for in titles, where a space is a deliberate phrase gap.
+    """
+    halves = list(HALF_PUNCT.finditer(text))
+    fixed = not HALF_PUNCT.search(normalise_text(text, spaces=spaces, regulation=regulation))
+    for match in halves:
         ctx = text[max(0, match.start() - 6) : match.end() + 6]
         yield Finding(
-            W,
+            INFO if fixed else W,
             "T-301",
-            f"half-width “{match.group(0)}” in Chinese text: …{ctx}…",
+            f"half-width “{match.group(0)}” in Chinese text: …{ctx}…"
+            + (" (the build prints it full-width)" if fixed else ""),
             str(where),
             "type the full-width mark (，：；？！（）)",
         )
-    for match in HAN_SPACE.finditer(text) if spaces else ():
-        ctx = text[max(0, match.start() - 6) : match.end() + 6]
+    for start, end in stray_spaces(text, regulation=regulation) if spaces else ():
+        ctx = text[max(0, start - 6) : end + 6]
         yield Finding(
-            W,
+            INFO,
             "T-302",
-            f"stray space in Chinese text: …{ctx}…",
+            f"stray space in Chinese text: …{ctx}… (the build leaves it out)",
             str(where),
             "delete the space; the layout spaces Han and Latin itself",
         )
@@ -209,7 +224,7 @@ def _contents(issue: Issue) -> Iterator[Finding]:
                 W,
                 "S-220",
                 f"contents title “{toc}” has drifted from the title “{article.title_text}”",
-                str(Loc(article.path, 2)),
+                str(Loc(article.path, _front_lines(article).get("toc_title", 2))),
                 "make the contents title a shortening of the title",
             )
         other = seen.get(article.contents_title)
@@ -238,7 +253,7 @@ def _similar(short: str, full: str) -> bool:
 def _dates(issue: Issue) -> Iterator[Finding]:
     kinds: dict[str, Loc] = {}
     for article in issue.all_articles:
-        for where, text, _ in _article_texts(article):
+        for where, text, _, _ in _article_texts(article):
             for ch in MIXED_ZERO.findall(text):
                 kinds.setdefault(ch, where)
     if len(kinds) > 1:
@@ -251,19 +266,73 @@ def _dates(issue: Issue) -> Iterator[Finding]:
         )
 
 
+def empty_columns(issue: Issue, lines: LineMap) -> Iterator[Finding]:
+    """栏目 of issue.yaml that no article names: the issue leaves them out."""
+    printed = {c.name for c in issue.columns}
+    for i, name in enumerate(issue.meta.columns):
+        if name not in printed:
+            yield Finding(
+                W,
+                "S-014",
+                f"栏目 “{name}” has no articles: it is left out of this issue (contents, pages, EPUB)",
+                str(lines.loc(("columns", i))),
+                "add an article with column: "
+                + name
+                + ", or leave it: the 栏目 list carries over to the next issue",
+            )
+
+
+def _stand_ins(issue: Issue) -> Iterator[Finding]:
+    """Stand-in articles, and any “待补” left in what prints (a value nobody confirmed)."""
+    listed = set(issue.meta.placeholders)
+    for where, text, key in _yaml_texts(issue):
+        if "待补" in text and key not in listed:
+            yield Finding(
+                W,
+                "S-203",
+                f"“待补” in issue.yaml {key}: {text}",
+                str(where),
+                f"write the final value, or list {key} under placeholders:",
+            )
+    for article in issue.all_articles:
+        if article.meta.placeholder:
+            yield Finding(
+                W,
+                "S-203",
+                f"article “{article.title_text}” is a stand-in",
+                str(Loc(article.path, 1)),
+                "write the article (and remove placeholder: true), or delete the file",
+            )
+            continue
+        for where, text, _, part in _article_texts(article):
+            if "待补" in text:
+                yield Finding(
+                    W, "S-203", f"“待补” in the {part}: {text[:40]}", str(where), "write the final text"
+                )
+
+
 def check_sources(issue: Issue) -> list[Finding]:
     """Every source finding of the issue, in file order."""
     path = issue.root / ISSUE_FILE
     _, lines, _ = load_yaml(path.read_text(encoding="utf-8-sig"), path)
     findings = list(_placeholders(issue, lines))
+    findings += _stand_ins(issue)
+    findings += empty_columns(issue, lines)
+    findings += magazine_name(str(lines.loc(("magazine", "name"))), issue.meta.magazine.name)
     for where, text, part in _yaml_texts(issue):
-        if part not in ("colophon.email",):
-            findings += _wording(where, text, f"issue.yaml {part}", self_description=True)
+        if part in ("colophon.email",):
+            continue
+        field = {"cover.caption": "cover caption", "cover.credit": "cover credit"}.get(part, "issue.yaml")
+        findings += check_wording(str(where), text, field)
     for article in issue.all_articles:
-        for where, text, part in _article_texts(article):
-            findings += _wording(where, text, part, self_description=part in ("note",))
-            findings += _punctuation(where, text, part, spaces=part in ("body", "heading", "note"))
+        regulation = article.meta.kind is Kind.REGULATION
+        for where, text, wording_text, part in _article_texts(article):
+            findings += check_wording(str(where), wording_text, part)
+            findings += _punctuation(
+                where, text, part, spaces=part in ("body", "heading", "note"), regulation=regulation
+            )
     findings += _alt_texts(issue)
     findings += _contents(issue)
     findings += _dates(issue)
+    findings += check_pictures(issue)
     return findings

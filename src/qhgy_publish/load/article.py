@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Loc, SourceError
-from ..model import Article, FrontMatter, Paragraph, Placement
+from ..model import Article, FrontMatter, Kind, Paragraph, Placement
 from .images import inspect_image
 from .markdown import parse_body
+from .regulation import regulation_blocks
 from .text import read_source
 from .validate import validate
 from .yamlloc import load_yaml
@@ -79,6 +80,8 @@ def load_article(
             )
     blocks, body_errors = parse_body(body, path, body_start, issue_root)
     errors += body_errors
+    if meta.kind is Kind.REGULATION:
+        blocks = regulation_blocks(blocks)
     if not any(isinstance(b, Paragraph) or getattr(b, "paragraphs", None) for b in blocks):
         errors.append(
             SourceError(

@@ -73,3 +73,18 @@ def inspect_image(path: Path) -> tuple[str, str] | None:
             "downscale it to at most 6000 px on the long side (300 dpi at 50 cm)",
         )
     return None
+
+
+def pixel_size(path: Path) -> tuple[int, int]:
+    """Width and height in pixels from the file's header; (0, 0) when it cannot be read
+    (inspect_image reports why)."""
+    from PIL import Image
+
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # the header only: no bomb to fear
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except Exception:  # Pillow raises many types for broken files
+        return (0, 0)
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard

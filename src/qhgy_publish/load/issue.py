@@ -119,6 +119,20 @@ def load_issue(root: Path) -> Issue:
         name: [a for a in articles if a.meta.placement is Placement.BODY and a.meta.column == name]
         for name in meta.columns
     }
+    # A 栏目 without articles this issue is left out: no contents heading, no band, no blank
+    # page; `qhgy check` and `qhgy build` say so (S-014, check/sources.py).
+    by_column = {name: arts for name, arts in by_column.items() if arts}
+    if articles and not by_column:
+        raise SourceErrors(
+            [
+                SourceError(
+                    Loc(root / ARTICLES_DIR),
+                    "no article stands in a 栏目: the issue would print no pages",
+                    "give at least one article a column: from issue.yaml's columns",
+                    "S-003",
+                )
+            ]
+        )
     return Issue(
         id=root.name,
         root=root,

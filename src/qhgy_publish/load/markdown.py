@@ -6,6 +6,7 @@ markdown-it then treats ``<script>`` as text, which every renderer escapes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -15,13 +16,16 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from ..errors import Loc, SourceError
-from ..model import Block, Figure, Heading, Note, Paragraph, Profile, Run
-from .images import resolve_image
+from ..figures import parse_height
+from ..model import Block, Figure, FigureSize, Heading, Note, Paragraph, Profile, Run
+from .images import pixel_size, resolve_image
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 
 _MD = (
     MarkdownIt("commonmark", {"html": False, "linkify": False})
     .use(cjk_friendly)  # **（二）…。**正文: CommonMark alone would not close the bold
-    .use(attrs_plugin)
+    .use(attrs_plugin, spans=True)  # […]{.quote}: a quotation the wording rules leave alone
     .use(container_plugin, name="profile")
     .disable(["code", "html_block", "html_inline"], ignoreInvalid=True)
 )
@@ -48,20 +52,34 @@ class _BodyReader:
 
     def runs(self, inline: Token) -> list[Run]:
         runs: list[Run] = []
-        strong = em = False
+        strong = em = quote = False
         for child in inline.children or []:
             match child.type:
-                case "text" | "code_inline":
-                    runs.append(Run(text=child.content, strong=strong, em=em))
+                case "text":
+                    runs.append(Run(text=child.content, strong=strong, em=em, quote=quote))
+                case "code_inline":
+                    # `…`: printed exactly as typed (an example of a wrong form, a code)
+                    runs.append(Run(text=child.content, strong=strong, em=em, quote=quote, verbatim=True))
                 case "softbreak":
                     # A line wrapped in the source: Chinese joins without a space.
-                    runs.append(Run(text="", strong=strong, em=em))
+                    runs.append(Run(text="", strong=strong, em=em, quote=quote))
                 case "hardbreak":
-                    runs.append(Run(text="\n", strong=strong, em=em))
+                    runs.append(Run(text="\n", strong=strong, em=em, quote=quote))
                 case "strong_open" | "strong_close":
                     strong = child.type == "strong_open"
                 case "em_open" | "em_close":
                     em = child.type == "em_open"
+                case "span_open":
+                    classes = str(child.attrs.get("class", "")).split()
+                    if classes != ["quote"] or set(child.attrs) - {"class"}:
+                        self.error(
+                            inline,
+                            "the only marked span is […]{.quote}",
+                            "write [quoted words]{.quote} for a quotation the wording rules leave alone",
+                        )
+                    quote = True
+                case "span_close":
+                    quote = False
                 case "link_open" | "link_close":
                     pass  # print has no links: keep the text, drop the address
                 case "image":
@@ -87,13 +105,66 @@ class _BodyReader:
                 inline, f"image “{src}” has no alt text", "write what the photo shows inside ![…]", "S-151"
             )
         classes = str(image.attrs.get("class", "")).split()
+        size, height, name = self.figure_attrs(inline, image, path)
         return Figure(
             src=path,
             alt=alt,
             caption=str(image.attrs.get("title", "") or ""),
             placeholder="placeholder" in classes,
             loc=self.loc(inline),
+            size=size,
+            height_mm=height,
+            name=name,
+            pixels=pixel_size(path),
         )
+
+    def figure_attrs(self, inline: Token, image: Token, path: Path) -> tuple[FigureSize, float | None, str]:
+        """``{size=half height=50mm #name .placeholder}`` after an image: checked, with a hint for each slip."""
+        attrs = {k: str(v) for k, v in image.attrs.items() if k not in ("src", "alt", "title", "class")}
+        size = FigureSize.COLUMN
+        if "size" in attrs:
+            value = attrs.pop("size")
+            try:
+                size = FigureSize(value)
+            except ValueError:
+                self.error(
+                    inline,
+                    f"picture size “{value}” is not one of {', '.join(s.value for s in FigureSize)}",
+                    "write {size=column} (a column wide), {size=wide} (across both columns) or {size=half}",
+                    "S-153",
+                )
+        height = None
+        if "height" in attrs:
+            value = attrs.pop("height")
+            height = parse_height(value)
+            if height is None or not 10 <= height <= 240:
+                self.error(
+                    inline,
+                    f"picture height “{value}” is not a height between 10 and 240 mm",
+                    "write it in millimetres, e.g. {height=60mm}",
+                    "S-153",
+                )
+                height = None
+        name = attrs.pop("id", "")
+        if name and not _NAME.match(name):
+            self.error(
+                inline,
+                f"picture name “#{name}” may hold only Latin letters, digits and hyphens",
+                "write e.g. {#huichang}",
+                "S-153",
+            )
+            name = ""
+        for key in attrs:
+            self.error(
+                inline,
+                f"unknown picture attribute “{key}”",
+                "a picture takes {size=column|wide|half}, {height=60mm}, {#name} and {.placeholder}",
+                "S-153",
+            )
+        if not name:
+            stem = re.sub(r"[^A-Za-z0-9-]+", "-", path.stem).strip("-")
+            name = f"fig-{stem}" if stem else "fig"
+        return size, height, name
 
     def read(self, tokens: list[Token]) -> list[Block]:
         blocks: list[Block] = []
@@ -107,6 +178,19 @@ class _BodyReader:
                     fig = self.figure(inline)
                     if fig:
                         blocks.append(fig)
+                elif (
+                    len(kids) == 2
+                    and kids[0].type == "image"
+                    and kids[1].type == "text"
+                    and kids[1].content.strip().startswith("{")
+                ):
+                    self.error(
+                        inline,
+                        f"picture attributes “{kids[1].content.strip()}” could not be read",
+                        "a picture takes {size=column|wide|half}, {height=60mm}, {#name} and {.placeholder}, "
+                        "separated by spaces",
+                        "S-153",
+                    )
                 else:
                     blocks.append(Paragraph(runs=self.runs(inline), loc=self.loc(tok)))
                 i += 3
@@ -200,11 +284,15 @@ def _skip(tokens: list[Token], i: int) -> int:
     return i + 1
 
 
+def _style(run: Run) -> tuple[bool, bool, bool, bool]:
+    return (run.strong, run.em, run.verbatim, run.quote)
+
+
 def _merge(runs: list[Run]) -> list[Run]:
     out: list[Run] = []
     for run in runs:
-        if out and out[-1].strong == run.strong and out[-1].em == run.em:
-            out[-1] = Run(text=out[-1].text + run.text, strong=run.strong, em=run.em)
+        if out and _style(out[-1]) == _style(run):
+            out[-1] = out[-1].model_copy(update={"text": out[-1].text + run.text})
         elif run.text:
             out.append(run)
     return [r for r in out if r.text]
@@ -215,5 +303,24 @@ def parse_body(
 ) -> tuple[list[Block], list[SourceError]]:
     """Parse an article body that starts ``line_offset`` lines into ``path``."""
     reader = _BodyReader(path, line_offset, issue_root)
-    blocks = reader.read(_MD.parse(text))
+    blocks = _unique_figure_names(reader.read(_MD.parse(text)))
     return blocks, reader.errors
+
+
+def _unique_figure_names(blocks: list[Block]) -> list[Block]:
+    """A picture's name is its id in the print HTML: the second use of a name gets “-2”."""
+    seen: dict[str, int] = {}
+
+    def unique(fig: Figure) -> Figure:
+        seen[fig.name] = seen.get(fig.name, 0) + 1
+        n = seen[fig.name]
+        return fig if n == 1 else fig.model_copy(update={"name": f"{fig.name}-{n}"})
+
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Figure):
+            block = unique(block)
+        elif isinstance(block, Profile) and block.figure:
+            block = block.model_copy(update={"figure": unique(block.figure)})
+        out.append(block)
+    return out

@@ -202,7 +202,7 @@ def render_epub(
         "description",
         f"{meta.magazine.name}（{meta.label}），{meta.colophon.compiler}编印。{meta.colophon.notice}。",
     )
-    for subject in meta.columns:
+    for subject in (c.name for c in issue.columns):  # 栏目 left out (no articles) are no subject
         book.add_metadata("DC", "subject", subject)
     _series(book, issue)
     pages = place_pages(issue, page_map)

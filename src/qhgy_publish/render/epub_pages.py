@@ -24,10 +24,24 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..model import Article, Issue, Note, Paragraph, Profile, Run
+from ..model import Article, Figure, Issue, Note, Paragraph, Profile, Run
 from .pagemap import PageStart, significant
 
 BLOCK_ANCHOR = re.compile(r"^(?P<article>.+)-b(?P<block>\d+)(?P<photo>-photo)?$")
+
+
+def picture_blocks(issue: Issue) -> dict[str, tuple[str, int]]:
+    """Print id of each article picture → (article, block).
+
+    layouts/print/blocks.html.j2 names a picture ``<article>-<name>`` (its name
+    stays while blocks move), not ``<article>-b<index>`` as the other blocks.
+    """
+    return {
+        f"{a.id}-{b.name}": (a.id, i)
+        for a in issue.all_articles
+        for i, b in enumerate(a.blocks)
+        if isinstance(b, Figure)
+    }
 
 
 @dataclass
@@ -134,6 +148,7 @@ def place_pages(issue: Issue, page_map: Sequence[PageStart] | None) -> PagePlace
     """Where each printed page's marker goes in the book."""
     result = PagePlaces()
     articles = {a.id: a for a in issue.all_articles}
+    pictures = picture_blocks(issue)
     last_article: str | None = None
     waiting: list[int] = []  # blank pages before anything is placed: they go with the next page
 
@@ -148,7 +163,11 @@ def place_pages(issue: Issue, page_map: Sequence[PageStart] | None) -> PagePlace
         anchor = top.anchor or ""
         cls = top.element.split(".")[1] if "." in top.element else ""
         block = BLOCK_ANCHOR.match(anchor)
-        if top.kind == "blank" or anchor.startswith("filler-"):
+        if anchor.startswith("filler-") and issue.body_articles:
+            # 学习笔记 pages follow the whole body (layouts/print/issue.html.j2), not the article
+            # that began the page before them: short news items may follow it on that page.
+            put(("end", issue.body_articles[-1].id), folio)
+        elif top.kind == "blank" or anchor.startswith("filler-"):
             if last_article is None:
                 waiting.append(folio)
             else:
@@ -167,6 +186,9 @@ def place_pages(issue: Issue, page_map: Sequence[PageStart] | None) -> PagePlace
         elif anchor in articles:
             last_article = anchor
             put(("head", anchor, cls, top.part), folio)
+        elif anchor in pictures:  # the picture, or its caption: the marker goes before the figure
+            last_article, index = pictures[anchor]
+            put(("block", last_article, index), folio)
         elif block and block["article"] in articles:
             article = articles[block["article"]]
             last_article = article.id

@@ -5,8 +5,10 @@ every page the element spans, so an article's own anchor stands at the top of
 each of its pages. Instead each page's box tree (``page._page_box``) is walked
 in reading order — the first column before the second — to the first text or
 picture on it, and that is traced back to the source: the nearest element with
-an id (``{article-id}-b{index}`` for a body block, the article's id for its
-head, ``column-N``, ``contents``, ``filler-N`` …), the block inside it that
+an id (``{article-id}-b{index}`` for a body block, ``{article-id}-{name}`` for
+an article picture, whose name stays while blocks move — render/epub_pages.py
+maps it back to its block —, the article's id for its head, ``column-N``,
+``contents``, ``filler-N`` …), the block inside it that
 holds the text (a profile's second paragraph, a byline, a title), and how many
 characters of that block stood on earlier pages.
 

@@ -23,7 +23,8 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from ..errors import BuildError
-from ..model import FrontMatter, Run
+from ..figures import LINE_PT, PT, PrintedSize, place
+from ..model import Article, Figure, FrontMatter, Placement, Run
 from ..paths import layout_dirs
 
 
@@ -48,6 +49,11 @@ def tail_runs(meta: FrontMatter) -> list[Run]:
     if meta.credit:
         runs.append(Run(text=f"（{meta.credit}）", em=True))
     return runs
+
+
+def figure_placement(figure: Figure, article: Article) -> PrintedSize:
+    """The printed size of an article picture (figures.py), on a cover page or in the body."""
+    return place(figure, article.columns, cover_page=article.meta.placement is not Placement.BODY)
 
 
 def css_string(text: str) -> Markup:
@@ -84,6 +90,8 @@ def environment(
     env.filters["title_html"] = title_html
     env.globals["tail_runs"] = tail_runs
     env.filters["css_string"] = css_string
+    env.globals["placement"] = figure_placement
+    env.globals["line_mm"] = LINE_PT * PT
     return env
 
 

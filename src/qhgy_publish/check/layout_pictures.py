@@ -1,0 +1,113 @@
+"""Where the article pictures landed in the laid-out issue: one page, inside the type area,
+the caption directly under the picture.
+
+figures.py sizes every picture so that this holds; this reads WeasyPrint's
+page boxes after the layout to prove it (or to name the picture, its file and
+line, when a layout change breaks it). ``qhgy build`` prints what it finds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Loc
+from ..model import Figure, Issue
+
+TOLERANCE_PX = 1.0  # 0.75 pt
+CAPTION_GAP_PX = 12.0  # picture bottom → caption top: 4 pt of margin, a little leading
+
+
+@dataclass(frozen=True)
+class PlacedPicture:
+    id: str  # print id, <article>-<name>
+    loc: Loc
+    pages: tuple[int, ...]  # PDF page indexes holding a part of it
+    picture: tuple[float, float, float, float] | None  # x0, y0, x1, y1 in CSS px, on its first page
+    caption: tuple[float, float, float, float] | None
+    area: tuple[float, float, float, float]  # the page's type area
+
+    def problems(self) -> list[str]:
+        found = []
+        if len(self.pages) > 1:
+            found.append(f"split over PDF pages {', '.join(str(p + 1) for p in self.pages)}")
+        if self.picture and not _inside(self.picture, self.area):
+            found.append("runs past the type area")
+        if self.caption:
+            if not _inside(self.caption, self.area):
+                found.append("its caption runs past the type area")
+            if self.picture and not (
+                -TOLERANCE_PX <= self.caption[1] - self.picture[3] <= CAPTION_GAP_PX
+                and self.caption[0] < self.picture[2]
+                and self.caption[2] > self.picture[0]
+            ):
+                found.append("its caption is not directly under it")
+        elif self.picture is None:
+            found.append("is missing from the pages")
+        return found
+
+
+def _inside(box: tuple[float, float, float, float], area: tuple[float, float, float, float]) -> bool:
+    return (
+        box[0] >= area[0] - TOLERANCE_PX
+        and box[1] >= area[1] - TOLERANCE_PX
+        and box[2] <= area[2] + TOLERANCE_PX
+        and box[3] <= area[3] + TOLERANCE_PX
+    )
+
+
+def _rect(box) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+    x, y = box.border_box_x(), box.border_box_y()
+    return (x, y, x + box.border_width(), y + box.border_height())
+
+
+def placed_pictures(document, issue: Issue) -> list[PlacedPicture]:  # type: ignore[no-untyped-def]
+    """Every article picture of ``issue`` as the laid-out ``document`` (weasyprint.Document) has it."""
+    wanted = {f"{a.id}-{b.name}": b for a in issue.all_articles for b in a.blocks if isinstance(b, Figure)}
+    pages: dict[str, list[int]] = {}
+    pictures: dict[str, tuple] = {}
+    captions: dict[str, tuple] = {}
+    areas: dict[str, tuple] = {}
+    for index, page in enumerate(document.pages):
+        root = page._page_box  # WeasyPrint 70 keeps the page's box tree here
+        area = (
+            root.content_box_x(),
+            root.content_box_y(),
+            root.content_box_x() + root.width,
+            root.content_box_y() + root.height,
+        )
+        for box in root.descendants():
+            element = getattr(box, "element", None)
+            if element is None or getattr(box, "element_tag", "") != "figure":
+                continue
+            fig_id = element.get("id")
+            if fig_id not in wanted:
+                continue
+            if index not in pages.setdefault(fig_id, []):
+                pages[fig_id].append(index)
+            areas.setdefault(fig_id, area)
+            for inner in box.descendants():
+                tag = getattr(inner, "element_tag", "")
+                if tag == "img" and fig_id not in pictures and inner is not box:
+                    pictures[fig_id] = _rect(inner)
+                elif tag == "figcaption" and fig_id not in captions:
+                    captions[fig_id] = _rect(inner)
+    return [
+        PlacedPicture(
+            id=fig_id,
+            loc=figure.loc,
+            pages=tuple(pages.get(fig_id, ())),
+            picture=pictures.get(fig_id),
+            caption=captions.get(fig_id),
+            area=areas.get(fig_id, (0.0, 0.0, 0.0, 0.0)),
+        )
+        for fig_id, figure in wanted.items()
+    ]
+
+
+def picture_warnings(document, issue: Issue) -> list[str]:  # type: ignore[no-untyped-def]
+    """One line per misplaced picture: file:line, which picture, what is wrong."""
+    out = []
+    for placed in placed_pictures(document, issue):
+        for problem in placed.problems():
+            out.append(f"{placed.loc}: picture {placed.id} {problem} (S-158)")
+    return out
