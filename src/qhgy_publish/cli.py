@@ -225,5 +225,130 @@ def new(issue_id: str, content_dir: Path | None) -> None:
     out.print(f"[green]created[/] {path}: next, add articles to {path / 'articles'}")
 
 
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--column", help="栏目 of the article(s) (default: a 栏目 named in the folder or file name).")
+@click.option(
+    "--into",
+    "issue_dir",
+    type=click.Path(path_type=Path),
+    help="Issue folder (default: the latest in content/).",
+)
+@click.option("--kind", help="editorial, speech, report, article, news, profiles or letter.")
+@click.option("--title", help="The title (a line break where it breaks on purpose).")
+@click.option("--kicker", help='引题 ("" for none).')
+@click.option("--subtitle", help='副题, “——” included ("" for none).')
+@click.option("--byline", "bylines", multiple=True, help="“position name” or “name”; repeat for several.")
+@click.option("--no-byline", is_flag=True, help="No byline, whatever the manuscript has.")
+@click.option("--dateline", help='Dateline of a speech ("" for none).')
+@click.option("--salutation", help='Salutation ("" for none).')
+@click.option("--source", help='来源 without the brackets ("" for none).')
+@click.option("--credit", help='Contributing unit without the brackets ("" for none).')
+@click.option("--slug", help="The file name's part after the number (Latin letters, digits, hyphens).")
+@click.option("--number", type=int, help="The file name's number (orders the article in its 栏目).")
+@click.option(
+    "--as", "roles", multiple=True, metavar="N=ROLE", help="Give Word paragraph ¶N a role (see the report)."
+)
+@click.option("--dry-run", is_flag=True, help="Report and show the Markdown; write nothing.")
+def import_(
+    sources: tuple[Path, ...],
+    column: str | None,
+    issue_dir: Path | None,
+    kind: str | None,
+    title: str | None,
+    kicker: str | None,
+    subtitle: str | None,
+    bylines: tuple[str, ...],
+    no_byline: bool,
+    dateline: str | None,
+    salutation: str | None,
+    source: str | None,
+    credit: str | None,
+    slug: str | None,
+    number: int | None,
+    roles: tuple[str, ...],
+    dry_run: bool,
+) -> None:
+    """Import Word manuscripts (.docx; .doc/.wps with LibreOffice) as articles of an issue."""
+    from .workflow.importer import Overrides, import_manuscript, latest_issue, manuscripts_in, parse_roles
+
+    files: list[Path] = []
+    for s in sources:
+        files += manuscripts_in(s) if s.is_dir() else [s]
+    if not files:
+        raise QhgyError(f"no .docx, .doc or .wps file in {', '.join(map(str, sources))}")
+    single = {
+        "--title": title,
+        "--kicker": kicker,
+        "--subtitle": subtitle,
+        "--slug": slug,
+        "--number": number,
+        "--dateline": dateline,
+        "--salutation": salutation,
+        "--source": source,
+        "--credit": credit,
+        "--byline": bylines or None,
+        "--as": roles or None,
+    }
+    if len(files) > 1 and (given := [k for k, v in single.items() if v is not None]):
+        raise QhgyError(
+            f"{', '.join(given)} name(s) one article's parts: import the files one at a time to use them"
+        )
+    root = (issue_dir or latest_issue(CONTENT_DIR)).resolve()
+    overrides = Overrides(
+        column=column,
+        kind=kind,
+        title=title.replace("\\n", "\n") if title else title,
+        kicker=kicker,
+        subtitle=subtitle,
+        bylines=[] if no_byline else (list(bylines) or None),
+        dateline=dateline,
+        salutation=salutation,
+        source=source,
+        credit=credit,
+        slug=slug,
+        number=number,
+        roles=parse_roles(roles),
+    )
+    failed = 0
+    for path in files:
+        try:
+            result = import_manuscript(path, root, overrides, dry_run=dry_run)
+        except (QhgyError, SourceErrors) as exc:
+            if len(files) == 1:
+                raise
+            failed += 1
+            err.print(f"[bold red]error[/] {exc}", soft_wrap=True)
+            continue
+        _print_import(result, dry_run)
+    if failed:
+        err.print(f"[red]{failed} of {len(files)} manuscripts not imported[/]")
+        sys.exit(1)
+
+
+def _print_import(result, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
+    from .errors import Loc
+
+    verb = "would write" if dry_run else ("replaced" if result.replaced else "wrote")
+    out.print(f"[bold]{result.manuscript.name}[/] → [green]{verb}[/] {Loc(result.article)}", soft_wrap=True)
+    if result.replaced and result.replaced != result.article and not dry_run:
+        out.print(f"  (the earlier import {result.replaced.name} is gone)")
+    for g in sorted(result.guesses, key=lambda g: (g.para is None, g.para or 0)):
+        where = f"¶{g.para}" if g.para is not None else "·"
+        out.print(f"  {where:>4} [cyan]{g.role:<10}[/] {g.text}  [dim]← {g.why}[/]", soft_wrap=True)
+    for image in result.images:
+        out.print(f"  [green]picture[/] {Loc(image)}", soft_wrap=True)
+    for note in result.notes:
+        out.print(f"  [yellow]check[/] {note}", soft_wrap=True)
+    out.print(
+        "  [dim]wrong? run again with --as N=ROLE (title kicker subtitle byline dateline salutation source "
+        "credit signature date heading1 heading2 note caption body skip) or --title/--kicker/--byline/--source/"
+        "--credit/--kind/--slug/--number; the import replaces its earlier result[/]",
+        soft_wrap=True,
+    )
+    if dry_run:
+        click.echo(result.markdown)
+
+
 if __name__ == "__main__":
     main()

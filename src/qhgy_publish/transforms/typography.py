@@ -24,10 +24,15 @@ _HALF = re.compile(rf"(?<=[{HAN}）”])([,:;?!])|([,:;?!])(?=[{HAN}（“])")
 _PAREN = re.compile(rf"\(([^()]*[{HAN}][^()]*)\)")
 
 
+def normalise_punctuation(text: str) -> str:
+    """Full-width punctuation in Chinese context; spaces stay (a title's space is a deliberate gap)."""
+    text = _PAREN.sub(lambda m: f"（{m.group(1)}）", text)
+    return _HALF.sub(lambda m: _FULL[m.group(1) or m.group(2)], text)
+
+
 def normalise_text(text: str) -> str:
     """Full-width punctuation in Chinese context, no typed spaces next to Han."""
-    text = _PAREN.sub(lambda m: f"（{m.group(1)}）", text)
-    text = _HALF.sub(lambda m: _FULL[m.group(1) or m.group(2)], text)
+    text = normalise_punctuation(text)
     text = _SPACE_AFTER.sub("", text)
     text = _SPACE_BEFORE.sub("", text)
     return text
