@@ -350,5 +350,79 @@ def _print_import(result, dry_run: bool) -> None:  # type: ignore[no-untyped-def
         click.echo(result.markdown)
 
 
+@main.command()
+@click.argument("issue_dir", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default output/<issue-id>)."
+)
+def proof(issue_dir: Path | None, out_dir: Path | None) -> None:
+    """Build and keep the next numbered proof (一校、二校 …) in output/<id>/proofs/N/."""
+    from .workflow.proofs import build_proof
+
+    root = _issue_dir(issue_dir)
+    kept = build_proof(root, out_dir or OUTPUT_DIR / root.name)
+    out.print(
+        f"[green]proof {kept.number}[/] ({len(kept.pages)} pages) kept in {kept.folder}: "
+        f"{kept.pdf.name}, page images, {len(kept.pages)} pages' text with their source lines",
+        soft_wrap=True,
+    )
+
+
+@main.command()
+@click.argument("first", required=False)
+@click.argument("second", required=False)
+@click.option(
+    "--issue", "issue_dir", type=click.Path(path_type=Path), help="Issue folder (default: the sample)."
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default output/<issue-id>)."
+)
+def diff(first: str | None, second: str | None, issue_dir: Path | None, out_dir: Path | None) -> None:
+    """Compare two proofs (default: the last proof with the current sources).
+
+    FIRST and SECOND are proof numbers; “current” builds the sources as they are now.
+    """
+    from .workflow.proofdiff import STATUS_ZH, diff_proofs, write_reports
+    from .workflow.proofs import build_proof, load_proof, proof_numbers
+
+    root = _issue_dir(issue_dir)
+    target = out_dir or OUTPUT_DIR / root.name
+    numbers = proof_numbers(target)
+    if first is None:
+        if not numbers:
+            raise QhgyError(f"no proof of {root.name} kept yet\n      → make the first with `qhgy proof`")
+        first = str(numbers[-1])
+    second = second or "current"
+
+    def get(which: str):  # type: ignore[no-untyped-def]
+        if which == "current":
+            out.print("building the current sources …")
+            return build_proof(root, target, keep=False)
+        if not which.isdigit():
+            raise QhgyError(f"“{which}”: give a proof number ({', '.join(map(str, numbers))}) or current")
+        return load_proof(target, which)
+
+    result = diff_proofs(get(first), get(second))
+    report, pdf = write_reports(result)
+    out.print(f"[bold]{result.a.name} → {result.b.name}[/]: {len(result.changes)} change(s)")
+    for entry in result.pages:
+        if entry.status in ("unchanged", "moved"):
+            continue
+        label = entry.b.label if entry.b else entry.a.label  # type: ignore[union-attr]
+        out.print(f"  第{label}页 [yellow]{STATUS_ZH[entry.status]}[/] ({entry.status})")
+        for change in entry.changes:
+            if change.deleted:
+                out.print(f"      [red]− {change.deleted}[/]", soft_wrap=True)
+            if change.inserted:
+                out.print(f"      [green]+ {change.inserted}[/]", soft_wrap=True)
+            out.print(f"      [dim]{change.in_context}  {change.source}[/]", soft_wrap=True)
+    moved = result.with_status("moved")
+    if moved:
+        pairs = "，".join(f"{p.a.label}→{p.b.label}" for p in moved)  # type: ignore[union-attr]
+        out.print(f"  {len(moved)} page(s) {STATUS_ZH['moved']} (moved): {pairs}", soft_wrap=True)
+    out.print(f"  {len(result.with_status('unchanged'))} page(s) unchanged")
+    out.print(f"[green]wrote[/] {report}\n[green]wrote[/] {pdf}")
+
+
 if __name__ == "__main__":
     main()
