@@ -107,11 +107,25 @@ def _out_dir(out_dir: Path | None, issue_dir: Path) -> Path:
     help="Build only these outputs.",
 )
 @click.option("--no-epub-fonts", is_flag=True, help="Build the EPUB without embedded font subsets.")
-def build(issue_dir: Path | None, out_dir: Path | None, only: tuple[str, ...], no_epub_fonts: bool) -> None:
+@click.option(
+    "--final",
+    is_flag=True,
+    help="The build for press and readers: refuses placeholders, 待补, errors and unaccepted warnings.",
+)
+def build(
+    issue_dir: Path | None, out_dir: Path | None, only: tuple[str, ...], no_epub_fonts: bool, final: bool
+) -> None:
     """Load, check and render an issue (default: the current folder's, else the latest in content/)."""
     from .pipeline import build_issue
 
     root = _issue_dir(issue_dir)
+    if final:
+        if only or no_epub_fonts:
+            raise QhgyError(
+                "--final builds every output with its fonts: leave out --only and --no-epub-fonts"
+            )
+        _final(root, _out_dir(out_dir, root))
+        return
     result = build_issue(
         root,
         _out_dir(out_dir, root),
@@ -124,6 +138,43 @@ def build(issue_dir: Path | None, out_dir: Path | None, only: tuple[str, ...], n
         err.print(f"[bold yellow]warning[/] {warning}", soft_wrap=True)
     for path in result.outputs:
         out.print(f"[green]wrote[/] {path}")
+
+
+def _final(root: Path, out_dir: Path) -> None:
+    from .workflow.final import Refusal, final_build
+
+    try:
+        done = final_build(root, out_dir, console=out)
+    except Refusal as exc:
+        for f in exc.items:
+            err.print(
+                f"[bold red]refused[/] {f.where}: {f.message} [dim]({f.code} {f.severity})[/]", soft_wrap=True
+            )
+            if f.hint:
+                err.print(f"      → {f.hint}", soft_wrap=True)
+        what = "in the sources" if exc.stage == "sources" else "in the built files"
+        err.print(
+            f"[red]final build refused: {len(exc.items)} item(s) {what}; earlier outputs are untouched.[/]\n"
+            "      → replace every placeholder and 待补, fix errors, and fix each warning or accept it in "
+            "issue.yaml under accept: (docs/final-build.md)",
+            soft_wrap=True,
+        )
+        sys.exit(1)
+    _print_summary(done.result.summary)
+    for finding, entry in done.accepted:
+        out.print(
+            f"[cyan]accepted[/] {finding.where}: {finding.code} {finding.message} — {entry.reason}",
+            soft_wrap=True,
+        )
+    for entry in done.unused:
+        err.print(
+            f"[yellow]note[/] accept: {entry.code} {entry.where or '(everywhere)'} matches nothing any more: "
+            "remove it from issue.yaml",
+            soft_wrap=True,
+        )
+    for path in [*done.result.outputs, done.press_note]:
+        out.print(f"[green]wrote[/] {path}")
+    out.print(f"content hash sha256:{done.content_hash} stamped into the PDFs and the EPUB")
 
 
 def _print_summary(s) -> None:  # type: ignore[no-untyped-def]

@@ -63,6 +63,14 @@ class Colophon(Strict):
     postcode: str = ""
 
 
+class Acceptance(Strict):
+    """A warning the editors checked and accept for press (``qhgy build --final`` lets it through)."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]-[A-Za-z0-9-]+$")]  # T-302, P-031, E-RSC-017
+    where: str = ""  # "articles/120-wuxuhui.md:9", "page 7"; empty: the code everywhere
+    reason: Text  # why it is fine: printed in the final build's report
+
+
 class IssueMeta(Strict):
     magazine: Magazine = Magazine()
     year: int = Field(ge=1949, le=2200)
@@ -73,6 +81,7 @@ class IssueMeta(Strict):
     board: list[BoardRole] = Field(min_length=1)  # 编委会
     colophon: Colophon
     placeholders: list[Text] = []  # dotted keys whose values are stand-ins, e.g. colophon.permit
+    accept: list[Acceptance] = []  # warnings accepted for the final build (docs/final-build.md)
 
     @property
     def label(self) -> str:
