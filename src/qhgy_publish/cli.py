@@ -133,6 +133,10 @@ def build(
         console=out,
         embed_fonts=not no_epub_fonts,
     )
+    if result.layout is not None:
+        from .workflow.yearindex import remember_pages
+
+        remember_pages(root, out_dir or OUTPUT_DIR / root.name, result.layout.article_pages)
     _print_summary(result.summary)
     for warning in result.warnings:
         err.print(f"[bold yellow]warning[/] {warning}", soft_wrap=True)
@@ -160,6 +164,10 @@ def _final(root: Path, out_dir: Path) -> None:
             soft_wrap=True,
         )
         sys.exit(1)
+    if done.result.layout is not None:
+        from .workflow.yearindex import remember_pages
+
+        remember_pages(root, out_dir, done.result.layout.article_pages)
     _print_summary(done.result.summary)
     for finding, entry in done.accepted:
         out.print(
@@ -473,6 +481,35 @@ def diff(first: str | None, second: str | None, issue_dir: Path | None, out_dir:
         out.print(f"  {len(moved)} page(s) {STATUS_ZH['moved']} (moved): {pairs}", soft_wrap=True)
     out.print(f"  {len(result.with_status('unchanged'))} page(s) unchanged")
     out.print(f"[green]wrote[/] {report}\n[green]wrote[/] {pdf}")
+
+
+@main.command()
+@click.argument("year", type=int)
+@click.option(
+    "--content", "content_dir", type=click.Path(path_type=Path), default=CONTENT_DIR, show_default=True
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Output folder (default output/; the index in index-YEAR/).",
+)
+def index(year: int, content_dir: Path, out_dir: Path | None) -> None:
+    """The year's contents (年度总目录) across its issues: print PDF, EPUB-nav HTML, CSV."""
+    from .workflow.yearindex import build_index, write_index
+
+    base = out_dir or OUTPUT_DIR
+
+    def progress(issue, laid_out: bool) -> None:  # type: ignore[no-untyped-def]
+        how = "laid out for its page numbers" if laid_out else "page numbers from its last build"
+        out.print(f"  {issue.id} ({issue.meta.label}): {how}")
+
+    result = build_index(content_dir, year, base, progress=progress)
+    for name, entries in result.groups:
+        out.print(f"  {name}: {len(entries)}")
+    out.print(f"{len(result.entries)} articles in {len(result.issues)} issues of {year}")
+    for path in write_index(result, base / f"index-{year}"):
+        out.print(f"[green]wrote[/] {path}")
 
 
 if __name__ == "__main__":
