@@ -74,9 +74,9 @@ def make_docx(path: Path, items: list[Para | Picture | Table]) -> Path:
                     table.cell(r, c).text = text
         else:
             p = doc.add_paragraph(style=item.style) if item.style else doc.add_paragraph()
-            text = ("\u3000\u3000" if item.indent and not item.style and not item.align else "") + item.text
-            lead = len(text) - len(item.text) + (item.bold if item.bold and item.bold is not True else 0)
-            chunks = [(text, True)] if item.bold is True else [(text[:lead], True), (text[lead:], False)]
+            indent = "\u3000\u3000" if item.indent and not item.style and not item.align else ""
+            lead = len(item.text) if item.bold is True else int(item.bold or 0)
+            chunks = [(indent, False), (item.text[:lead], True), (item.text[lead:], False)]
             for chunk, bold in chunks:
                 if chunk:
                     run = p.add_run(chunk)

@@ -164,6 +164,7 @@ def test_the_report_names_each_guess_with_its_word_paragraph(
         r"¶1 kicker\s+新春走基层",
         r"¶4 byline\s+文/张三 李四",
         r"¶8 heading1\s+一、主要做法",
+        r"¶10 bold lead\s+一是",
         r"¶13 credit",
     ):
         assert re.search(line, result.output), line

@@ -346,8 +346,8 @@ def _caption_like(p: WordParagraph, picture: WordParagraph) -> bool:
 def _bold_lead(p: WordParagraph) -> str:
     lead = ""
     for piece in p.pieces:
-        if piece.note is not None:
-            continue
+        if piece.note is not None or (not lead and not piece.text.strip()):
+            continue  # a footnote mark, or the indent typed before the lead
         if not piece.bold:
             break
         lead += piece.text
