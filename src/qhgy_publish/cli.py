@@ -136,7 +136,7 @@ def build(
     if result.layout is not None:
         from .workflow.yearindex import remember_pages
 
-        remember_pages(root, out_dir or OUTPUT_DIR / root.name, result.layout.article_pages)
+        remember_pages(root, result.layout.article_pages)
     _print_summary(result.summary)
     for warning in result.warnings:
         err.print(f"[bold yellow]warning[/] {warning}", soft_wrap=True)
@@ -167,7 +167,7 @@ def _final(root: Path, out_dir: Path) -> None:
     if done.result.layout is not None:
         from .workflow.yearindex import remember_pages
 
-        remember_pages(root, out_dir, done.result.layout.article_pages)
+        remember_pages(root, done.result.layout.article_pages)
     _print_summary(done.result.summary)
     for finding, entry in done.accepted:
         out.print(
@@ -504,7 +504,7 @@ def index(year: int, content_dir: Path, out_dir: Path | None) -> None:
         how = "laid out for its page numbers" if laid_out else "page numbers from its last build"
         out.print(f"  {issue.id} ({issue.meta.label}): {how}")
 
-    result = build_index(content_dir, year, base, progress=progress)
+    result = build_index(content_dir, year, progress=progress)
     for name, entries in result.groups:
         out.print(f"  {name}: {len(entries)}")
     out.print(f"{len(result.entries)} articles in {len(result.issues)} issues of {year}")

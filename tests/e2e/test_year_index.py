@@ -35,7 +35,7 @@ def year(sample, tmp_path_factory: pytest.TempPathFactory, run_cli_module):  # t
     second_id = f"2025-{load_issue(SECOND).meta.number:02d}"
     shutil.copytree(SECOND, content / second_id)
     # The sample's folios from the session's build, as `qhgy build` leaves them for the index.
-    remember_pages(content / "2025-01", out / "2025-01", sample.result.layout.article_pages)
+    remember_pages(content / "2025-01", sample.result.layout.article_pages)
     result = run_cli_module("index", "2025", "--content", content, "--out", out)
     assert result.exit_code == 0, result.output
     assert "2025-01 (2025年第1期): page numbers from its last build" in result.output

@@ -8,7 +8,7 @@ HTML page shaped like an EPUB navigation document, and CSV for the archive.
 
 Page numbers come from the print layout. Laying out twelve issues takes
 minutes, so each issue's article folios are kept in
-``output/<id>/article-pages.json`` (written by every `qhgy build`), keyed by
+``.cache/article-pages/<id>.json`` (written by every `qhgy build`), keyed by
 a hash of the sources and of the layout's own files; a stale or missing entry
 is laid out again.
 """
@@ -30,7 +30,7 @@ from ..paths import FONTS_DIR, LAYOUTS_DIR, ROOT
 from ..transforms import apply_transforms
 from .proofs import content_hash
 
-PAGES_CACHE = "article-pages.json"
+PAGES_CACHE = ROOT / ".cache" / "article-pages"
 ISSUE_DIR = re.compile(r"^(\d{4})-(\d{2})$")
 COVER_GROUP = "封二·封三"
 
@@ -78,16 +78,17 @@ def _layout_key(issue_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def remember_pages(issue_dir: Path, out_dir: Path, article_pages: dict[str, int]) -> None:
+def remember_pages(issue_dir: Path, article_pages: dict[str, int]) -> None:
     """Keep a build's article folios for the year's index."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    PAGES_CACHE.mkdir(parents=True, exist_ok=True)
     data = {"key": _layout_key(issue_dir), "pages": article_pages}
-    (out_dir / PAGES_CACHE).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    (PAGES_CACHE / f"{issue_dir.name}.json").write_text(text, encoding="utf-8")
 
 
-def article_pages(issue: Issue, out_dir: Path) -> tuple[dict[str, int], bool]:
+def article_pages(issue: Issue) -> tuple[dict[str, int], bool]:
     """(article id → folio, whether the issue had to be laid out for it)."""
-    cache = out_dir / PAGES_CACHE
+    cache = PAGES_CACHE / f"{issue.id}.json"
     if cache.is_file():
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
@@ -98,7 +99,7 @@ def article_pages(issue: Issue, out_dir: Path) -> tuple[dict[str, int], bool]:
     from ..render.print_pdf import layout
 
     pages = layout(issue).article_pages
-    remember_pages(issue.root, out_dir, pages)
+    remember_pages(issue.root, pages)
     return pages, True
 
 
@@ -118,14 +119,7 @@ def year_issues(content_dir: Path, year: int) -> list[Path]:
     return found
 
 
-def build_index(
-    content_dir: Path,
-    year: int,
-    output_dir: Path,
-    *,
-    pages_for=None,
-    progress=None,  # type: ignore[no-untyped-def]
-) -> YearIndex:
+def build_index(content_dir: Path, year: int, *, pages_for=None, progress=None) -> YearIndex:  # type: ignore[no-untyped-def]
     """The year's index; ``pages_for(issue)`` may supply folios (default: cache or layout)."""
     issues = []
     pages: dict[str, dict[str, int]] = {}
@@ -139,7 +133,7 @@ def build_index(
         if pages_for is not None:
             pages[issue.id] = pages_for(issue)
         else:
-            pages[issue.id], laid_out = article_pages(issue, output_dir / issue.id)
+            pages[issue.id], laid_out = article_pages(issue)
             if progress:
                 progress(issue, laid_out)
         issues.append(issue)
