@@ -293,6 +293,11 @@ def new(issue_id: str, content_dir: Path | None) -> None:
     type=click.Path(path_type=Path),
     help="Issue folder (default: the latest in content/).",
 )
+@click.option(
+    "--placement",
+    type=click.Choice(["inside-front-cover", "inside-back-cover"]),
+    help="Put the article on 封二 or 封三 instead of in a 栏目.",
+)
 @click.option("--kind", help="editorial, speech, report, article, news, profiles or letter.")
 @click.option("--title", help="The title (a line break where it breaks on purpose).")
 @click.option("--kicker", help='引题 ("" for none).')
@@ -313,6 +318,7 @@ def import_(
     sources: tuple[Path, ...],
     column: str | None,
     issue_dir: Path | None,
+    placement: str | None,
     kind: str | None,
     title: str | None,
     kicker: str | None,
@@ -356,6 +362,7 @@ def import_(
     root = (issue_dir or latest_issue(CONTENT_DIR)).resolve()
     overrides = Overrides(
         column=column,
+        placement=placement,
         kind=kind,
         title=title.replace("\\n", "\n") if title else title,
         kicker=kicker,
@@ -392,9 +399,17 @@ def _print_import(result, dry_run: bool) -> None:  # type: ignore[no-untyped-def
     out.print(f"[bold]{result.manuscript.name}[/] → [green]{verb}[/] {Loc(result.article)}", soft_wrap=True)
     if result.replaced and result.replaced != result.article and not dry_run:
         out.print(f"  (the earlier import {result.replaced.name} is gone)")
-    for g in sorted(result.guesses, key=lambda g: (g.para is None, g.para or 0)):
+    guesses = sorted(result.guesses, key=lambda g: (g.para is None, g.para or 0))
+    leads = [g for g in guesses if g.role == "bold lead"]
+    for g in [g for g in guesses if g.role != "bold lead"]:
         where = f"¶{g.para}" if g.para is not None else "·"
         out.print(f"  {where:>4} [cyan]{g.role:<10}[/] {g.text}  [dim]← {g.why}[/]", soft_wrap=True)
+    if leads:  # one line for all: a report has dozens
+        shown = "、".join(f"¶{g.para} {g.text}" for g in leads[:12]) + ("…" if len(leads) > 12 else "")
+        out.print(
+            f"     [cyan]bold lead[/]  {shown}  [dim]← bold at a paragraph's start: run-in leads[/]",
+            soft_wrap=True,
+        )
     for image in result.images:
         out.print(f"  [green]picture[/] {Loc(image)}", soft_wrap=True)
     for note in result.notes:

@@ -48,8 +48,15 @@ def sample_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(
     "stem",
-    ["080-wangdongming-jianghua", "230-qige-laolao-bawo", "120-wuxuhui", "030-zhongjiwei-quanhui"],
-    ids=["speech", "report-with-headings", "news-with-credit", "kicker-and-subtitle"],
+    [
+        "080-wangdongming-jianghua",
+        "230-qige-laolao-bawo",
+        "120-wuxuhui",
+        "030-zhongjiwei-quanhui",
+        "000-yuandan-xianci",
+        "900-chunjie-weiwenxin",
+    ],
+    ids=["speech", "report-with-headings", "news-with-credit", "kicker-and-subtitle", "editorial", "letter"],
 )
 def test_sample_manuscripts_come_back_as_the_editors_wrote_them(
     stem: str, sample_copy: Path, tmp_path: Path, run_cli
@@ -58,19 +65,11 @@ def test_sample_manuscripts_come_back_as_the_editors_wrote_them(
     original = SAMPLE / "articles" / f"{stem}.md"
     want = front(original)
     docx = make_docx(tmp_path / f"{stem}.docx", from_sample(original, SAMPLE))
-    path = imported(sample_copy, run_cli("import", docx, "--into", sample_copy, "--column", want["column"]))
+    where = ["--column", want["column"]] if "column" in want else ["--placement", want["placement"]]
+    path = imported(sample_copy, run_cli("import", docx, "--into", sample_copy, *where))
     got = front(path)
-    for key in (
-        "title",
-        "kicker",
-        "subtitle",
-        "bylines",
-        "dateline",
-        "salutation",
-        "source",
-        "credit",
-        "kind",
-    ):
+    keys = ("title", "kicker", "subtitle", "bylines", "dateline", "salutation", "signature", "date")
+    for key in (*keys, "source", "credit", "kind", "column", "placement"):
         assert got.get(key) == want.get(key), key
     assert bool(got.get("source_block")) == bool(want.get("source_block"))
     columns = yaml.safe_load((sample_copy / "issue.yaml").read_text(encoding="utf-8"))["columns"]
@@ -164,7 +163,7 @@ def test_the_report_names_each_guess_with_its_word_paragraph(
         r"¶1 kicker\s+新春走基层",
         r"¶4 byline\s+文/张三 李四",
         r"¶8 heading1\s+一、主要做法",
-        r"¶10 bold lead\s+一是",
+        r"bold lead\s+¶10 一是",
         r"¶13 credit",
     ):
         assert re.search(line, result.output), line

@@ -26,6 +26,7 @@ from ..transforms.typography import HAN, normalise_punctuation, normalise_text
 from .recognise import ROLES, Guess, Recognised, clean, excerpt, recognise
 from .word import MANUSCRIPT_SUFFIXES, Manuscript, ManuscriptError, WordParagraph, WordTable, read_manuscript
 
+COVER_PAGES = {"inside-front-cover": "封二", "inside-back-cover": "封三"}
 IMPORT_MARK = "# 导入自 "  # first front-matter line: which manuscript the file came from
 NEWS_COLUMNS = ("市州动态", "产业风采", "基层活动")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -37,6 +38,7 @@ class Overrides:
     """What the editor said on the command line; None: let the importer guess."""
 
     column: str | None = None
+    placement: str | None = None  # inside-front-cover (封二) or inside-back-cover (封三): no 栏目
     kind: str | None = None
     title: str | None = None
     kicker: str | None = None  # "" removes a guessed one
@@ -128,6 +130,13 @@ def next_number(issue_dir: Path, column: str, columns: list[str], skip: Path | N
     while candidate in used:
         candidate += 1
     return candidate
+
+
+def _cover_number(issue_dir: Path, placement: str, earlier: Path | None) -> int:
+    """封二 pieces take 000, 001 …; 封三 pieces 900, 910 … (files print in name order there)."""
+    used = {a[0] for a in _articles(issue_dir) if a[3] != earlier}
+    candidates = range(0, 10) if placement == "inside-front-cover" else range(900, 1000, 10)
+    return next((n for n in candidates if n not in used), max(used, default=900) + 1)
 
 
 def pinyin_slug(title: str, taken: set[str]) -> str:
@@ -299,7 +308,7 @@ def build_markdown(
             f"{ms.path}: no title found (the first paragraph is text, not a short line)\n"
             '      → add the title as the first line in Word, or give it with --title "…"'
         )
-    meta: dict = {"column": column}
+    meta: dict = {"placement": ov.placement} if ov.placement else {"column": column}
     kind, why = _kind(ms, rec, ov, column)
     meta["kind"] = kind
     meta["title"] = "\n".join(normalise_punctuation(line.strip()) for line in title.split("\n"))
@@ -391,6 +400,9 @@ def _kind(ms: Manuscript, rec: Recognised, ov: Overrides, column: str) -> tuple[
     han = sum(len(_HAN.findall(p.text)) for p in ms.paragraphs)
     if (rec.signature and rec.date) or re.search(r"慰问信|贺信|公开信|倡议书", title):
         return "letter", "a signature and a date at the end" if rec.signature else "the title names a letter"
+    heads = f"{title}{rec.subtitle or ''}{''.join(n for _, n in rec.bylines)}"
+    if re.search(r"社论|献词|评论员|卷首语", heads):
+        return "editorial", "the title, subtitle or byline names an editorial (社论、献词…)"
     if rec.dateline or rec.salutation or re.search(r"讲话|致辞|发言", title):
         return (
             "speech",
@@ -409,12 +421,14 @@ def import_manuscript(path: Path, issue_dir: Path, ov: Overrides, *, dry_run: bo
     if meta_issue is None or errors:
         raise SourceErrors(errors)
     columns = meta_issue.columns
-    column = ov.column or _column_from_names(path, columns)
+    if ov.placement and ov.placement not in COVER_PAGES:
+        raise QhgyError(f"--placement {ov.placement}: use {' or '.join(COVER_PAGES)}")
+    column = COVER_PAGES[ov.placement] if ov.placement else ov.column or _column_from_names(path, columns)
     if column is None:
         raise QhgyError(
             f"{path.name}: which 栏目 does it go in?\n      → add --column with one of {'、'.join(columns)}"
         )
-    if column not in columns:
+    if column not in columns and not ov.placement:
         raise QhgyError(
             f"--column {column}: not a 栏目 of {issue_dir.name}\n      → use one of {'、'.join(columns)}"
         )
@@ -434,6 +448,9 @@ def import_manuscript(path: Path, issue_dir: Path, ov: Overrides, *, dry_run: bo
         slug_why = "pinyin of the title"
     if ov.number is not None:
         number, number_why = ov.number, "set with --number"
+    elif ov.placement:
+        number = _cover_number(issue_dir, ov.placement, earlier)
+        number_why = f"{column}: {'before' if ov.placement == 'inside-front-cover' else 'after'} every 栏目"
     elif earlier is not None and _same_column(earlier, column):
         number, number_why = (
             int(earlier.stem.split("-", 1)[0]),

@@ -177,6 +177,10 @@ def recognise(ms: Manuscript, forced: dict[int, str] | None = None) -> Recognise
             assign(p, "dateline", "a date in brackets under the title")
         elif SOURCE_LINE.match(t):
             assign(p, "source", "“来源：” line")
+        elif head and SALUTATION.match(t) and SALUTATION_WORDS.search(t):
+            assign(p, "salutation", "a short line ending in “：” before the text")
+            i += 1
+            break
         elif not any(r in ("byline", "dateline") for r in rec.roles.values()) and _title_like(p):
             head.append(p)
         else:
@@ -187,7 +191,14 @@ def recognise(ms: Manuscript, forced: dict[int, str] | None = None) -> Recognise
     # --------------------------------------------------------- the tail
     rest = [p for p in paras[i:] if p.number not in rec.roles]
     body = [p for p in rest if p.number not in forced]
-    if body and (s := clean(body[0].text)) and SALUTATION.match(s) and SALUTATION_WORDS.search(s):
+    salutation_found = "salutation" in rec.roles.values()
+    if (
+        not salutation_found
+        and body
+        and (s := clean(body[0].text))
+        and SALUTATION.match(s)
+        and SALUTATION_WORDS.search(s)
+    ):
         assign(body[0], "salutation", "a short line ending in “：” before the text")
         body = body[1:]
     _tail(body, rec, assign)
