@@ -320,12 +320,22 @@ def _html(diff: ProofDiff, shown: list[PageDiff]) -> str:
             return []
         found = []
         for number, change in enumerate(diff.changes, start=1):
+            first = True
             for m in change.a_marks if side == "a" else change.b_marks:
                 if m.page == page.index:
                     kind = "del" if side == "a" else ("ins" if change.inserted else "caret")
+                    # The change's number once, in the page's margin beside its first line.
+                    label = f"left:0.8%;top:{m.box[1] / page.height * 100:.3f}%" if first else ""
                     found.append(
-                        {"style": _box_style(m.box, page), "kind": kind, "n": number, "title": change.summary}
+                        {
+                            "style": _box_style(m.box, page),
+                            "kind": kind,
+                            "n": number,
+                            "label": label,
+                            "title": change.summary,
+                        }
                     )
+                    first = False
         return found
 
     counts = {status: len(diff.with_status(status)) for status in STATUS_ZH}
