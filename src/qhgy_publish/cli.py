@@ -229,8 +229,13 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
     except (EpubCheckUnavailable, OSError) as exc:
         err.print(f"[bold red]check could not run[/] {exc}")
         sys.exit(2)
+    accepted = _accepted(root, report.findings)
     if as_json:
-        click.echo(json.dumps([f.as_dict() for f in report.findings], ensure_ascii=False, indent=2))
+        items = [
+            f.as_dict() | ({"accepted": accepted[id(f)]} if id(f) in accepted else {})
+            for f in report.findings
+        ]
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
     else:
         styles = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
         for severity in Severity:
@@ -239,14 +244,34 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
                 continue
             out.print(f"[{styles[severity]}]{severity.upper()}S ({len(group)})[/]")
             for f in group:
-                out.print(f"  [{styles[severity]}]{f.code}[/] {f.where}: {f.message}", soft_wrap=True)
-                if f.hint:
+                note = f" [cyan](accepted in issue.yaml: {accepted[id(f)]})[/]" if id(f) in accepted else ""
+                out.print(f"  [{styles[severity]}]{f.code}[/] {f.where}: {f.message}{note}", soft_wrap=True)
+                if f.hint and not note:
                     out.print(f"      → {f.hint}", soft_wrap=True)
         errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
         out.print(
-            f"{errors} errors, {warnings} warnings{' (strict: warnings count as errors)' if strict else ''}"
+            f"{errors} errors, {warnings} warnings"
+            + (f" ({len(accepted)} accepted)" if accepted else "")
+            + (" (strict: warnings not accepted count as errors)" if strict else "")
         )
-    sys.exit(report.exit_code(strict))
+    open_warnings = report.count(Severity.WARNING) - len(accepted)
+    sys.exit(1 if report.count(Severity.ERROR) or (strict and open_warnings) else 0)
+
+
+def _accepted(root: Path, findings: list) -> dict[int, str]:
+    """id(finding) → the reason issue.yaml's accept: gives for it (placeholders are never accepted)."""
+    from .check.findings import Severity
+    from .load.issue import load_meta
+    from .workflow.final import matching
+
+    meta, _, errors = load_meta(root)
+    if meta is None or errors or not meta.accept:
+        return {}
+    found = {}
+    for f in findings:
+        if f.severity is Severity.WARNING and (entry := matching(f, meta.accept, root)) is not None:
+            found[id(f)] = entry.reason
+    return found
 
 
 @main.command()

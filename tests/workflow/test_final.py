@@ -156,3 +156,21 @@ def test_an_acceptance_without_a_reason_is_a_source_error(mini_issue: Path, run_
     result = run_cli("build", "--final", mini_issue)
     assert result.exit_code == 1
     assert re.search(r"issue\.yaml:\d+.*reason", result.output)
+
+
+def test_qhgy_check_names_the_accepted_warnings(mini_issue: Path) -> None:
+    from qhgy_publish.check.sources import check_sources
+    from qhgy_publish.cli import _accepted
+    from qhgy_publish.load import load_issue
+
+    article = _stray_space(mini_issue)
+    line = len(article.read_text(encoding="utf-8").rstrip("\n").split("\n"))
+    with (mini_issue / "issue.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"accept:\n  - {{code: T-302, where: 'articles/020-dongtai.md:{line}', reason: 原文如此}}\n")
+    findings = check_sources(load_issue(mini_issue))
+    accepted = _accepted(mini_issue, findings)
+    assert (
+        sorted((f.code, accepted[id(f)]) for f in findings if id(f) in accepted)
+        == [("T-302", "原文如此")] * 2
+    )
+    assert all(f.code != "T-302" for f in findings if id(f) not in accepted)
