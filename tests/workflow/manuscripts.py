@@ -39,6 +39,7 @@ class Picture:
     size: tuple[int, int] = (1800, 1200)  # pixels: the file embedded at full resolution
     width_mm: float = 80  # the size it is shown at in Word (smaller than the file)
     alt: str = ""
+    format: str = "JPEG"  # as the contributor's camera or screenshot tool saved it
 
 
 @dataclass
@@ -46,15 +47,14 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def photo(size: tuple[int, int]) -> bytes:
+def photo(size: tuple[int, int], format: str = "JPEG") -> bytes:
     """A JPEG with detail in it (a gradient crossing a pattern), so a downscale would show."""
     w, h = size
     gradient = Image.linear_gradient("L").resize((w, h))
     stripes = Image.effect_mandelbrot((w, h), (-2, -1.2, 1, 1.2), 40)
     out = io.BytesIO()
-    Image.merge("RGB", (gradient, stripes, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT))).save(
-        out, format="JPEG", quality=92
-    )
+    picture = Image.merge("RGB", (gradient, stripes, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    picture.save(out, format=format, **({"quality": 92} if format == "JPEG" else {}))
     return out.getvalue()
 
 
@@ -63,7 +63,7 @@ def make_docx(path: Path, items: list[Para | Picture | Table]) -> Path:
     notes: list[str] = []
     for item in items:
         if isinstance(item, Picture):
-            doc.add_picture(io.BytesIO(photo(item.size)), width=Mm(item.width_mm))
+            doc.add_picture(io.BytesIO(photo(item.size, item.format)), width=Mm(item.width_mm))
             if item.alt:
                 doc.paragraphs[-1]._p.xpath(".//wp:docPr")[0].set("descr", item.alt)
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER

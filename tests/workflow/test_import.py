@@ -329,3 +329,21 @@ def test_slug_is_the_titles_pinyin_two_syllables_a_word() -> None:
 def test_number_is_the_columns_next_free_slot(mini_issue: Path) -> None:
     assert next_number(mini_issue, "学习强国", ["学习强国", "新视点"]) == 15  # between 010 and 新视点's 020
     assert next_number(mini_issue, "新视点", ["学习强国", "新视点"]) == 40
+
+
+def test_a_gif_or_bmp_picture_becomes_a_png_of_the_same_size(
+    tmp_path: Path, mini_issue: Path, run_cli
+) -> None:
+    docx = make_docx(
+        tmp_path / "g.docx",
+        [
+            Para("标题", bold=True),
+            Para("正文第一段。"),
+            Picture(size=(900, 600), format="BMP"),
+            Para("图为现场。", align="center"),
+        ],
+    )
+    path = imported(mini_issue, run_cli("import", docx, "--into", mini_issue, "--column", "新视点"))
+    (image,) = (mini_issue / "images").glob(f"{path.stem.split('-', 1)[1]}-*")
+    with Image.open(image) as im:
+        assert (im.format, im.size) == ("PNG", (900, 600))

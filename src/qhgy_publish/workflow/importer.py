@@ -360,7 +360,10 @@ def build_markdown(
         elif text:
             blocks.append(_runs_markdown(p, rec.tail_strip.get(p.number, "")))
         for k, image in enumerate(p.images):
-            data, suffix = _image_name(image.data, image.content_type)
+            try:
+                data, suffix = _image_name(image.data, image.content_type)
+            except ManuscriptError as exc:
+                raise ManuscriptError(f"{ms.path}: picture {k + 1} in ¶{p.number}: {exc}") from exc
             name = f"images/{slug}-{len(pictures) + 1}{suffix}"
             pictures.append((name, data))
             caption_p = by_number.get(rec.captions.get(p.number, -1)) if k == len(p.images) - 1 else None
