@@ -360,7 +360,7 @@ def import_(
     dry_run: bool,
 ) -> None:
     """Import Word manuscripts (.docx; .doc/.wps with LibreOffice) as articles of an issue."""
-    from .workflow.importer import Overrides, import_manuscript, latest_issue, manuscripts_in, parse_roles
+    from .workflow.importer import Overrides, import_manuscript, manuscripts_in, parse_roles
 
     files: list[Path] = []
     for s in sources:
@@ -384,7 +384,7 @@ def import_(
         raise QhgyError(
             f"{', '.join(given)} name(s) one article's parts: import the files one at a time to use them"
         )
-    root = (issue_dir or latest_issue(CONTENT_DIR)).resolve()
+    root = _issue_dir(issue_dir)
     overrides = Overrides(
         column=column,
         placement=placement,
@@ -452,14 +452,17 @@ def _print_import(result, dry_run: bool) -> None:  # type: ignore[no-untyped-def
 @main.command()
 @click.argument("issue_dir", required=False, type=click.Path(path_type=Path))
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default output/<issue-id>)."
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Output folder (default output/<issue-id> of the editors' folder).",
 )
 def proof(issue_dir: Path | None, out_dir: Path | None) -> None:
     """Build and keep the next numbered proof (一校、二校 …) in output/<id>/proofs/N/."""
     from .workflow.proofs import build_proof
 
     root = _issue_dir(issue_dir)
-    kept = build_proof(root, out_dir or OUTPUT_DIR / root.name)
+    kept = build_proof(root, _out_dir(out_dir, root))
     out.print(
         f"[green]proof {kept.number}[/] ({len(kept.pages)} pages) kept in {kept.folder}: "
         f"{kept.pdf.name}, page images, {len(kept.pages)} pages' text with their source lines",
@@ -471,10 +474,16 @@ def proof(issue_dir: Path | None, out_dir: Path | None) -> None:
 @click.argument("first", required=False)
 @click.argument("second", required=False)
 @click.option(
-    "--issue", "issue_dir", type=click.Path(path_type=Path), help="Issue folder (default: the sample)."
+    "--issue",
+    "issue_dir",
+    type=click.Path(path_type=Path),
+    help="Issue folder (default: the current folder's, else the latest in content/).",
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default output/<issue-id>)."
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Output folder (default output/<issue-id> of the editors' folder).",
 )
 def diff(first: str | None, second: str | None, issue_dir: Path | None, out_dir: Path | None) -> None:
     """Compare two proofs (default: the last proof with the current sources).
@@ -485,7 +494,7 @@ def diff(first: str | None, second: str | None, issue_dir: Path | None, out_dir:
     from .workflow.proofs import build_proof, load_proof, proof_numbers
 
     root = _issue_dir(issue_dir)
-    target = out_dir or OUTPUT_DIR / root.name
+    target = _out_dir(out_dir, root)
     numbers = proof_numbers(target)
     if first is None:
         if not numbers:
@@ -526,19 +535,25 @@ def diff(first: str | None, second: str | None, issue_dir: Path | None, out_dir:
 @main.command()
 @click.argument("year", type=int)
 @click.option(
-    "--content", "content_dir", type=click.Path(path_type=Path), default=CONTENT_DIR, show_default=True
+    "--content",
+    "content_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of the issues (default content/ of the editors' folder).",
 )
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
-    help="Output folder (default output/; the index in index-YEAR/).",
+    help="Output folder (default output/ of the editors' folder; the index goes in index-YEAR/).",
 )
-def index(year: int, content_dir: Path, out_dir: Path | None) -> None:
+def index(year: int, content_dir: Path | None, out_dir: Path | None) -> None:
     """The year's contents (年度总目录) across its issues: print PDF, EPUB-nav HTML, CSV."""
     from .workflow.yearindex import build_index, write_index
 
-    base = out_dir or OUTPUT_DIR
+    # workspace_of() takes an issue folder; any name inside content_dir finds content_dir's editors' folder.
+    workspace = find_workspace() if content_dir is None else workspace_of(content_dir / "_")
+    content_dir = content_dir or workspace.content
+    base = out_dir or workspace.output
 
     def progress(issue, laid_out: bool) -> None:  # type: ignore[no-untyped-def]
         how = "laid out for its page numbers" if laid_out else "page numbers from its last build"

@@ -30,7 +30,6 @@ from ..load.article import split_front_matter
 from ..load.issue import ARTICLES_DIR, ISSUE_FILE
 from ..load.yamlloc import load_yaml
 from ..model import Acceptance, Issue
-from ..paths import ROOT
 from ..pipeline import BuildResult, build_issue, output_path
 from .proofs import content_hash
 
@@ -110,13 +109,11 @@ def _relative(where: str, root: Path) -> str:
     """A finding's place relative to the issue folder (what an acceptance's ``where`` names)."""
     path, sep, rest = where.partition(":")
     candidate = Path(path)
-    for base in (Path.cwd(), ROOT):
-        full = candidate if candidate.is_absolute() else base / candidate
-        try:
-            return str(full.resolve().relative_to(root.resolve())) + sep + rest
-        except ValueError:
-            continue
-    return where
+    full = candidate if candidate.is_absolute() else Path.cwd() / candidate  # Loc prints cwd-relative
+    try:
+        return str(full.resolve().relative_to(root.resolve())) + sep + rest
+    except ValueError:
+        return where
 
 
 def matching(finding: Finding, accept: list[Acceptance], root: Path) -> Acceptance | None:

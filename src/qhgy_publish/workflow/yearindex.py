@@ -8,7 +8,8 @@ HTML page shaped like an EPUB navigation document, and CSV for the archive.
 
 Page numbers come from the print layout. Laying out twelve issues takes
 minutes, so each issue's article folios are kept in
-``.cache/article-pages/<id>.json`` (written by every `qhgy build`), keyed by
+``<cache>/article-pages/<id>.json`` (written by every `qhgy build`; the cache
+folder is the checkout's .cache or the user's, see :mod:`..paths`), keyed by
 a hash of the sources and of the layout's own files; a stale or missing entry
 is laid out again.
 """
@@ -26,11 +27,12 @@ from pathlib import Path
 from ..errors import QhgyError
 from ..load import load_issue
 from ..model import Article, Issue
-from ..paths import FONTS_DIR, LAYOUTS_DIR, ROOT
+from ..paths import CACHE_DIR, FONTS_DIR, LAYOUTS_DIR, layout_dirs, layout_file
 from ..transforms import apply_transforms
+from ..workspace import workspace_of
 from .proofs import content_hash
 
-PAGES_CACHE = ROOT / ".cache" / "article-pages"
+PAGES_CACHE = CACHE_DIR / "article-pages"
 ISSUE_DIR = re.compile(r"^(\d{4})-(\d{2})$")
 COVER_GROUP = "封二·封三"
 
@@ -70,8 +72,8 @@ class YearIndex:
 def _layout_key(issue_dir: Path) -> str:
     """Sources and everything that decides where a page breaks."""
     digest = hashlib.sha256(content_hash(issue_dir).encode())
-    files = [*sorted((LAYOUTS_DIR / "print").glob("*")), FONTS_DIR / "roles.toml"]
-    files += sorted((ROOT / "src" / "qhgy_publish" / "render").glob("*.py"))
+    files = [p for d in layout_dirs(issue_dir) for p in sorted((d / "print").glob("*"))]
+    files += [FONTS_DIR / "roles.toml", *sorted((Path(__file__).parents[1] / "render").glob("*.py"))]
     for path in files:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -161,7 +163,7 @@ def build_index(content_dir: Path, year: int, *, pages_for=None, progress=None) 
 
 def _entry(issue: Issue, article: Article, column: str, page: str) -> Entry:
     try:
-        source = str(article.path.relative_to(ROOT))
+        source = str(article.path.relative_to(workspace_of(issue.root).root))
     except ValueError:
         source = str(article.path.relative_to(issue.root.parent))
     return Entry(
@@ -191,11 +193,12 @@ def write_csv(index: YearIndex, target: Path) -> Path:
     return target
 
 
-def _env():  # type: ignore[no-untyped-def]
+def _env(issue_dir: Path | None = None):  # type: ignore[no-untyped-def]
+    """Templates of layouts/workflow/, the editors' or an issue's overrides first (paths.layout_dirs)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     return Environment(
-        loader=FileSystemLoader(LAYOUTS_DIR / "workflow"),
+        loader=FileSystemLoader([d / "workflow" for d in layout_dirs(issue_dir)]),
         autoescape=select_autoescape(["html", "xhtml", "j2"]),
         undefined=StrictUndefined,
     )
@@ -213,7 +216,10 @@ def _context(index: YearIndex) -> dict:
 
 def write_html(index: YearIndex, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_env().get_template("year-index.xhtml.j2").render(**_context(index)), encoding="utf-8")
+    latest = index.issues[-1].root
+    target.write_text(
+        _env(latest).get_template("year-index.xhtml.j2").render(**_context(index)), encoding="utf-8"
+    )
     return target
 
 
@@ -230,17 +236,18 @@ def write_pdf(index: YearIndex, target: Path) -> Path:
 
     install()
     font_dirs = {face_file(role).parent for role in font_roles().values()}
-    fetcher = ClosedFetcher([LAYOUTS_DIR, FONTS_DIR, *font_dirs])
+    latest = index.issues[-1].root  # its (or the editors') layout overrides, as its build uses
+    fetcher = ClosedFetcher([*layout_dirs(latest), FONTS_DIR, *font_dirs])
     font_config, profiles = FontConfiguration(), {}
-    sheets = stylesheets(fetcher, font_config, profiles)
+    sheets = stylesheets(fetcher, font_config, profiles, latest)
     sheets.append(
         CSS(
-            filename=str(LAYOUTS_DIR / "workflow" / "year-index.css"),
+            filename=str(layout_file("workflow/year-index.css", latest)),
             url_fetcher=fetcher,
             font_config=font_config,
         )
     )
-    html = _env().get_template("year-index-print.html.j2").render(**_context(index))
+    html = _env(latest).get_template("year-index-print.html.j2").render(**_context(index))
     document = HTML(string=html, base_url=str(LAYOUTS_DIR) + "/", url_fetcher=fetcher).render(
         stylesheets=sheets, font_config=font_config, color_profiles=profiles
     )
