@@ -316,7 +316,7 @@ def new(issue_id: str, content_dir: Path | None) -> None:
     "--into",
     "issue_dir",
     type=click.Path(path_type=Path),
-    help="Issue folder (default: the latest in content/).",
+    help="Issue folder (default: the current folder's, else the latest in content/).",
 )
 @click.option(
     "--placement",
@@ -324,7 +324,7 @@ def new(issue_id: str, content_dir: Path | None) -> None:
     help="Put the article on 封二 or 封三 instead of in a 栏目.",
 )
 @click.option("--kind", help="editorial, speech, report, article, news, profiles or letter.")
-@click.option("--title", help="The title (a line break where it breaks on purpose).")
+@click.option("--title", help="The title; write \\n where it breaks on purpose.")
 @click.option("--kicker", help='引题 ("" for none).')
 @click.option("--subtitle", help='副题, “——” included ("" for none).')
 @click.option("--byline", "bylines", multiple=True, help="“position name” or “name”; repeat for several.")

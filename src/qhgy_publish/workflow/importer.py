@@ -80,13 +80,6 @@ def parse_roles(values: tuple[str, ...] | list[str]) -> dict[int, str]:
 # ------------------------------------------------------------------ where
 
 
-def latest_issue(content_dir: Path) -> Path:
-    issues = sorted(p for p in content_dir.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]") if p.is_dir())
-    if not issues:
-        raise QhgyError(f"no issue folder in {content_dir}\n      → create one with `qhgy new <issue-id>`")
-    return issues[-1]
-
-
 def _articles(issue_dir: Path) -> list[tuple[int, str, str | None, Path]]:
     """(number, slug, 栏目, path) of each article file, read from names and front matter."""
     found = []
