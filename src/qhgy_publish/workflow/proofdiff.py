@@ -19,8 +19,14 @@ import html
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .proofs import Line, PageRecord, Proof
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
+    from ..model import Issue
 
 STATUS_ZH = {
     "changed": "文字有改动",
@@ -416,7 +422,7 @@ def changed_pages(diff: ProofDiff) -> dict[int, str]:
     return {p.b.index: p.status for p in diff.pages if p.b is not None and p.status != "unchanged"}
 
 
-def changes_since_last_proof(document, issue, out_dir: Path) -> dict[int, str] | None:  # type: ignore[no-untyped-def]
+def changes_since_last_proof(document: Document, issue: Issue, out_dir: Path) -> dict[int, str] | None:
     """For the preview: the pages of a fresh layout that differ from the last kept proof.
 
     ``document`` is the laid-out WeasyPrint document the preview already has;

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 from ..errors import Loc, QhgyError
 
 if TYPE_CHECKING:
+    from weasyprint.document import Document
+
     from ..model import Issue
     from ..pipeline import BuildResult
 
@@ -81,7 +83,7 @@ def page_labels(count: int, contents_index: int) -> list[str]:
     return [covers.get(i, str(i - contents_index + 1)) for i in range(count)]
 
 
-def page_records(document, issue: Issue) -> list[PageRecord]:  # type: ignore[no-untyped-def]
+def page_records(document: Document, issue: Issue) -> list[PageRecord]:
     """Every page's text lines with their boxes and sources, from a laid-out WeasyPrint document."""
     from weasyprint.formatting_structure import boxes
 

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,7 +122,13 @@ def year_issues(content_dir: Path, year: int) -> list[Path]:
     return found
 
 
-def build_index(content_dir: Path, year: int, *, pages_for=None, progress=None) -> YearIndex:  # type: ignore[no-untyped-def]
+def build_index(
+    content_dir: Path,
+    year: int,
+    *,
+    pages_for: Callable[[Issue], dict[str, int]] | None = None,
+    progress: Callable[[Issue, bool], None] | None = None,
+) -> YearIndex:
     """The year's index; ``pages_for(issue)`` may supply folios (default: cache or layout)."""
     issues = []
     pages: dict[str, dict[str, int]] = {}
