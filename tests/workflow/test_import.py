@@ -347,3 +347,28 @@ def test_a_gif_or_bmp_picture_becomes_a_png_of_the_same_size(
     (image,) = (mini_issue / "images").glob(f"{path.stem.split('-', 1)[1]}-*")
     with Image.open(image) as im:
         assert (im.format, im.size) == ("PNG", (900, 600))
+
+
+def test_word_heading_styles_become_the_two_heading_levels(tmp_path: Path, mini_issue: Path, run_cli) -> None:
+    """A manuscript typed with Word's own styles: Title, then Heading 1 and Heading 2 for its sections."""
+    docx = make_docx(
+        tmp_path / "styled.docx",
+        [
+            Para("关于加强职工之家建设的调研报告", style="Title"),
+            Para("为深入了解基层职工之家建设情况，调研组赴各地开展调研。"),
+            Para("基本情况", style="Heading 1"),
+            Para("全省共建成职工之家一千余个。"),
+            Para("存在的问题", style="Heading 1"),
+            Para("部分职工之家利用率不高", style="Heading 2"),
+            Para("有的职工之家建成后使用不多。"),
+        ],
+    )
+    path = imported(mini_issue, run_cli("import", docx, "--into", mini_issue, "--column", "新视点"))
+    article, errors = load_article(path, mini_issue, ["学习强国", "新视点"])
+    assert article is not None, errors
+    assert article.meta.title == "关于加强职工之家建设的调研报告"
+    assert [(b.level, b.text) for b in article.blocks if isinstance(b, Heading)] == [
+        (1, "基本情况"),
+        (1, "存在的问题"),
+        (2, "部分职工之家利用率不高"),
+    ]

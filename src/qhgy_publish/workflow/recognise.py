@@ -105,17 +105,30 @@ def excerpt(text: str, width: int = 22) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _is_heading(p: WordParagraph) -> str | None:
+def _style_level(p: WordParagraph) -> int | None:
+    """N of a Word heading style (Heading N, 标题 N) on a paragraph with text."""
+    m = re.search(r"(?:heading|标题) ?([1-9])", p.style.lower())
+    return int(m.group(1)) if m and clean(p.text) else None
+
+
+def _is_heading(p: WordParagraph, ranks: dict[int, str] | None = None) -> str | None:
+    """heading1/heading2 by the 一、/（一） numbering, else by the Word heading style.
+
+    ``ranks`` maps the heading styles the body uses to the magazine's two levels
+    (the highest used is 一、); without it (at the top) Heading 1 is left to the title.
+    """
     t = clean(p.text)
-    style = p.style.lower()
     short = len(t) <= 80 and not SENTENCE_END.search(t[:-1])
     if HEADING1.match(t) and short:
         return "heading1"
     if HEADING2.match(t) and short:
         return "heading2"
-    if re.search(r"heading [2-9]|标题 ?[2-9]", style) and t:
-        return "heading2" if re.search(r"[3-9]", style) else "heading1"
-    return None
+    level = _style_level(p)
+    if level is None:
+        return None
+    if ranks is None:
+        return None if level == 1 else ("heading2" if level >= 3 else "heading1")
+    return ranks.get(level)
 
 
 def _byline(t: str) -> list[tuple[str, str]] | None:
@@ -204,6 +217,8 @@ def recognise(ms: Manuscript, forced: dict[int, str] | None = None) -> Recognise
     _tail(body, rec, assign)
 
     # ------------------------------------------------------- the body
+    used = sorted({n for p in paras if p.number not in rec.roles and (n := _style_level(p)) is not None})
+    ranks = {n: "heading1" if k == 0 else "heading2" for k, n in enumerate(used)}
     after_picture: WordParagraph | None = None
     for p in paras:
         if p.number in rec.roles:
@@ -220,7 +235,7 @@ def recognise(ms: Manuscript, forced: dict[int, str] | None = None) -> Recognise
             rec.roles[p.number] = "body"
         elif NOTE_START.match(t):
             assign(p, "note", "starts with 【编者按】")
-        elif level := _is_heading(p):
+        elif level := _is_heading(p, ranks):
             why = "starts with 一、" if level == "heading1" else "starts with （一）"
             if HEADING1.match(t) is None and HEADING2.match(t) is None:
                 why = f"Word style {p.style}"
