@@ -27,6 +27,8 @@ def replace_placeholders(issue: Path) -> None:
     for article in (issue / "articles").glob("*.md"):
         body = article.read_text(encoding="utf-8")
         if "{.placeholder}" in body:
+            # A real photo gets alt text that says what it shows, not only whose photo it is (S-230).
+            body = re.sub(r"!\[([^\]]*?)的照片\]", r"![\1在工作中]", body)
             article.write_text(body.replace("{.placeholder}", ""), encoding="utf-8")
 
 

@@ -364,6 +364,11 @@ def build_markdown(
             if not caption:
                 notes.append(f'picture {name} (¶{p.number}) has no caption: add one in the Markdown ("…")')
             alt = _alt(image.alt, caption, meta["title"], len(pictures))
+            if alt != clean(image.alt):  # Word's own description was missing or said nothing
+                notes.append(
+                    f"picture {name} (¶{p.number}): its alt text “{alt}” is made from "
+                    f"{'the caption' if caption else 'the title'}; say what the photo shows inside ![…]"
+                )
             title_part = f' "{caption.replace(chr(34), chr(92) + chr(34))}"' if caption else ""
             blocks.append(f"![{_escape(alt)}]({name}{title_part})")
     if ms.notes:
