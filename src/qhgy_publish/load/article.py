@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Loc, SourceError
-from ..model import Article, FrontMatter, Paragraph, Placement
+from ..limits import MAX_ARTICLE_BLOCKS, MAX_ARTICLE_CHARS, MAX_PARAGRAPH_CHARS
+from ..model import Article, Block, FrontMatter, Note, Paragraph, Placement, Profile
 from .images import inspect_image
 from .markdown import parse_body
 from .text import read_source
 from .validate import validate
-from .yamlloc import load_yaml
+from .yamlloc import LineMap, load_yaml
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -24,11 +25,19 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+def front_matter_lines(path: Path) -> LineMap:
+    """The line of each front-matter key of an article that loaded (read again: only errors need it)."""
+    text, _ = read_source(path)
+    parts = split_front_matter(text or "")
+    _, lines, _ = load_yaml(parts[0] if parts else "", path, line_offset=1)
+    return lines
+
+
 def load_article(
     path: Path, issue_root: Path, columns: list[str]
 ) -> tuple[Article | None, list[SourceError]]:
     """Load and validate one article; return it (or None) with every problem found."""
-    text, problem = read_source(path)
+    text, problem = read_source(path, issue_root)
     if problem:
         return None, [problem]
     assert text is not None
@@ -79,6 +88,9 @@ def load_article(
             )
     blocks, body_errors = parse_body(body, path, body_start, issue_root)
     errors += body_errors
+    limit_errors = [e for e in body_errors if e.code.startswith("S-16")] + _size_errors(blocks, path, body_start)
+    if limit_errors:
+        return None, [*errors, *(e for e in limit_errors if e not in errors)]  # nothing more is worth checking
     if not any(isinstance(b, Paragraph) or getattr(b, "paragraphs", None) for b in blocks):
         errors.append(
             SourceError(
@@ -96,3 +108,58 @@ def load_article(
     if errors:
         return None, errors
     return Article(id=path.stem, path=path, meta=meta, blocks=blocks), []
+
+
+def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(block)
+        elif isinstance(block, Note | Profile):
+            out += block.paragraphs
+    return out
+
+
+def article_characters(article: Article) -> int:
+    """The characters of an article's text (its paragraphs, notes and profile cards)."""
+    return sum(len(p.text) for p in _paragraphs(article.blocks))
+
+
+def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[SourceError]:
+    """The article-size limits of load/limits.py: paragraph, article, number of blocks."""
+    errors = []
+    paragraphs = _paragraphs(blocks)
+    for p in paragraphs:
+        if len(p.text) > MAX_PARAGRAPH_CHARS:
+            errors.append(
+                SourceError(
+                    p.loc,
+                    f"a paragraph of {len(p.text):,} characters; one paragraph may hold at most "
+                    f"{MAX_PARAGRAPH_CHARS:,} (the longest of 2025-01 holds 1,122)",
+                    "break it into paragraphs with blank lines; a missing blank line or a pasted file "
+                    "is the usual cause",
+                    "S-161",
+                )
+            )
+    chars = sum(len(p.text) for p in paragraphs)
+    if chars > MAX_ARTICLE_CHARS:
+        errors.append(
+            SourceError(
+                Loc(path, body_start + 1),
+                f"the article holds {chars:,} characters; one article may hold at most {MAX_ARTICLE_CHARS:,} "
+                "(the longest of 2025-01 holds 14,317)",
+                "split it into several articles, or check for text pasted in twice",
+                "S-162",
+            )
+        )
+    if len(blocks) > MAX_ARTICLE_BLOCKS:
+        errors.append(
+            SourceError(
+                Loc(path, body_start + 1),
+                f"the article has {len(blocks):,} paragraphs, headings and pictures; one article may have "
+                f"at most {MAX_ARTICLE_BLOCKS:,} (2025-01: at most 74)",
+                "split it into several articles",
+                "S-162",
+            )
+        )
+    return errors
