@@ -85,7 +85,7 @@ def test_a_failed_screen_pdf_keeps_both_earlier_pdfs(mini_issue: Path, tmp_path:
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
     monkeypatch.setattr(print_pdf, "write_screen_pdf", broken)
-    with pytest.raises(BuildError, match="screen PDF failed: .*screen.pdf: No space left on device"):
+    with pytest.raises(BuildError, match=r"screen PDF failed: .*screen\.pdf: No space left on device"):
         print_pdf.write_both_pdfs(layout, *targets)
     assert _outputs(out) == {"print.pdf": b"earlier", "screen.pdf": b"earlier"}
 

@@ -74,7 +74,9 @@ class IssueMeta(Strict):
     columns: list[Text] = Field(min_length=1, max_length=MAX_LIST_ITEMS)  # 栏目, printed order
     board: list[BoardRole] = Field(min_length=1, max_length=MAX_LIST_ITEMS)  # 编委会
     colophon: Colophon
-    placeholders: list[Text] = Field([], max_length=MAX_LIST_ITEMS)  # dotted keys whose values are stand-ins, e.g. colophon.permit
+    placeholders: list[Text] = Field(
+        [], max_length=MAX_LIST_ITEMS
+    )  # dotted keys whose values are stand-ins, e.g. colophon.permit
 
     @property
     def label(self) -> str:

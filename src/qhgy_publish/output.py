@@ -24,6 +24,7 @@ from pathlib import Path
 from .errors import BuildError
 
 _pending: set[Path] = set()  # temporary files not yet renamed or removed
+_building_into: list[Path] = []  # the output folder of the build under way, for messages
 _TEMP = re.compile(r"\.qhgy-(\d+)-[0-9a-f]{8}\.tmp$")
 
 
@@ -42,6 +43,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         yield tmp
         os.replace(tmp, target)
+    except OSError as exc:
+        if exc.filename is None and exc.errno is not None:  # a writer's own file object: name the file
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise
     finally:
         tmp.unlink(missing_ok=True)
         _pending.discard(tmp)
@@ -119,6 +124,7 @@ def prepare_output_dir(folder: Path) -> list[Path]:
         probe.unlink()
     except OSError as exc:
         raise BuildError(describe_write_error(exc)) from exc
+    _building_into[:] = [folder]
     return clear_stale_temps(folder)
 
 
@@ -146,8 +152,13 @@ def describe_write_error(exc: OSError, folder: Path | None = None) -> str:
         while match and where.name.startswith("."):
             where = where.with_name(where.name[1 : match.start()])
             match = _TEMP.search(where.name)
-    hint = _HINTS.get(exc.errno or 0, "check the folder and the disk, or build into another folder with --out")
+    hint = _HINTS.get(
+        exc.errno or 0, "check the folder and the disk, or build into another folder with --out"
+    )
+    what = f"{exc.strerror or exc}"
+    if not where and _building_into:  # a library's own file (a temporary font, …): say which build
+        what += f" (while building into {_building_into[0]})"
     return (
-        f"{f'{where}: ' if where else ''}{exc.strerror or exc}\n"
+        f"{f'{where}: ' if where else ''}{what}\n"
         f"      → {hint}; the outputs of the last good build are untouched"
     )

@@ -88,9 +88,14 @@ def load_article(
             )
     blocks, body_errors = parse_body(body, path, body_start, issue_root)
     errors += body_errors
-    limit_errors = [e for e in body_errors if e.code.startswith("S-16")] + _size_errors(blocks, path, body_start)
+    limit_errors = [e for e in body_errors if e.code.startswith("S-16")] + _size_errors(
+        blocks, path, body_start
+    )
     if limit_errors:
-        return None, [*errors, *(e for e in limit_errors if e not in errors)]  # nothing more is worth checking
+        return None, [
+            *errors,
+            *(e for e in limit_errors if e not in errors),
+        ]  # nothing more is worth checking
     if not any(isinstance(b, Paragraph) or getattr(b, "paragraphs", None) for b in blocks):
         errors.append(
             SourceError(

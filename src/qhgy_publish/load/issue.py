@@ -122,7 +122,17 @@ def load_issue(root: Path) -> Issue:
     meta, _, errors = load_meta(root)
     if meta is None:
         raise SourceErrors(errors)
-    files = sorted((root / ARTICLES_DIR).glob("*.md"))
+    folder = root / ARTICLES_DIR
+    if not folder.resolve().is_relative_to(root):
+        outside = SourceError(
+            Loc(folder),
+            f"the articles folder leads to {folder.resolve()}, outside the issue folder (through a link): "
+            "nothing in it was read",
+            "copy the articles into the issue folder instead of linking to them",
+            "S-004",
+        )
+        raise SourceErrors([*errors, outside])
+    files = sorted(folder.glob("*.md"))
     if len(files) > MAX_ARTICLES:
         raise SourceErrors(
             [

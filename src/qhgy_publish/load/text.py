@@ -22,7 +22,7 @@ def outside_issue(path: Path, issue_root: Path) -> SourceError | None:
     if not real.is_relative_to(root):
         return SourceError(
             Loc(path),
-            f"“{path.name}” is a link to {real}, outside the issue folder: it was not read",
+            f"“{path.name}” leads to {real}, outside the issue folder (through a link): it was not read",
             "copy the file into the issue folder instead of linking to it",
             "S-004",
         )
@@ -51,7 +51,7 @@ def read_source(path: Path, issue_root: Path | None = None) -> tuple[str | None,
     if size > MAX_SOURCE_BYTES:
         return None, SourceError(
             Loc(path),
-            f"the file is {size / 1e6:.1f} MB; a source file may hold at most {MAX_SOURCE_BYTES / 1e6:.0f} MB "
+            f"the file is {size / 1000:,.0f} kB; a source file may hold at most {MAX_SOURCE_BYTES // 1000} kB "
             "(the longest article of 2025-01 is 43 kB)",
             "split it into several articles, or check that it is the right file",
             "S-160",
