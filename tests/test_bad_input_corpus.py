@@ -306,6 +306,12 @@ CASES: dict[str, Case] = {
         9,
         "at most 100",
     ),
+    "heading-of-3000-characters": Case(
+        _replace(ARTICLE, BODY_END, BODY_END + "\n\n## " + "长" * 3_000 + "\n\n正文。"),
+        ARTICLE,
+        12,
+        "a heading of 3,000 characters",
+    ),
     "title-of-3000-characters": Case(
         _replace(ARTICLE, "title: 省总工会召开2025年务虚会", "title: " + "长" * 3_000),
         ARTICLE,

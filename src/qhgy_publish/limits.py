@@ -23,7 +23,8 @@ MAX_SOURCE_BYTES = 512_000  # 2025-01: largest article file 43 kB, issue.yaml 2 
 MAX_PARAGRAPH_CHARS = 40_000
 # Markdown marks (* _ [ ] ! ` < > \) in one paragraph (2025-01: at most 28).
 MAX_PARAGRAPH_MARKS = 2_000
-# Characters of one value of issue.yaml or the front matter, or of a heading (titles: at most 62).
+# Characters of one value of issue.yaml or the front matter, of a heading, of a picture's alt text
+# or caption (2025-01: at most 96, a source line).
 MAX_FIELD_CHARS = 2_000
 # Items of one list in issue.yaml or the front matter: 栏目, 编委会, bylines (2025-01: at most 8).
 MAX_LIST_ITEMS = 100

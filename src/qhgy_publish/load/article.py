@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Loc, SourceError
-from ..limits import MAX_ARTICLE_BLOCKS, MAX_ARTICLE_CHARS, MAX_PARAGRAPH_CHARS
-from ..model import Article, Block, FrontMatter, Note, Paragraph, Placement, Profile
+from ..limits import MAX_ARTICLE_BLOCKS, MAX_ARTICLE_CHARS, MAX_FIELD_CHARS, MAX_PARAGRAPH_CHARS
+from ..model import Article, Block, Figure, FrontMatter, Heading, Note, Paragraph, Placement, Profile
 from .images import inspect_image
 from .markdown import parse_body
 from .text import read_source
@@ -146,6 +146,21 @@ def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[Sourc
                     "S-161",
                 )
             )
+    for block in blocks:
+        texts = [("heading", block.text)] if isinstance(block, Heading) else []
+        for fig in [block] if isinstance(block, Figure) else [getattr(block, "figure", None)]:
+            if fig is not None:
+                texts += [("alt text", fig.alt), ("caption", fig.caption)]
+        for what, text in texts:
+            if len(text) > MAX_FIELD_CHARS:
+                errors.append(
+                    SourceError(
+                        block.loc,
+                        f"a {what} of {len(text):,} characters; at most {MAX_FIELD_CHARS:,}",
+                        "shorten it; a missing blank line after it is the usual cause",
+                        "S-161",
+                    )
+                )
     chars = sum(len(p.text) for p in paragraphs)
     if chars > MAX_ARTICLE_CHARS:
         errors.append(
