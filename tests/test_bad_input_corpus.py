@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import weasyprint  # noqa: F401  # as in the preview: importing it sets Pillow's LOAD_TRUNCATED_IMAGES
 from click.testing import CliRunner
 
 from qhgy_publish.paths import ROOT
@@ -295,6 +296,42 @@ CASES: dict[str, Case] = {
         "articles",
         None,
         "at most 1,000",
+        isolate=True,
+    ),
+    "1200-pictures-in-3-articles": Case(
+        _both(
+            *(
+                _write(
+                    f"articles/{n}-tu.md",
+                    "---\ncolumn: 新视点\ntitle: 图集"
+                    + n
+                    + "\n---\n\n图集。\n"
+                    + "\n![图](images/cover.png)\n" * 400,
+                )
+                for n in ("040", "050", "060")
+            )
+        ),
+        "articles",
+        None,
+        "at most 1,000",
+        isolate=True,
+    ),
+    "articles-of-4.5-megabytes-together": Case(
+        _both(
+            *(
+                _write(
+                    f"articles/{100 + n}-chang.md",
+                    "---\ncolumn: 新视点\ntitle: 长文"
+                    + str(n)
+                    + "\n---\n\n"
+                    + (PARAGRAPH * 1000 + "\n\n") * 7,
+                )
+                for n in range(10)
+            )
+        ),
+        "articles",
+        None,
+        "at most 4 MB",
         isolate=True,
     ),
     "image-of-400-megapixels": Case(_huge_png, PROFILES, 12, "20000 × 20000"),

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 # A source file (issue.yaml or an article), in bytes, checked before it is read.
 MAX_SOURCE_BYTES = 512_000  # 2025-01: largest article file 43 kB, issue.yaml 2 kB
+# All article files together, in bytes, checked before any is read (2025-01: 310 kB).
+MAX_ISSUE_SOURCE_BYTES = 4_000_000
 # Characters of one paragraph (a 2025-01 paragraph has at most 1,122).
 MAX_PARAGRAPH_CHARS = 40_000
 # Markdown marks (* _ [ ] ! ` < > \) in one paragraph (2025-01: at most 28).

@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import signal
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,9 +120,8 @@ def prepare_output_dir(folder: Path) -> list[Path]:
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = temp_path(folder / "write-test")
-        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=folder):  # unnamed where the system allows: nothing to leave behind
+            pass
     except OSError as exc:
         raise BuildError(describe_write_error(exc)) from exc
     _building_into[:] = [folder]

@@ -145,6 +145,16 @@ def test_screen_pdf_structure_tree(sample) -> None:
         assert bool(root.ViewerPreferences.DisplayDocTitle)
         assert 'pdfuaid:part="1"' in xmp and f">{issue.title}</rdf:li>" in xmp  # dc:title
         assert all(page.obj.Tabs == "/S" for page in pdf.pages)
+        # Nothing is drawn outside marked content: every text, picture and stroke is tagged or an artifact.
+        painting = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI"}
+        for index, page in enumerate(pdf.pages):
+            depth = 0
+            for instruction in pikepdf.parse_content_stream(page):
+                operator = str(instruction.operator)
+                depth += (operator in ("BDC", "BMC")) - (operator == "EMC")
+                assert depth > 0 or operator not in painting, (
+                    f"page {index + 1}: {operator} outside marked content"
+                )
 
     def text(element: Element) -> str:
         return "".join(pages[p].marked.get(m, "") for p, m in element.marks)
@@ -206,3 +216,29 @@ def test_screen_pdf_structure_tree(sample) -> None:
     toc = {a.id: a.contents_title for a in issue.body_articles}
     folios = sample.result.layout.article_pages
     assert set(link_texts) == {f"{toc[i]}，第{folios[i]}页" for i in toc}
+
+
+def test_heading_levels_of_a_small_issue(tmp_path: Path) -> None:
+    """The sample has no （一） headings: a copy of the mini issue gets one, and every level is read back."""
+    from qhgy_publish.pipeline import build_issue, output_path
+
+    issue_dir = tmp_path / "2025-02"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue", issue_dir)
+    article = issue_dir / "articles" / "030-fengcai.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("::: profile", "### （一）先进集体\n\n::: profile", 1), encoding="utf-8")
+    result = build_issue(issue_dir, tmp_path / "out", targets=["screen"])
+    pdf_path = output_path(tmp_path / "out", result.issue, "screen")
+    pages = read_pages(pdf_path)
+    with pikepdf.open(pdf_path) as pdf:
+        tree = read_tree(pdf)
+    levels = [
+        (e.kind, _clean("".join(pages[p].marked.get(m, "") for p, m in e.marks)))
+        for e in tree.elements
+        if re.fullmatch(r"H[1-6]", e.kind)
+    ]
+    body = [(kind, text) for kind, text in levels if kind != "H1" or text != "青海工运"]
+    assert ("H1", "学习强国") in body and ("H1", "新视点") in body
+    assert ("H2", "劳模先进风采") in body
+    assert body.index(("H3", "一、青海省劳动模范集体")) < body.index(("H4", "（一）先进集体"))
+    assert [kind for kind, _ in levels if kind not in ("H1", "H2", "H3", "H4")] == []

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Loc, SourceError
-from ..limits import MAX_ARTICLE_BLOCKS, MAX_ARTICLE_CHARS, MAX_FIELD_CHARS, MAX_PARAGRAPH_CHARS
+from ..limits import (
+    MAX_ARTICLE_BLOCKS,
+    MAX_ARTICLE_CHARS,
+    MAX_FIELD_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_PICTURES,
+)
 from ..model import Article, Block, Figure, FrontMatter, Heading, Note, Paragraph, Placement, Profile
 from .images import inspect_image
 from .markdown import parse_body
@@ -105,11 +111,23 @@ def load_article(
                 "S-130",
             )
         )
-    for block in blocks:
-        figures = [block] if getattr(block, "type", "") == "figure" else [getattr(block, "figure", None)]
-        for fig in figures:
-            if fig is not None and (bad := inspect_image(fig.src)):
-                errors.append(SourceError(fig.loc, *bad, "S-152"))
+    figures = [
+        f for b in blocks for f in ([b] if isinstance(b, Figure) else [getattr(b, "figure", None)]) if f
+    ]
+    if len(figures) > MAX_PICTURES:  # not one more picture is opened
+        return None, [
+            *errors,
+            SourceError(
+                figures[0].loc,
+                f"{len(figures):,} pictures in one article; an issue may hold at most {MAX_PICTURES:,} "
+                "(2025-01 has 44)",
+                "remove pictures, or split the issue",
+                "S-164",
+            ),
+        ]
+    for fig in figures:
+        if bad := inspect_image(fig.src):
+            errors.append(SourceError(fig.loc, *bad, "S-152"))
     if errors:
         return None, errors
     return Article(id=path.stem, path=path, meta=meta, blocks=blocks), []

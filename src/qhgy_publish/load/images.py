@@ -53,19 +53,24 @@ def _cut_short(path: Path, fmt: str | None) -> str | None:
     scale (libjpeg reads every byte but skips most of the work: 0.05 s for 24
     megapixels); a PNG must end with its IEND chunk.
     """
-    from PIL import Image
+    from PIL import Image, ImageFile
 
     if fmt == "PNG":
         with path.open("rb") as f:
             f.seek(max(0, path.stat().st_size - len(_PNG_END)))
             return None if f.read() == _PNG_END else "its data ends before the PNG's end marker"
     if fmt == "JPEG":
+        # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import (so it prints the missing part
+        # grey); the preview has it imported, so the check sets it aside while it decodes.
+        previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
         try:
             with Image.open(path) as im:
                 im.draft(im.mode, (max(1, im.size[0] // 8), max(1, im.size[1] // 8)))
                 im.load()
         except OSError as exc:
             return str(exc)
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
     return None
 
 

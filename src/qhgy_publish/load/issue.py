@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..errors import Loc, SourceError, SourceErrors
-from ..limits import MAX_ARTICLES, MAX_ISSUE_CHARS, MAX_PICTURES
+from ..limits import MAX_ARTICLES, MAX_ISSUE_CHARS, MAX_ISSUE_SOURCE_BYTES, MAX_PICTURES, MAX_SOURCE_BYTES
 from ..model import Article, Column, Issue, IssueMeta, Placement
 from .article import article_characters, load_article
 from .images import inspect_image, resolve_image
@@ -144,6 +144,20 @@ def load_issue(root: Path) -> Issue:
                 )
             ]
         )
+    # A file over the limit of one file is named by itself (read_source): it is left out of the sum.
+    sizes = [_size(f) for f in files]
+    if (size := sum(n for n in sizes if n <= MAX_SOURCE_BYTES)) > MAX_ISSUE_SOURCE_BYTES:
+        raise SourceErrors(
+            [
+                SourceError(
+                    Loc(root / ARTICLES_DIR),
+                    f"the article files hold {size / 1e6:.1f} MB together; an issue may hold at most "
+                    f"{MAX_ISSUE_SOURCE_BYTES / 1e6:.0f} MB (2025-01: 0.3 MB)",
+                    "check that this is the issue's articles folder, or split the issue",
+                    "S-166",
+                )
+            ]
+        )
     if not files:
         errors.append(
             SourceError(
@@ -154,11 +168,15 @@ def load_issue(root: Path) -> Issue:
             )
         )
     articles: list[Article] = []
+    pictures = 1  # the cover
     for path in files:
         article, problems = load_article(path, root, meta.columns)
         errors += problems
         if article:
             articles.append(article)
+            pictures += len(article.figures)
+        if pictures > MAX_PICTURES:  # stop before opening yet more pictures
+            break
     errors += _duplicates(articles)
     errors += _totals(articles, root)
     if errors:
@@ -175,6 +193,13 @@ def load_issue(root: Path) -> Issue:
         columns=[Column(name=n, articles=arts) for n, arts in by_column.items()],
         inside_back=[a for a in articles if a.meta.placement is Placement.INSIDE_BACK_COVER],
     )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # a dangling link: load_article names it
+        return 0
 
 
 def _totals(articles: list[Article], root: Path) -> list[SourceError]:
