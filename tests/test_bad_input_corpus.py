@@ -27,7 +27,9 @@ import pytest
 import weasyprint  # noqa: F401  # as in the preview: importing it sets Pillow's LOAD_TRUNCATED_IMAGES
 from click.testing import CliRunner
 
-from qhgy_publish.paths import ROOT
+from qhgy_publish.paths import CACHE_DIR, FONTS_DIR, LAYOUTS_DIR
+
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 MINI_ISSUE = Path(__file__).parent / "fixtures" / "mini-issue"
 ARTICLE = "articles/020-dongtai.md"
@@ -131,6 +133,12 @@ def _link_issue_yaml(root: Path, outside: Path) -> None:
     (root / "issue.yaml").symlink_to(outside / "issue.yaml")
 
 
+def _link_stylesheet_outside(root: Path, outside: Path) -> None:
+    (outside / "evil.css").write_text("body { color: red; }", encoding="utf-8")
+    (root / "layouts" / "print").mkdir(parents=True)
+    (root / "layouts" / "print" / "magazine.css").symlink_to(outside / "evil.css")
+
+
 def _link_image_outside(root: Path, outside: Path) -> None:
     shutil.copy(root / "images" / "cover.png", outside / "photo.png")
     (root / "images" / "link.png").symlink_to(outside / "photo.png")
@@ -218,6 +226,15 @@ CASES: dict[str, Case] = {
         _link_articles_folder, "2025-02/articles", None, "nothing in it was read"
     ),
     "issue-yaml-is-a-link-outside": Case(_link_issue_yaml, "issue.yaml", None, "outside the issue folder"),
+    "issue-layouts-folder-is-a-link-outside": Case(
+        lambda root, outside: (root / "layouts").symlink_to(outside),
+        "2025-02/layouts",
+        None,
+        "outside the issue",
+    ),
+    "issue-stylesheet-is-a-link-outside": Case(
+        _link_stylesheet_outside, "layouts/print/magazine.css", None, "outside the issue"
+    ),
     "image-link-outside": Case(_link_image_outside, PROFILES, 12, "outside the issue folder"),
     "images-folder-is-a-link-outside": Case(_link_images_folder, "issue.yaml", 5, "outside the issue folder"),
     "article-is-a-fifo": Case(_fifo_article, "articles/070-fifo.md", None, "not a plain file", isolate=True),
@@ -455,7 +472,8 @@ def run_build(issue: Path, out: Path, *, isolate: bool, tmp_path: Path, extra_en
 
 
 def _allowed_roots(issue: Path, out: Path) -> list[str]:
-    roots = [issue, out, ROOT, Path(sys.prefix), Path(sys.base_prefix), Path("/usr"), Path("/dev")]
+    roots = [issue, out, REPOSITORY, CACHE_DIR, LAYOUTS_DIR, FONTS_DIR]  # the program's own files
+    roots += [Path(sys.prefix), Path(sys.base_prefix), Path("/usr"), Path("/dev")]
     return [os.path.realpath(r) + os.sep for r in roots]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -122,6 +123,8 @@ def load_issue(root: Path) -> Issue:
     meta, _, errors = load_meta(root)
     if meta is None:
         raise SourceErrors(errors)
+    if outside := _layout_links_outside(root):
+        raise SourceErrors([*errors, *outside])
     folder = root / ARTICLES_DIR
     if not folder.resolve().is_relative_to(root):
         outside = SourceError(
@@ -193,6 +196,31 @@ def load_issue(root: Path) -> Issue:
         columns=[Column(name=n, articles=arts) for n, arts in by_column.items()],
         inside_back=[a for a in articles if a.meta.placement is Placement.INSIDE_BACK_COVER],
     )
+
+
+def _layout_links_outside(root: Path) -> list[SourceError]:
+    """The issue's own layouts/ (templates and stylesheets that override the house's) must lie
+    inside the issue folder too: a link out of it is refused before any template is read."""
+    own = root / "layouts"
+    if not own.exists():
+        return []
+    found = []
+    inside = [Path(d) / n for d, dirs, files in os.walk(own) for n in [*dirs, *files]]  # links not followed
+    for path in [own, *inside]:
+        real = path.resolve()
+        if not real.is_relative_to(root):
+            found.append(
+                SourceError(
+                    Loc(path),
+                    f"“{path.relative_to(root)}” leads to {real}, outside the issue folder (through a link): "
+                    "it was not read",
+                    "copy the layout file into the issue's layouts/ folder instead of linking to it",
+                    "S-004",
+                )
+            )
+            if path == own:
+                break
+    return found
 
 
 def _size(path: Path) -> int:
