@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 
 from .errors import BuildError, QhgyError, SourceErrors
-from .output import discard_pending
+from .output import describe_write_error, discard_pending
 from .workspace import find_workspace, workspace_of
 
 out = Console(highlight=False)
@@ -44,6 +44,12 @@ class _Group(click.Group):
             err.print(f"[bold red]error[/] {exc}", soft_wrap=True)
             if debug:
                 raise
+            sys.exit(1)
+        except OSError as exc:  # a full disk, a read-only folder: the editor's to fix, not a bug
+            discard_pending()
+            if debug:
+                raise
+            err.print(f"[bold red]error[/] {describe_write_error(exc)}", soft_wrap=True)
             sys.exit(1)
         except KeyboardInterrupt:
             discard_pending()

@@ -92,7 +92,7 @@ def _placeholders(issue: Issue, lines: LineMap) -> Iterator[Finding]:
             W,
             "S-201",
             f"“{key}” is a placeholder: {value}",
-            str(lines.loc(tuple(key.split(".")))),
+            lines.loc(tuple(key.split("."))),
             "write the real value and remove the key from placeholders:",
         )
     if issue.meta.cover.placeholder:
@@ -100,7 +100,7 @@ def _placeholders(issue: Issue, lines: LineMap) -> Iterator[Finding]:
             W,
             "S-202",
             f"the cover photo {issue.meta.cover.image} is a placeholder",
-            str(lines.loc(("cover", "placeholder"))),
+            lines.loc(("cover", "placeholder")),
             "put the real photo in images/ and remove placeholder: true",
         )
     for article in issue.all_articles:
@@ -110,7 +110,7 @@ def _placeholders(issue: Issue, lines: LineMap) -> Iterator[Finding]:
                     W,
                     "S-202",
                     f"photo {fig.src.name} is a placeholder",
-                    str(fig.loc),
+                    fig.loc,
                     "put the real photo in images/ and remove {.placeholder}",
                 )
 
@@ -142,12 +142,12 @@ def _wording(where: Loc, text: str, part: str, self_description: bool) -> Iterat
             E if word not in ("广告",) else W,
             "S-210",
             f"“{word}” in {part}: an internal periodical may not call itself a magazine (杂志/期刊/刊号/本刊) or carry prices or advertising",
-            str(where),
+            where,
             "reword it (e.g. 本资料, 本期); 《内部资料性出版物管理办法》 Art. 14/15",
         )
     if PRICE.search(text):
         yield Finding(
-            E, "S-211", f"a price in {part}: internal periodicals are free", str(where), "remove the price"
+            E, "S-211", f"a price in {part}: internal periodicals are free", where, "remove the price"
         )
 
 
@@ -159,7 +159,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool) -> Iterator[Fin
             W,
             "T-301",
             f"half-width “{match.group(0)}” in Chinese text: …{ctx}…",
-            str(where),
+            where,
             "type the full-width mark (，：；？！（）)",
         )
     for match in HAN_SPACE.finditer(text) if spaces else ():
@@ -168,7 +168,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool) -> Iterator[Fin
             W,
             "T-302",
             f"stray space in Chinese text: …{ctx}…",
-            str(where),
+            where,
             "delete the space; the layout spaces Han and Latin itself",
         )
     stack: list[str] = []
@@ -183,7 +183,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool) -> Iterator[Fin
                     W,
                     "T-303",
                     f"“{ch}” closes nothing in {part}",
-                    str(where),
+                    where,
                     "check the quotes and brackets of this paragraph",
                 )
                 return
@@ -192,7 +192,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool) -> Iterator[Fin
             W,
             "T-303",
             f"“{stack[-1]}” is never closed in {part}",
-            str(where),
+            where,
             "check the quotes and brackets of this paragraph",
         )
 
@@ -209,7 +209,7 @@ def _contents(issue: Issue) -> Iterator[Finding]:
                 W,
                 "S-220",
                 f"contents title “{toc}” has drifted from the title “{article.title_text}”",
-                str(Loc(article.path, 2)),
+                Loc(article.path, 2),
                 "make the contents title a shortening of the title",
             )
         other = seen.get(article.contents_title)
@@ -218,7 +218,7 @@ def _contents(issue: Issue) -> Iterator[Finding]:
                 E,
                 "S-221",
                 f"“{article.contents_title}” stands twice in the contents (also {other.path.name})",
-                str(Loc(article.path, 2)),
+                Loc(article.path, 2),
                 "give each article its own title",
             )
         seen[article.contents_title] = article
