@@ -105,8 +105,14 @@ def _stand_in(where: Loc, text: str) -> Finding:
     )
 
 
-def _relative(where: str, root: Path) -> str:
+def _relative(where: str | Loc, root: Path) -> str:
     """A finding's place relative to the issue folder (what an acceptance's ``where`` names)."""
+    if isinstance(where, Loc):
+        try:
+            place = str(where.path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            return str(where)
+        return place + (f":{where.line}" if where.line else "")
     path, sep, rest = where.partition(":")
     candidate = Path(path)
     full = candidate if candidate.is_absolute() else Path.cwd() / candidate  # Loc prints cwd-relative
@@ -128,7 +134,7 @@ def matching(finding: Finding, accept: list[Acceptance], root: Path) -> Acceptan
         # “articles/x.md:9” names the line (any column); “page 7” a PDF page.
         if place == entry.where or place.startswith(entry.where + ":") or place.endswith(entry.where):
             return entry
-        if re.search(rf"(^|\W){re.escape(entry.where)}(\W|$)", finding.where):
+        if re.search(rf"(^|\W){re.escape(entry.where)}(\W|$)", str(finding.where)):
             return entry
     return None
 
