@@ -62,7 +62,7 @@ def test_pictures_example(built) -> None:
     root, result, _ = built
     assert picture_warnings(result.layout.document, result.issue) == []
     findings = [f for f in check_sources(load_issue(root)) if f.code.startswith("S-15")]
-    assert [(f.code, Path(f.where.split(":")[0]).name) for f in findings] == [
+    assert [(f.code, f.where.path.name) for f in findings] == [
         ("S-155", "500-example-pictures.md")  # only the 1:3 picture, scaled to fit
     ]
 

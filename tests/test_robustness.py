@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 import struct
 import subprocess
@@ -81,10 +82,10 @@ def test_a_failed_screen_pdf_keeps_both_earlier_pdfs(mini_issue: Path, tmp_path:
         target.write_bytes(b"earlier")
 
     def broken(layout, target):  # the child inherits this: it is forked after the patch
-        raise OSError("No space left on device")
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
     monkeypatch.setattr(print_pdf, "write_screen_pdf", broken)
-    with pytest.raises(BuildError, match="screen PDF failed: OSError: No space left on device"):
+    with pytest.raises(BuildError, match=r"screen PDF failed: .*screen\.pdf: No space left on device"):
         print_pdf.write_both_pdfs(layout, *targets)
     assert _outputs(out) == {"print.pdf": b"earlier", "screen.pdf": b"earlier"}
 

@@ -7,6 +7,7 @@ The CLI prints them; a traceback is shown only with ``--debug``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +21,12 @@ class Loc:
     column: int = 0
 
     def __str__(self) -> str:
+        # Links are not followed: a file is named as the editor sees it, not where a link leads.
+        path = Path(os.path.abspath(self.path))
         try:
-            shown = self.path.resolve().relative_to(Path.cwd())
+            shown = path.relative_to(Path.cwd())
         except ValueError:
-            shown = self.path
+            shown = path
         text = str(shown)
         if self.line:
             text += f":{self.line}"

@@ -53,13 +53,16 @@ def face_file(role: FontRole) -> Path:
     """
     if role.file.suffix.lower() != ".ttc":
         return role.file
-    target = FACE_CACHE / f"{role.file.stem}-{role.index}.otf"
+    # "-v2": copies made before recalcTimestamp=False carry their copying time; never reuse them
+    target = FACE_CACHE / f"{role.file.stem}-{role.index}-v2.otf"
     if not target.exists() or target.stat().st_mtime < role.file.stat().st_mtime:
         from fontTools.ttLib import TTFont
 
         FACE_CACHE.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        TTFont(role.file, fontNumber=role.index, lazy=True).save(tmp)
+        # recalcTimestamp=False: the copy keeps the face's own head.modified, so every machine makes the
+        # same file and the PDFs and the EPUB that embed it come out byte-identical.
+        TTFont(role.file, fontNumber=role.index, lazy=True, recalcTimestamp=False).save(tmp)
         os.replace(tmp, target)
     return target
 

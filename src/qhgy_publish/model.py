@@ -16,8 +16,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import Loc
+from .limits import MAX_FIELD_CHARS, MAX_LIST_ITEMS
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FIELD_CHARS)]
+MaybeText = Annotated[str, StringConstraints(max_length=MAX_FIELD_CHARS)]  # may be empty
 
 
 class Strict(BaseModel):
@@ -37,13 +39,13 @@ class CoverImage(Strict):
     image: Path
     caption: Text
     alt: Text
-    credit: str = ""
+    credit: MaybeText = ""
     placeholder: bool = False
 
 
 class BoardRole(Strict):
     role: Text
-    names: list[Text] = Field(min_length=1)
+    names: list[Text] = Field(min_length=1, max_length=MAX_LIST_ITEMS)
 
 
 class Colophon(Strict):
@@ -57,10 +59,18 @@ class Colophon(Strict):
     print_run: int = Field(gt=0)  # 印数（册）
     permit: Text  # 准印证号
     notice: Literal["内部资料，免费交流"]  # wording fixed by Art. 14
-    address: str = ""
-    email: str = ""
-    phone: str = ""
-    postcode: str = ""
+    address: MaybeText = ""
+    email: MaybeText = ""
+    phone: MaybeText = ""
+    postcode: MaybeText = ""
+
+
+class Acceptance(Strict):
+    """A warning the editors checked and accept for press (``qhgy build --final`` lets it through)."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]-[A-Za-z0-9-]+$")]  # T-302, P-031, E-RSC-017
+    where: str = ""  # "articles/120-wuxuhui.md:9", "page 7"; empty: the code everywhere
+    reason: Text  # why it is fine: printed in the final build's report
 
 
 class IssueMeta(Strict):
@@ -69,10 +79,15 @@ class IssueMeta(Strict):
     number: int = Field(ge=1, le=99)  # 期号
     serial: int | None = Field(default=None, ge=1)  # 总期号
     cover: CoverImage
-    columns: list[Text] = Field(min_length=1)  # 栏目, printed order
-    board: list[BoardRole] = Field(min_length=1)  # 编委会
+    columns: list[Text] = Field(min_length=1, max_length=MAX_LIST_ITEMS)  # 栏目, printed order
+    board: list[BoardRole] = Field(min_length=1, max_length=MAX_LIST_ITEMS)  # 编委会
     colophon: Colophon
-    placeholders: list[Text] = []  # dotted keys whose values are stand-ins, e.g. colophon.permit
+    placeholders: list[Text] = Field(
+        [], max_length=MAX_LIST_ITEMS
+    )  # dotted keys whose values are stand-ins, e.g. colophon.permit
+    accept: list[Acceptance] = Field(
+        [], max_length=MAX_LIST_ITEMS
+    )  # warnings accepted for the final build (docs/final-build.md)
 
     @property
     def label(self) -> str:
@@ -101,7 +116,7 @@ class Placement(StrEnum):
 
 class Byline(Strict):
     name: Text
-    position: str = ""  # 职务, printed before the name: □ 省总工会副主席 吴建军
+    position: MaybeText = ""  # 职务, printed before the name: □ 省总工会副主席 吴建军
 
 
 class Layout(Strict):
@@ -118,7 +133,7 @@ class FrontMatter(Strict):
     toc_author: Text | None = None  # contents "/ author"; default: byline names
     kicker: Text | None = None  # 引题
     subtitle: Text | None = None  # 副题, "——" included where printed
-    bylines: list[Byline] = []
+    bylines: list[Byline] = Field([], max_length=MAX_LIST_ITEMS)
     dateline: Text | None = None  # （2025年1月21日）
     salutation: Text | None = None  # 各位执委、同志们：
     signature: Text | None = None  # letters

@@ -19,6 +19,7 @@ from .check.sources import check_sources
 from .errors import Loc, SourceError, SourceErrors
 from .load import load_issue
 from .model import Issue
+from .output import prepare_output_dir
 from .summary import IssueSummary, summarise
 from .transforms import apply_transforms
 
@@ -67,10 +68,8 @@ def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
     return finish
 
 
-def _loc(where: str) -> Loc:
-    """A finding's “path:line[:col]” back as a Loc."""
-    path, *numbers = where.split(":")
-    return Loc(Path(path), *(int(n) for n in numbers[:2] if n.isdigit()))
+def _loc(where: str | Loc) -> Loc:
+    return where if isinstance(where, Loc) else Loc(Path(where))
 
 
 def harfbuzz_subset_available() -> bool:
@@ -111,6 +110,8 @@ def build_issue(
     wanted = set(targets or TARGETS) - {"none"}
     if not wanted:
         return result
+    if stale := prepare_output_dir(out_dir):  # fails before the layout's seconds are spent
+        result.warnings.append(f"removed {len(stale)} temporary file(s) a killed build had left in {out_dir}")
     from .render import print_pdf
 
     if not harfbuzz_subset_available():

@@ -11,28 +11,32 @@ deleted and gets no article is left out of the issue (S-014).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .errors import BuildError, SourceErrors
-from .load.issue import load_issue, load_meta
-from .model import Kind
+from .load.issue import ISSUE_ID, load_issue, load_meta
+from .model import IssueMeta, Kind
 from .paths import layout_dirs
 
-ISSUE_ID = re.compile(r"^(\d{4})-(\d{2})$")
 # Values a new issue must confirm, whatever the previous one had.
 NEW_PLACEHOLDERS = ("cover.caption", "cover.alt", "colophon.print_date", "colophon.print_run")
 
 
+def _bounds(key: str) -> tuple[int, int]:
+    """The range issue.yaml accepts for ``key``: a folder outside it would never load."""
+    meta = IssueMeta.model_fields[key].metadata
+    return next(m.ge for m in meta if hasattr(m, "ge")), next(m.le for m in meta if hasattr(m, "le"))
+
+
 def next_issue_id(content_dir: Path) -> str:
     """The id after the latest issue in ``content_dir``: same year, next number."""
-    issues = sorted(p.name for p in content_dir.glob("*-*") if ISSUE_ID.match(p.name))
+    issues = sorted(p.name for p in content_dir.glob("*-*") if ISSUE_ID.fullmatch(p.name))
     if not issues:
         raise BuildError(f"no issue in {content_dir} to follow\n      → give the id, e.g. qhgy new 2025-01")
     year, number = map(int, issues[-1].split("-"))
-    if number >= 99:
+    if number >= _bounds("number")[1]:
         raise BuildError(
             f"{issues[-1]} is the last number a year can have\n      → give the id, e.g. {year + 1}-01"
         )
@@ -42,16 +46,23 @@ def next_issue_id(content_dir: Path) -> str:
 def scaffold_issue(issue_id: str | None, content_dir: Path) -> Path:
     """Create ``content_dir/issue_id`` (default: the next one) from the latest earlier issue."""
     issue_id = issue_id or next_issue_id(content_dir)
-    match = ISSUE_ID.match(issue_id)
+    # fullmatch and [0-9]: “2025-02\n” and full-width digits would make folders that never load.
+    match = ISSUE_ID.fullmatch(issue_id)
     if not match:
-        raise BuildError(f"“{issue_id}” is not an issue id\n      → write year-number, e.g. 2025-02")
+        raise BuildError(
+            f"{issue_id!r} is not an issue id\n      → write year-number in ASCII digits, e.g. 2025-02"
+        )
     year, number = int(match.group(1)), int(match.group(2))
-    if number < 1:
-        raise BuildError(f"“{issue_id}”: 期号 starts at 01")
+    low_year, high_year = _bounds("year")
+    if not low_year <= year <= high_year:
+        raise BuildError(f"“{issue_id}”: the year must lie between {low_year} and {high_year}")
+    low_number, high_number = _bounds("number")
+    if not low_number <= number <= high_number:
+        raise BuildError(f"“{issue_id}”: 期号 runs from {low_number:02d} to {high_number}")
     target = content_dir / issue_id
     if target.exists():
         raise BuildError(f"{target} exists already\n      → pick the next issue id, or edit that folder")
-    earlier = sorted(p for p in content_dir.glob("*-*") if ISSUE_ID.match(p.name) and p.name < issue_id)
+    earlier = sorted(p for p in content_dir.glob("*-*") if ISSUE_ID.fullmatch(p.name) and p.name < issue_id)
     if not earlier:
         raise BuildError(f"no earlier issue in {content_dir} to start from")
     previous = earlier[-1]

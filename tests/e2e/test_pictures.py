@@ -89,7 +89,7 @@ def test_a_tall_picture_is_scaled_and_said_so(second) -> None:
     from qhgy_publish.check.pictures import check_pictures
 
     found = [f for f in check_pictures(second.issue) if f.code == "S-155"]
-    assert [f.where for f in found] == [str(tall.loc)]
+    assert [f.where for f in found] == [tall.loc]
 
 
 def test_layout_check_finds_every_picture_in_place(second) -> None:

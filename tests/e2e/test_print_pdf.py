@@ -182,7 +182,8 @@ def _pages(path) -> list[tuple[list[float], str]]:
 
     pdf = pypdfium2.PdfDocument(path)
     pages = [
-        ([round(v, 2) for v in page.get_mediabox()], page.get_textpage().get_text_range()) for page in pdf
+        ([round(v, 2) for v in page.get_mediabox()], page.get_textpage().get_text_range())
+        for page in pdf
     ]
     pdf.close()
     return pages
@@ -207,10 +208,8 @@ def test_titles_and_headings_leave_no_character_alone(sample) -> None:
         for index in range(2, len(pdf.pages) - 2):
             page = pdf.pages[index]
             display = [
-                c
-                for c in page.chars
-                if c["top"] > 22 * MM
-                and c["text"].strip()
+                c for c in page.chars
+                if c["top"] > 22 * MM and c["text"].strip()
                 and (c["size"] >= 14.9 or (c["size"] >= 11.9 and "Heading" in c["fontname"]))
             ]
             lines: dict[tuple[float, float], list[str]] = {}

@@ -30,7 +30,7 @@ class Report:
 
 
 def source_error_findings(exc: SourceErrors) -> list[Finding]:
-    return [Finding(Severity.ERROR, e.code, e.message, str(e.loc), e.hint) for e in exc.errors]
+    return [Finding(Severity.ERROR, e.code, e.message, e.loc, e.hint) for e in exc.errors]
 
 
 def _newest_input(issue_dir: Path) -> float:

@@ -7,8 +7,10 @@ never changes meaning, so editors and scripts can rely on it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
+
+from ..errors import Loc
 
 
 class Severity(StrEnum):
@@ -22,11 +24,13 @@ class Finding:
     severity: Severity
     code: str
     message: str
-    where: str = ""  # "content/…/x.md:12", "page 7", "issue.yaml:3"
+    # "page 7", or a source place, kept as a Loc so its path is never re-parsed from text
+    # (a folder named “第1期:20” would be cut at the colon)
+    where: str | Loc = ""
     hint: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items()}
+        return {f.name: str(getattr(self, f.name)) for f in fields(self)}
 
     def __str__(self) -> str:
         text = f"{self.where}: " if self.where else ""

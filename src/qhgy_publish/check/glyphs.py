@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from fontTools.ttLib import TTFont
 
 from ..errors import Loc, SourceError
 from ..fonts import face_file, font_roles
+from ..load.article import front_matter_lines
 from ..load.issue import ISSUE_FILE
+from ..load.yamlloc import load_yaml
 from ..model import Heading, Issue, Note, Paragraph, Profile
 from ..paths import LAYOUTS_DIR
 
@@ -30,7 +33,23 @@ def _cmap(path: Path) -> frozenset[int]:
     return frozenset(font.getBestCmap())
 
 
-def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc]]:
+@dataclass(frozen=True)
+class _Key:
+    """A value of issue.yaml or of an article's front matter, by its key; its line is looked up
+    only when one of its characters is missing (reading the YAML again costs milliseconds)."""
+
+    path: Path
+    key: tuple[str | int, ...]
+    front_matter: bool
+
+    def loc(self) -> Loc:
+        if self.front_matter:
+            return front_matter_lines(self.path).loc(self.key)
+        _, lines, _ = load_yaml(self.path.read_text(encoding="utf-8-sig"), self.path)
+        return lines.loc(self.key)
+
+
+def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc | _Key]]:
     """(role, text, place) for everything the print edition sets."""
     templates = LAYOUTS_DIR / "print"
     yield "kai", "□（来源：）", Loc(templates / "blocks.html.j2")
@@ -39,29 +58,44 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc]]:
         "·目录编委会主办编印单位发送对象地址邮箱电话邮编印刷日期印数册准印证号学习笔记",
         Loc(templates / "issue.html.j2"),
     )
-    meta_loc = Loc(issue.root / ISSUE_FILE)
+    path = issue.root / ISSUE_FILE
     meta = issue.meta
-    yield "title", meta.magazine.name + meta.magazine.back_cover_name, meta_loc
-    yield (
-        "heading",
-        meta.magazine.pinyin + meta.label + "".join(meta.columns) + meta.colophon.notice,
-        meta_loc,
-    )
-    yield "kai", meta.cover.caption + meta.cover.credit, meta_loc
-    yield "body", "".join(str(v) for v in meta.colophon.model_dump().values()), meta_loc
-    yield "body", "".join(n for r in meta.board for n in [r.role, *r.names]), meta_loc
+
+    def key(*parts: str | int) -> _Key:
+        return _Key(path, parts, front_matter=False)
+
+    yield "title", meta.magazine.name, key("magazine", "name")
+    yield "title", meta.magazine.back_cover_name, key("magazine", "back_cover_name")
+    yield "heading", meta.magazine.pinyin, key("magazine", "pinyin")
+    yield "heading", meta.label, key("number")
+    for i, name in enumerate(meta.columns):
+        yield "heading", name, key("columns", i)
+    yield "heading", meta.colophon.notice, key("colophon", "notice")
+    yield "kai", meta.cover.caption, key("cover", "caption")
+    yield "kai", meta.cover.credit, key("cover", "credit")
+    for field, value in meta.colophon.model_dump().items():
+        yield "body", str(value), key("colophon", field)
+    for i, role in enumerate(meta.board):
+        yield "body", role.role, key("board", i, "role")
+        for j, name in enumerate(role.names):
+            yield "body", name, key("board", i, "names", j)
     for article in issue.all_articles:
         m = article.meta
-        head = Loc(article.path, 2)
-        yield "title", m.title, head
-        yield "heading", (m.kicker or "") + (m.subtitle or ""), head
-        yield "kai", "".join(f"{b.position}{b.name}" for b in m.bylines) + (m.dateline or ""), head
-        yield "kai", (m.source or "") + (m.credit or ""), head
-        yield (
-            "body",
-            (m.salutation or "") + (m.signature or "") + (m.date or "") + article.contents_title,
-            head,
-        )
+
+        def head(*parts: str | int, article=article) -> _Key:  # type: ignore[no-untyped-def]
+            return _Key(article.path, parts, front_matter=True)
+
+        roles = {"title": "title", "kicker": "heading", "subtitle": "heading", "dateline": "kai"}
+        roles |= {"source": "kai", "credit": "kai", "salutation": "body", "signature": "body"}
+        roles |= {"date": "body", "toc_title": "body", "toc_author": "kai"}
+        for field, role in roles.items():
+            if value := getattr(m, field):
+                yield role, value, head(field)
+        if not m.toc_title:  # the contents set the title in the body face
+            yield "body", m.title, head("title")
+        for i, byline in enumerate(m.bylines):
+            yield "kai", byline.position, head("bylines", i, "position")
+            yield "kai", byline.name, head("bylines", i, "name")
         for block in article.blocks:
             if isinstance(block, Heading):
                 yield "heading", block.text, block.loc
@@ -89,7 +123,7 @@ def uncovered_characters(issue: Issue) -> list[SourceError]:
                 continue
             name = unicodedata.name(ch, f"U+{ord(ch):04X}")
             seen[(role, ch)] = SourceError(
-                loc,
+                loc.loc() if isinstance(loc, _Key) else loc,
                 f"“{ch}” (U+{ord(ch):04X} {name}) is not in the {role} face ({roles[role].family})",
                 "replace it with a common character, or describe it in words; no embedded face can draw it",
                 "G-001",

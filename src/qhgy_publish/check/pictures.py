@@ -31,7 +31,7 @@ def check_pictures(issue: Issue) -> Iterator[Finding]:
                     "S-155",
                     f"picture {block.src.name} is printed smaller than asked: {size.scaled_because}; "
                     f"printed {size.width_mm:.0f} × {size.height_mm:.0f} mm",
-                    str(block.loc),
+                    block.loc,
                     "give a smaller {height=…}, or {size=wide} in a two-column article"
                     if size.scaled_because.startswith("height=")
                     else "crop the photo, or choose its size with {height=…} (it may not exceed the one printed)",
@@ -43,7 +43,7 @@ def check_pictures(issue: Issue) -> Iterator[Finding]:
                     "S-156",
                     f"picture {shown} has {size.dpi:.0f} dpi at its printed size "
                     f"({'too coarse to print' if size.dpi < MIN_DPI else 'below'} {GOOD_DPI} dpi)",
-                    str(block.loc),
+                    block.loc,
                     f"supply it at least {need} px wide, or print it smaller ({{size=half}} or {{height=…}})",
                 )
 
@@ -54,6 +54,6 @@ def _profile_photo(figure: Figure) -> Iterator[Finding]:
             Severity.WARNING,
             "S-157",
             f"picture {figure.src.name}: a profile card's photo is always 24 mm wide; size and height are ignored",
-            str(figure.loc),
+            figure.loc,
             "remove {size=…}/{height=…} from the photo of this ::: profile card",
         )

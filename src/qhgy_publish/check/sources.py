@@ -118,7 +118,7 @@ def _placeholders(issue: Issue, lines: LineMap) -> Iterator[Finding]:
             W,
             "S-201",
             f"“{key}” is a placeholder: {value}",
-            str(lines.loc(tuple(key.split(".")))),
+            lines.loc(tuple(key.split("."))),
             "write the real value and remove the key from placeholders:",
         )
     if issue.meta.cover.placeholder:
@@ -126,7 +126,7 @@ def _placeholders(issue: Issue, lines: LineMap) -> Iterator[Finding]:
             W,
             "S-202",
             f"the cover photo {issue.meta.cover.image} is a placeholder",
-            str(lines.loc(("cover", "placeholder"))),
+            lines.loc(("cover", "placeholder")),
             "put the real photo in images/ and remove placeholder: true",
         )
     for article in issue.all_articles:
@@ -136,7 +136,7 @@ def _placeholders(issue: Issue, lines: LineMap) -> Iterator[Finding]:
                     W,
                     "S-202",
                     f"photo {fig.src.name} is a placeholder",
-                    str(fig.loc),
+                    fig.loc,
                     "put the real photo in images/ and remove {.placeholder}",
                 )
 
@@ -155,7 +155,7 @@ def _alt_texts(issue: Issue) -> Iterator[Finding]:
                     W,
                     "S-230",
                     f"the alt text “{figure.alt}” only repeats the name beside the photo",
-                    str(figure.loc),
+                    figure.loc,
                     "describe what the photo shows (who, doing what, where) in the [] of the image",
                 )
 
@@ -174,7 +174,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool, regulation: boo
             "T-301",
             f"half-width “{match.group(0)}” in Chinese text: …{ctx}…"
             + (" (the build prints it full-width)" if fixed else ""),
-            str(where),
+            where,
             "type the full-width mark (，：；？！（）)",
         )
     for start, end in stray_spaces(text, regulation=regulation) if spaces else ():
@@ -183,7 +183,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool, regulation: boo
             INFO,
             "T-302",
             f"stray space in Chinese text: …{ctx}… (the build leaves it out)",
-            str(where),
+            where,
             "delete the space; the layout spaces Han and Latin itself",
         )
     stack: list[str] = []
@@ -198,7 +198,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool, regulation: boo
                     W,
                     "T-303",
                     f"“{ch}” closes nothing in {part}",
-                    str(where),
+                    where,
                     "check the quotes and brackets of this paragraph",
                 )
                 return
@@ -207,7 +207,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool, regulation: boo
             W,
             "T-303",
             f"“{stack[-1]}” is never closed in {part}",
-            str(where),
+            where,
             "check the quotes and brackets of this paragraph",
         )
 
@@ -224,7 +224,7 @@ def _contents(issue: Issue) -> Iterator[Finding]:
                 W,
                 "S-220",
                 f"contents title “{toc}” has drifted from the title “{article.title_text}”",
-                str(Loc(article.path, _front_lines(article).get("toc_title", 2))),
+                Loc(article.path, _front_lines(article).get("toc_title", 2)),
                 "make the contents title a shortening of the title",
             )
         other = seen.get(article.contents_title)
@@ -233,7 +233,7 @@ def _contents(issue: Issue) -> Iterator[Finding]:
                 E,
                 "S-221",
                 f"“{article.contents_title}” stands twice in the contents (also {other.path.name})",
-                str(Loc(article.path, 2)),
+                Loc(article.path, 2),
                 "give each article its own title",
             )
         seen[article.contents_title] = article
@@ -275,7 +275,7 @@ def empty_columns(issue: Issue, lines: LineMap) -> Iterator[Finding]:
                 W,
                 "S-014",
                 f"栏目 “{name}” has no articles: it is left out of this issue (contents, pages, EPUB)",
-                str(lines.loc(("columns", i))),
+                lines.loc(("columns", i)),
                 "add an article with column: "
                 + name
                 + ", or leave it: the 栏目 list carries over to the next issue",
@@ -291,7 +291,7 @@ def _stand_ins(issue: Issue) -> Iterator[Finding]:
                 W,
                 "S-203",
                 f"“待补” in issue.yaml {key}: {text}",
-                str(where),
+                where,
                 f"write the final value, or list {key} under placeholders:",
             )
     for article in issue.all_articles:
@@ -300,14 +300,14 @@ def _stand_ins(issue: Issue) -> Iterator[Finding]:
                 W,
                 "S-203",
                 f"article “{article.title_text}” is a stand-in",
-                str(Loc(article.path, 1)),
+                Loc(article.path, 1),
                 "write the article (and remove placeholder: true), or delete the file",
             )
             continue
         for where, text, _, part in _article_texts(article):
             if "待补" in text:
                 yield Finding(
-                    W, "S-203", f"“待补” in the {part}: {text[:40]}", str(where), "write the final text"
+                    W, "S-203", f"“待补” in the {part}: {text[:40]}", where, "write the final text"
                 )
 
 
@@ -318,16 +318,16 @@ def check_sources(issue: Issue) -> list[Finding]:
     findings = list(_placeholders(issue, lines))
     findings += _stand_ins(issue)
     findings += empty_columns(issue, lines)
-    findings += magazine_name(str(lines.loc(("magazine", "name"))), issue.meta.magazine.name)
+    findings += magazine_name(lines.loc(("magazine", "name")), issue.meta.magazine.name)
     for where, text, part in _yaml_texts(issue):
         if part in ("colophon.email",):
             continue
         field = {"cover.caption": "cover caption", "cover.credit": "cover credit"}.get(part, "issue.yaml")
-        findings += check_wording(str(where), text, field)
+        findings += check_wording(where, text, field)
     for article in issue.all_articles:
         regulation = article.meta.kind is Kind.REGULATION
         for where, text, wording_text, part in _article_texts(article):
-            findings += check_wording(str(where), wording_text, part)
+            findings += check_wording(where, wording_text, part)
             findings += _punctuation(
                 where, text, part, spaces=part in ("body", "heading", "note"), regulation=regulation
             )

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..errors import Loc
 from .findings import Finding, Severity
 
 # Where the magazine speaks of itself.
@@ -117,7 +118,7 @@ RULES: tuple[WordingRule, ...] = (
 )
 
 
-def check_wording(where: str, text: str, field: str) -> Iterator[Finding]:
+def check_wording(where: str | Loc, text: str, field: str) -> Iterator[Finding]:
     """Findings for ``text`` of ``field`` (quoted passages already taken out)."""
     seen: set[tuple[str, str]] = set()
     for rule in RULES:
@@ -138,7 +139,7 @@ def check_wording(where: str, text: str, field: str) -> Iterator[Finding]:
             )
 
 
-def magazine_name(where: str, name: str) -> Iterator[Finding]:
+def magazine_name(where: str | Loc, name: str) -> Iterator[Finding]:
     """The publication's own name may not be a ××报, ××刊 or ××杂志 (Art. 14 ¶2)."""
     if re.search(r"(报|刊|杂志)$", name):
         yield Finding(

@@ -5,13 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Loc, SourceError
-from ..model import Article, FrontMatter, Kind, Paragraph, Placement
-from .images import inspect_image
+from ..limits import (
+    MAX_ARTICLE_BLOCKS,
+    MAX_ARTICLE_CHARS,
+    MAX_FIELD_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_PICTURES,
+)
+from ..model import Article, Block, Figure, FrontMatter, Heading, Kind, Note, Paragraph, Placement, Profile
+from .images import inspect_image, pixel_size
 from .markdown import parse_body
 from .regulation import regulation_blocks
 from .text import read_source
 from .validate import validate
-from .yamlloc import load_yaml
+from .yamlloc import LineMap, load_yaml
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -25,11 +32,19 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+def front_matter_lines(path: Path) -> LineMap:
+    """The line of each front-matter key of an article that loaded (read again: only errors need it)."""
+    text, _ = read_source(path)
+    parts = split_front_matter(text or "")
+    _, lines, _ = load_yaml(parts[0] if parts else "", path, line_offset=1)
+    return lines
+
+
 def load_article(
     path: Path, issue_root: Path, columns: list[str]
 ) -> tuple[Article | None, list[SourceError]]:
     """Load and validate one article; return it (or None) with every problem found."""
-    text, problem = read_source(path)
+    text, problem = read_source(path, issue_root)
     if problem:
         return None, [problem]
     assert text is not None
@@ -80,6 +95,14 @@ def load_article(
             )
     blocks, body_errors = parse_body(body, path, body_start, issue_root)
     errors += body_errors
+    limit_errors = [e for e in body_errors if e.code.startswith("S-16")] + _size_errors(
+        blocks, path, body_start
+    )
+    if limit_errors:
+        return None, [
+            *errors,
+            *(e for e in limit_errors if e not in errors),
+        ]  # nothing more is worth checking
     if meta.kind is Kind.REGULATION:
         blocks = regulation_blocks(blocks)
     if not any(isinstance(b, Paragraph) or getattr(b, "paragraphs", None) for b in blocks):
@@ -91,11 +114,110 @@ def load_article(
                 "S-130",
             )
         )
-    for block in blocks:
-        figures = [block] if getattr(block, "type", "") == "figure" else [getattr(block, "figure", None)]
-        for fig in figures:
-            if fig is not None and (bad := inspect_image(fig.src)):
-                errors.append(SourceError(fig.loc, *bad, "S-152"))
+    figures = [
+        f for b in blocks for f in ([b] if isinstance(b, Figure) else [getattr(b, "figure", None)]) if f
+    ]
+    if len(figures) > MAX_PICTURES:  # not one more picture is opened
+        return None, [
+            *errors,
+            SourceError(
+                figures[0].loc,
+                f"{len(figures):,} pictures in one article; an issue may hold at most {MAX_PICTURES:,} "
+                "(2025-01 has 44)",
+                "remove pictures, or split the issue",
+                "S-164",
+            ),
+        ]
+    for fig in figures:
+        if bad := inspect_image(fig.src):
+            errors.append(SourceError(fig.loc, *bad, "S-152"))
     if errors:
         return None, errors
-    return Article(id=path.stem, path=path, meta=meta, blocks=blocks), []
+    return Article(id=path.stem, path=path, meta=meta, blocks=_with_pixel_sizes(blocks)), []
+
+
+def _with_pixel_sizes(blocks: list[Block]) -> list[Block]:
+    """Each picture with its size in pixels (figures.py sizes it by its proportions): read only
+    here, after the picture limit and inspect_image, so no header of a refused file is opened."""
+
+    def sized(fig: Figure) -> Figure:
+        return fig.model_copy(update={"pixels": pixel_size(fig.src)})
+
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Figure):
+            block = sized(block)
+        elif isinstance(block, Profile) and block.figure:
+            block = block.model_copy(update={"figure": sized(block.figure)})
+        out.append(block)
+    return out
+
+
+def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(block)
+        elif isinstance(block, Note | Profile):
+            out += block.paragraphs
+    return out
+
+
+def article_characters(article: Article) -> int:
+    """The characters of an article's text (its paragraphs, notes and profile cards)."""
+    return sum(len(p.text) for p in _paragraphs(article.blocks))
+
+
+def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[SourceError]:
+    """The article-size limits of load/limits.py: paragraph, article, number of blocks."""
+    errors = []
+    paragraphs = _paragraphs(blocks)
+    for p in paragraphs:
+        if len(p.text) > MAX_PARAGRAPH_CHARS:
+            errors.append(
+                SourceError(
+                    p.loc,
+                    f"a paragraph of {len(p.text):,} characters; one paragraph may hold at most "
+                    f"{MAX_PARAGRAPH_CHARS:,} (the longest of 2025-01 holds 1,122)",
+                    "break it into paragraphs with blank lines; a missing blank line or a pasted file "
+                    "is the usual cause",
+                    "S-161",
+                )
+            )
+    for block in blocks:
+        texts = [("heading", block.text)] if isinstance(block, Heading) else []
+        for fig in [block] if isinstance(block, Figure) else [getattr(block, "figure", None)]:
+            if fig is not None:
+                texts += [("alt text", fig.alt), ("caption", fig.caption)]
+        for what, text in texts:
+            if len(text) > MAX_FIELD_CHARS:
+                errors.append(
+                    SourceError(
+                        block.loc,
+                        f"a {what} of {len(text):,} characters; at most {MAX_FIELD_CHARS:,}",
+                        "shorten it; a missing blank line after it is the usual cause",
+                        "S-161",
+                    )
+                )
+    chars = sum(len(p.text) for p in paragraphs)
+    if chars > MAX_ARTICLE_CHARS:
+        errors.append(
+            SourceError(
+                Loc(path, body_start + 1),
+                f"the article holds {chars:,} characters; one article may hold at most {MAX_ARTICLE_CHARS:,} "
+                "(the longest of 2025-01 holds 14,317)",
+                "split it into several articles, or check for text pasted in twice",
+                "S-162",
+            )
+        )
+    if len(blocks) > MAX_ARTICLE_BLOCKS:
+        errors.append(
+            SourceError(
+                Loc(path, body_start + 1),
+                f"the article has {len(blocks):,} paragraphs, headings and pictures; one article may have "
+                f"at most {MAX_ARTICLE_BLOCKS:,} (2025-01: at most 74)",
+                "split it into several articles",
+                "S-162",
+            )
+        )
+    return errors

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..limits import MAX_PIXELS
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -40,9 +42,36 @@ def resolve_image(src: str, issue_root: Path) -> tuple[Path, tuple[str, str] | N
     return path, None
 
 
-# A 300-dpi full-bleed spread is about 5100 × 3500 px; far beyond that is a mistake
-# that would only exhaust memory during layout.
-MAX_PIXELS = 60_000_000
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _cut_short(path: Path, fmt: str | None) -> str | None:
+    """Why the picture's data stops before its end, or None when it is whole.
+
+    A truncated file keeps a valid header, so Pillow opens it and WeasyPrint
+    prints its missing part grey without a word. A JPEG is decoded at 1/8
+    scale (libjpeg reads every byte but skips most of the work: 0.05 s for 24
+    megapixels); a PNG must end with its IEND chunk.
+    """
+    from PIL import Image, ImageFile
+
+    if fmt == "PNG":
+        with path.open("rb") as f:
+            f.seek(max(0, path.stat().st_size - len(_PNG_END)))
+            return None if f.read() == _PNG_END else "its data ends before the PNG's end marker"
+    if fmt == "JPEG":
+        # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import (so it prints the missing part
+        # grey); the preview has it imported, so the check sets it aside while it decodes.
+        previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            with Image.open(path) as im:
+                im.draft(im.mode, (max(1, im.size[0] // 8), max(1, im.size[1] // 8)))
+                im.load()
+        except OSError as exc:
+            return str(exc)
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    return None
 
 
 def inspect_image(path: Path) -> tuple[str, str] | None:
@@ -69,8 +98,14 @@ def inspect_image(path: Path) -> tuple[str, str] | None:
         return (f"image “{path.name}” is {fmt}, not JPEG or PNG", "convert it to .jpg or .png")
     if width * height > MAX_PIXELS:
         return (
-            f"image “{path.name}” is {width} × {height} px, too large to lay out",
+            f"image “{path.name}” is {width} × {height} px, too large to lay out "
+            f"(at most {MAX_PIXELS // 1_000_000} megapixels)",
             "downscale it to at most 6000 px on the long side (300 dpi at 50 cm)",
+        )
+    if reason := _cut_short(path, fmt):
+        return (
+            f"image “{path.name}” is cut short: {reason}",
+            "the file was not copied or saved completely: export or copy it again from the original",
         )
     return None
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 from ..errors import Loc, SourceError, SourceErrors
+from ..limits import MAX_ARTICLES, MAX_ISSUE_CHARS, MAX_ISSUE_SOURCE_BYTES, MAX_PICTURES, MAX_SOURCE_BYTES
 from ..model import Article, Column, Issue, IssueMeta, Placement
-from .article import load_article
+from .article import article_characters, load_article
 from .images import inspect_image, resolve_image
 from .text import read_source
 from .validate import validate
@@ -14,6 +17,8 @@ from .yamlloc import LineMap, load_yaml
 
 ISSUE_FILE = "issue.yaml"
 ARTICLES_DIR = "articles"
+# An issue folder's name: year and 期号, e.g. 2025-01 (ASCII digits only).
+ISSUE_ID = re.compile(r"([0-9]{4})-([0-9]{2})\Z")  # \Z, not $: “2025-02\n” is no id
 
 
 def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[SourceError]]:
@@ -32,7 +37,7 @@ def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Source
                 )
             ],
         )
-    text, problem = read_source(path)
+    text, problem = read_source(path, root)
     if problem:
         return None, None, [problem]
     data, lines, errors = load_yaml(text or "", path)
@@ -83,6 +88,28 @@ def _check_meta(meta: IssueMeta, lines: LineMap, root: Path) -> list[SourceError
     path, problem = resolve_image(str(meta.cover.image), root)
     if problem or (problem := inspect_image(path)):
         errors.append(SourceError(lines.loc(("cover", "image")), *problem, "S-013"))
+    errors += _check_folder_name(meta, lines, root)
+    return errors
+
+
+def _check_folder_name(meta: IssueMeta, lines: LineMap, root: Path) -> list[SourceError]:
+    """A folder named year-期号 must hold that issue: its outputs are named after the folder."""
+    match = ISSUE_ID.fullmatch(root.name)
+    if not match:
+        return []
+    year, number = int(match.group(1)), int(match.group(2))
+    errors = []
+    for key, folder, written in (("year", year, meta.year), ("number", number, meta.number)):
+        if folder != written:
+            errors.append(
+                SourceError(
+                    lines.loc((key,)),
+                    f"{key}: {written} in issue.yaml, but the folder “{root.name}” says {folder}: "
+                    f"the outputs would be named qhgy-{root.name}-… and print {meta.label}",
+                    f"rename the folder to {meta.year}-{meta.number:02d}, or correct {key}: in issue.yaml",
+                    "S-015",
+                )
+            )
     return errors
 
 
@@ -96,7 +123,44 @@ def load_issue(root: Path) -> Issue:
     meta, _, errors = load_meta(root)
     if meta is None:
         raise SourceErrors(errors)
-    files = sorted((root / ARTICLES_DIR).glob("*.md"))
+    if outside := _layout_links_outside(root):
+        raise SourceErrors([*errors, *outside])
+    folder = root / ARTICLES_DIR
+    if not folder.resolve().is_relative_to(root):
+        outside = SourceError(
+            Loc(folder),
+            f"the articles folder leads to {folder.resolve()}, outside the issue folder (through a link): "
+            "nothing in it was read",
+            "copy the articles into the issue folder instead of linking to them",
+            "S-004",
+        )
+        raise SourceErrors([*errors, outside])
+    files = sorted(folder.glob("*.md"))
+    if len(files) > MAX_ARTICLES:
+        raise SourceErrors(
+            [
+                SourceError(
+                    Loc(root / ARTICLES_DIR),
+                    f"{len(files)} article files; an issue may hold at most {MAX_ARTICLES} (2025-01 has 49)",
+                    "check that this is the issue's articles folder, or split the issue",
+                    "S-163",
+                )
+            ]
+        )
+    # A file over the limit of one file is named by itself (read_source): it is left out of the sum.
+    sizes = [_size(f) for f in files]
+    if (size := sum(n for n in sizes if n <= MAX_SOURCE_BYTES)) > MAX_ISSUE_SOURCE_BYTES:
+        raise SourceErrors(
+            [
+                SourceError(
+                    Loc(root / ARTICLES_DIR),
+                    f"the article files hold {size / 1e6:.1f} MB together; an issue may hold at most "
+                    f"{MAX_ISSUE_SOURCE_BYTES / 1e6:.0f} MB (2025-01: 0.3 MB)",
+                    "check that this is the issue's articles folder, or split the issue",
+                    "S-166",
+                )
+            ]
+        )
     if not files:
         errors.append(
             SourceError(
@@ -107,12 +171,17 @@ def load_issue(root: Path) -> Issue:
             )
         )
     articles: list[Article] = []
+    pictures = 1  # the cover
     for path in files:
         article, problems = load_article(path, root, meta.columns)
         errors += problems
         if article:
             articles.append(article)
+            pictures += len(article.figures)
+        if pictures > MAX_PICTURES:  # stop before opening yet more pictures
+            break
     errors += _duplicates(articles)
+    errors += _totals(articles, root)
     if errors:
         raise SourceErrors(errors)
     by_column = {
@@ -141,6 +210,65 @@ def load_issue(root: Path) -> Issue:
         columns=[Column(name=n, articles=arts) for n, arts in by_column.items()],
         inside_back=[a for a in articles if a.meta.placement is Placement.INSIDE_BACK_COVER],
     )
+
+
+def _layout_links_outside(root: Path) -> list[SourceError]:
+    """The issue's own layouts/ (templates and stylesheets that override the house's) must lie
+    inside the issue folder too: a link out of it is refused before any template is read."""
+    own = root / "layouts"
+    if not own.exists():
+        return []
+    found = []
+    inside = [Path(d) / n for d, dirs, files in os.walk(own) for n in [*dirs, *files]]  # links not followed
+    for path in [own, *inside]:
+        real = path.resolve()
+        if not real.is_relative_to(root):
+            found.append(
+                SourceError(
+                    Loc(path),
+                    f"“{path.relative_to(root)}” leads to {real}, outside the issue folder (through a link): "
+                    "it was not read",
+                    "copy the layout file into the issue's layouts/ folder instead of linking to it",
+                    "S-004",
+                )
+            )
+            if path == own:
+                break
+    return found
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # a dangling link: load_article names it
+        return 0
+
+
+def _totals(articles: list[Article], root: Path) -> list[SourceError]:
+    """The issue-wide limits: characters and pictures (see load/limits.py)."""
+    errors = []
+    chars = sum(article_characters(a) for a in articles)
+    if chars > MAX_ISSUE_CHARS:
+        errors.append(
+            SourceError(
+                Loc(root / ARTICLES_DIR),
+                f"the articles hold {chars:,} characters; an issue may hold at most {MAX_ISSUE_CHARS:,} "
+                "(2025-01 holds 98,366)",
+                "split the issue, or check for an article pasted in twice",
+                "S-166",
+            )
+        )
+    pictures = 1 + sum(len(a.figures) for a in articles)
+    if pictures > MAX_PICTURES:
+        errors.append(
+            SourceError(
+                Loc(root / ARTICLES_DIR),
+                f"{pictures:,} pictures with the cover; an issue may hold at most {MAX_PICTURES:,} (2025-01 has 44)",
+                "remove pictures, or split the issue",
+                "S-164",
+            )
+        )
+    return errors
 
 
 def slug(article: Article) -> str:

@@ -17,8 +17,9 @@ from mdit_py_plugins.container import container_plugin
 
 from ..errors import Loc, SourceError
 from ..figures import parse_height
+from ..limits import MAX_ARTICLE_BLOCKS, MAX_NESTING, MAX_PARAGRAPH_CHARS, MAX_PARAGRAPH_MARKS
 from ..model import Block, Figure, FigureSize, Heading, Note, Paragraph, Profile, Run
-from .images import pixel_size, resolve_image
+from .images import resolve_image
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 
@@ -114,8 +115,7 @@ class _BodyReader:
             loc=self.loc(inline),
             size=size,
             height_mm=height,
-            name=name,
-            pixels=pixel_size(path),
+            name=name,  # pixels: read by load/article.py once the picture limits hold
         )
 
     def figure_attrs(self, inline: Token, image: Token, path: Path) -> tuple[FigureSize, float | None, str]:
@@ -298,12 +298,105 @@ def _merge(runs: list[Run]) -> list[Run]:
     return [r for r in out if r.text]
 
 
+_MARKS = re.compile(r"[*_\[\]!`<>\\]")
+_CONTAINERS = {"blockquote_open", "container_profile_open", "bullet_list_open", "ordered_list_open"}
+MAX_REPORTED = 10  # limit errors of one file shown; a runaway file would otherwise print thousands
+
+
+def _raw_paragraphs(text: str) -> list[tuple[int, str]]:
+    """(index of its first line, text) of each run of non-blank lines."""
+    out: list[tuple[int, str]] = []
+    start, lines = 0, []
+    for i, line in enumerate([*text.split("\n"), ""]):
+        if line.strip():
+            if not lines:
+                start = i
+            lines.append(line)
+        elif lines:
+            out.append((start, "\n".join(lines)))
+            lines = []
+    return out
+
+
+def _raw_limits(text: str, path: Path, line_offset: int) -> list[SourceError]:
+    """The limits of load/limits.py that must hold before Markdown parses the body.
+
+    markdown-it's cost grows with the square of a paragraph's emphasis and
+    bracket marks, and of very long runs of lines: measured before parsing, a
+    runaway paragraph costs a scan, not minutes.
+    """
+    errors: list[SourceError] = []
+    paragraphs = _raw_paragraphs(text)
+    if len(paragraphs) > MAX_ARTICLE_BLOCKS:
+        return [
+            SourceError(
+                Loc(path, line_offset + 1),
+                f"the article has {len(paragraphs):,} paragraphs; one article may have at most "
+                f"{MAX_ARTICLE_BLOCKS:,} (2025-01: at most 74)",
+                "split it into several articles",
+                "S-162",
+            )
+        ]
+    for index, raw in paragraphs:
+        loc = Loc(path, index + 1 + line_offset)
+        if len(raw) > MAX_PARAGRAPH_CHARS:
+            errors.append(
+                SourceError(
+                    loc,
+                    f"a paragraph of {len(raw):,} characters; one paragraph may hold at most "
+                    f"{MAX_PARAGRAPH_CHARS:,} (the longest of 2025-01 holds 1,122)",
+                    "break it into paragraphs with blank lines; a missing blank line or a pasted file "
+                    "is the usual cause",
+                    "S-161",
+                )
+            )
+        elif (marks := len(_MARKS.findall(raw))) > MAX_PARAGRAPH_MARKS:
+            errors.append(
+                SourceError(
+                    loc,
+                    f"a paragraph with {marks:,} Markdown marks (* _ [ ] ! ` < > \\); one paragraph may hold "
+                    f"at most {MAX_PARAGRAPH_MARKS:,} (2025-01: at most 28)",
+                    "remove the marks, or break the paragraph with blank lines",
+                    "S-167",
+                )
+            )
+        if len(errors) == MAX_REPORTED:
+            break
+    return errors
+
+
+def _nesting_errors(tokens: list[Token], path: Path, line_offset: int) -> list[SourceError]:
+    """Blocks inside blocks deeper than the magazine uses (a note or a profile card: one level)."""
+    depth = 0
+    for tok in tokens:
+        if tok.type in _CONTAINERS:
+            depth += 1
+            if depth > MAX_NESTING:
+                line = tok.map[0] + 1 + line_offset if tok.map else line_offset + 1
+                return [
+                    SourceError(
+                        Loc(path, line),
+                        f"blocks nested {depth} deep (> or ::: inside each other); at most {MAX_NESTING}",
+                        "a note (>) or a ::: profile card holds paragraphs only: remove the inner > or :::",
+                        "S-165",
+                    )
+                ]
+        elif tok.type.replace("_close", "_open") in _CONTAINERS:
+            depth -= 1
+    return []
+
+
 def parse_body(
     text: str, path: Path, line_offset: int, issue_root: Path
 ) -> tuple[list[Block], list[SourceError]]:
     """Parse an article body that starts ``line_offset`` lines into ``path``."""
+    if errors := _raw_limits(text, path, line_offset):
+        return [], errors
+    tokens = _MD.parse(text)
+    if errors := _nesting_errors(tokens, path, line_offset):
+        return [], errors
     reader = _BodyReader(path, line_offset, issue_root)
-    blocks = _unique_figure_names(reader.read(_MD.parse(text)))
+    blocks = _unique_figure_names(reader.read(tokens))
     return blocks, reader.errors
 
 

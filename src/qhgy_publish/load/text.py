@@ -1,14 +1,61 @@
-"""Reading source files as text: UTF-8 (BOM and CRLF accepted), GBK detected and named."""
+"""Reading source files as text: UTF-8 (BOM and CRLF accepted), GBK detected and named.
+
+Nothing is opened before it is known to be a regular file inside the issue
+folder (links are followed first) and no larger than ``MAX_SOURCE_BYTES``: a
+symlink to a file elsewhere, a FIFO that would block the read forever, or a
+5 MB paragraph are refused by name without reading a byte of them.
+"""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from ..errors import Loc, SourceError
+from ..limits import MAX_SOURCE_BYTES
 
 
-def read_source(path: Path) -> tuple[str | None, SourceError | None]:
-    """Return the file's text with ``\\n`` line ends, or an error naming the encoding problem."""
+def outside_issue(path: Path, issue_root: Path) -> SourceError | None:
+    """An error when ``path`` (links followed) is not a regular file inside ``issue_root``."""
+    root = issue_root.resolve()
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        return SourceError(
+            Loc(path),
+            f"“{path.name}” leads to {real}, outside the issue folder (through a link): it was not read",
+            "copy the file into the issue folder instead of linking to it",
+            "S-004",
+        )
+    try:
+        mode = real.stat().st_mode
+    except OSError as exc:
+        return SourceError(Loc(path), f"“{path.name}” cannot be opened ({exc.strerror})", "", "S-004")
+    if not stat.S_ISREG(mode):
+        return SourceError(
+            Loc(path),
+            f"“{path.name}” is not a plain file",
+            "replace it with a text file saved as UTF-8",
+            "S-004",
+        )
+    return None
+
+
+def read_source(path: Path, issue_root: Path | None = None) -> tuple[str | None, SourceError | None]:
+    """Return the file's text with ``\\n`` line ends, or an error naming the problem.
+
+    With ``issue_root``, a file outside it (through a link) or not a plain file is refused unread.
+    """
+    if issue_root is not None and (problem := outside_issue(path, issue_root)):
+        return None, problem
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        return None, SourceError(
+            Loc(path),
+            f"the file is {size / 1000:,.0f} kB; a source file may hold at most {MAX_SOURCE_BYTES // 1000} kB "
+            "(the longest article of 2025-01 is 43 kB)",
+            "split it into several articles, or check that it is the right file",
+            "S-160",
+        )
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

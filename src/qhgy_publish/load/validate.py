@@ -28,7 +28,23 @@ _HINTS = {
     "dict_type": "write a mapping: “key: value” lines indented under this key",
     "too_short": "add at least one item",
     "string_too_short": "write a value; it must not be empty",
+    "string_too_long": "shorten it; a value this long is a pasted paragraph or a missing line break (limits: "
+    "docs/source-format.md)",
+    "too_long": "keep the list to the items the magazine prints (limits: docs/source-format.md)",
+    "greater_than": "write a larger whole number",
+    "greater_than_equal": "write a larger whole number",
+    "less_than": "write a smaller whole number",
+    "less_than_equal": "write a smaller whole number",
 }
+
+# Hints that depend on the key, for values whose meaning the editor may not have in mind.
+_KEY_HINTS = {
+    "colophon.print_run": "印数 is the number of copies printed: a whole number above 0, e.g. 1700",
+    "number": "期号 is the issue's number in its year: a whole number from 1 to 99",
+    "year": "the year of the issue, e.g. 2025",
+    "serial": "总期号 counts every issue since the first: a whole number above 0 (or leave the key out)",
+}
+_BOUNDS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -51,6 +67,11 @@ def validate(
             elif kind == "missing":
                 message = f"required key “{_dotted(loc)}” is missing"
             else:
-                message = f"“{_dotted(loc)}”: {err['msg']} (got {err.get('input')!r})"
-            errors.append(SourceError(lines.loc(loc), message, _HINTS.get(kind, ""), code))
+                got = repr(err.get("input"))
+                got = got if len(got) <= 60 else got[:50] + f"… ({len(got):,} characters)"
+                message = f"“{_dotted(loc)}”: {err['msg']} (got {got})"
+            hint = _HINTS.get(kind, "")
+            if kind in _BOUNDS or kind.startswith("int_"):
+                hint = _KEY_HINTS.get(_dotted(loc), hint)
+            errors.append(SourceError(lines.loc(loc), message, hint, code))
         return None, errors

@@ -13,8 +13,70 @@ from typing import Any
 import yaml
 
 from ..errors import Loc, SourceError
+from ..limits import MAX_YAML_DEPTH
 
 KeyPath = tuple[str | int, ...]
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Well-formed YAML that a source may not hold; carries its own hint and code."""
+
+    def __init__(self, problem: str, mark: yaml.Mark, hint: str, code: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.hint = hint
+        self.code = code
+
+
+class SourceLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing what no editor needs and an attacker would use.
+
+    - Aliases (``*name``): a few lines of nested aliases (“billion laughs”)
+      expand to billions of values once anything walks them; measured: past
+      6 GB in under a minute. Sources never need them, so they are refused.
+    - Nesting deeper than ``MAX_YAML_DEPTH``: the composer recurses per level.
+    - Dates that do not exist (2025-13-45, 2025-02-30): PyYAML raises a bare
+      ValueError without a line; here they get the line.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                f"an alias (*{event.anchor}) repeats another value",
+                event.start_mark,
+                "write the value out in full; qhgy sources do not use YAML anchors and aliases (& and *)",
+                "S-103",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(
+                    f"values nested more than {MAX_YAML_DEPTH} levels deep",
+                    event.start_mark,
+                    "check the brackets and indentation here; issue.yaml and front matter nest at most a few levels",
+                    "S-104",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_timestamp(self, node):  # type: ignore[no-untyped-def]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise _Refused(
+                f"“{node.value}” is not a date of the calendar ({exc})",
+                node.start_mark,
+                "write the date as YYYY-MM-DD with a month from 01 to 12 and a day the month has, e.g. 2025-01-30",
+                "S-105",
+            ) from None
+
+
+SourceLoader.add_constructor("tag:yaml.org,2002:timestamp", SourceLoader.construct_yaml_timestamp)
 
 
 class LineMap:
@@ -69,13 +131,21 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
     """
     lines = LineMap(path, line_offset)
     errors: list[SourceError] = []
-    loader = yaml.SafeLoader(text)
+    loader = SourceLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, lines, errors
         _walk(node, (), lines, errors)
         data = loader.construct_document(node)
+    except _Refused as exc:
+        mark = exc.problem_mark
+        errors.append(
+            SourceError(
+                Loc(path, mark.line + 1 + line_offset, mark.column + 1), str(exc.problem), exc.hint, exc.code
+            )
+        )
+        return None, lines, errors
     except yaml.MarkedYAMLError as exc:
         # An unclosed bracket or quote is noticed lines later; its opening (the
         # context mark) is where the editor must look.

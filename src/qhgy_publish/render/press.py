@@ -38,6 +38,7 @@ import pikepdf
 from ..errors import BuildError
 from ..output import atomic_path
 from ..paths import LAYOUTS_DIR
+from .pdf_finish import make_reproducible, save_reproducible, stamp_dates
 
 if TYPE_CHECKING:
     import pydyf
@@ -128,6 +129,7 @@ def write_press_pdf(document: Document, target: Path) -> Path:
     (:func:`press_stylesheet` and the same ``color_profiles`` dict), and with
     ``@page { bleed: 3mm }`` and no ``marks``.
     """
+    stamp_dates(document)  # the issue's date, not the clock's: the same sources give the same bytes
     with atomic_path(target) as tmp:
         document.write_pdf(tmp, **press_write_options())
         finish_press_pdf(tmp)
@@ -295,13 +297,14 @@ def finish_press_pdf(path: Path, *, slug_mm: float = SLUG_MM) -> None:
             page.contents_add(pikepdf.Stream(pdf, clip.encode()), prepend=True)
             page.contents_add(pikepdf.Stream(pdf, marks.encode()))
         _strip_image_profiles(pdf)
+        make_reproducible(pdf, "press")
         _save_atomic(pdf, path)
 
 
 def _save_atomic(pdf: pikepdf.Pdf, path: Path) -> None:
     # The source stays open (and is read lazily) until save() returns; os.replace comes after.
     with atomic_path(path) as tmp:
-        pdf.save(tmp)
+        save_reproducible(pdf, tmp)
 
 
 def trim_for_screen(path: Path) -> None:

@@ -11,6 +11,7 @@ filler pages before 封三, and the build says so.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -25,10 +26,11 @@ from weasyprint.urls import FatalURLFetchingError
 from ..errors import BuildError
 from ..fonts import face_file, font_face_css, font_roles
 from ..model import Issue
-from ..output import atomic_path
+from ..output import atomic_path, describe_write_error, stop_with_parent
 from ..paths import CACHE_DIR, FONTS_DIR, layout_dirs, layout_file
 from .fetcher import ClosedFetcher
 from .pagemap import PageStart, page_tops
+from .pdf_finish import finish_screen_pdf, make_reproducible, save_reproducible, stamp_dates
 from .templates import environment, render_template
 
 PRINT_CSS = ("page.css", "magazine.css", "cjk.css", "press.css")
@@ -291,11 +293,13 @@ def article_pages(issue: Issue, doc: Document) -> dict[str, int]:
 
 
 def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
-    """The reading PDF: same pages, cut to the trim, tagged, with bookmarks and metadata."""
+    """The reading PDF: same pages, cut to the trim, tagged (PDF/UA-1 identifier; see pdf_finish.py),
+    with bookmarks, page labels and metadata."""
     import pikepdf
 
+    stamp_dates(layout.document)
     with atomic_path(target) as tmp:
-        layout.document.write_pdf(tmp, pdf_tags=True, custom_metadata=True)
+        layout.document.write_pdf(tmp, pdf_variant="pdf/ua-1", custom_metadata=True)
         with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
             for page in pdf.pages:
                 trim = page.obj.get("/TrimBox")
@@ -308,7 +312,9 @@ def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
             pdf.Root.Lang = pikepdf.String("zh-CN")
             pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
             pdf.Root.PageLayout = pikepdf.Name.TwoPageRight  # spreads as the magazine is read
-            pdf.save(tmp)
+            finish_screen_pdf(pdf, layout)
+            make_reproducible(pdf, "screen")
+            save_reproducible(pdf, tmp)
     return target
 
 
@@ -324,14 +330,18 @@ def write_print_pdf(layout: PrintLayout, target: Path) -> Path:
 _forked_layout: PrintLayout | None = None
 
 
-def _screen_writer(target: Path, errors) -> None:  # type: ignore[no-untyped-def]
+def _screen_writer(target: Path, errors, parent: int) -> None:  # type: ignore[no-untyped-def]
     """The forked child's work: write the screen PDF of the inherited layout to ``target``."""
     # Terminated by the parent (its build failed or was interrupted): unwind, so
     # atomic_path removes the half-written file.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    stop_with_parent(parent)
     try:
         assert _forked_layout is not None
         write_screen_pdf(_forked_layout, target)
+    except OSError as exc:
+        errors.send(describe_write_error(exc))
+        sys.exit(1)
     except BaseException as exc:
         errors.send(f"{type(exc).__name__}: {exc}")
         sys.exit(1)
@@ -378,7 +388,7 @@ def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path
     _forked_layout = layout
     try:
         with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
-            child = context.Process(target=_screen_writer, args=(screen_tmp, send), daemon=True)
+            child = context.Process(target=_screen_writer, args=(screen_tmp, send, os.getpid()), daemon=True)
             try:
                 _start_holding_interrupts(child)
                 write_print_pdf(layout, print_tmp)
