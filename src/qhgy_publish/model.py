@@ -88,6 +88,9 @@ class IssueMeta(Strict):
     accept: list[Acceptance] = Field(
         [], max_length=MAX_LIST_ITEMS
     )  # warnings accepted for the final build (docs/final-build.md)
+    words: list[Text] = Field(
+        [], max_length=MAX_LIST_ITEMS
+    )  # names and terms display text must never break inside (besides layouts/words.txt)
 
     @property
     def label(self) -> str:
@@ -280,6 +283,33 @@ class Article(Strict):
         return out
 
 
+class FillerKind(StrEnum):
+    QUOTE = "quote"  # 名言: text, then ——source
+    SLOGAN = "slogan"  # 标语: one or two short lines, large
+    NOTICE = "notice"  # 启事、服务信息: a boxed notice with a title
+    KNOWLEDGE = "knowledge"  # 工会知识、法律小贴士: a short boxed item with a title
+
+
+class FillerMeta(Strict):
+    kind: FillerKind
+    title: Text | None = None
+    source: Text | None = None  # a quotation's source, printed ——source
+    columns: list[Text] = []  # 栏目 that may carry it; empty: any
+
+
+class Filler(Strict):
+    """补白: a short item the editors keep in the issue for the make-up to place where a page
+    would otherwise be left near-empty (fillers/*.md)."""
+
+    id: str
+    path: Path
+    meta: FillerMeta
+    blocks: list[Block]
+
+    def fits(self, column: str) -> bool:
+        return not self.meta.columns or column in self.meta.columns
+
+
 class Column(Strict):
     """A 栏目 and its articles in printed order."""
 
@@ -294,6 +324,7 @@ class Issue(Strict):
     inside_front: list[Article]  # 封二
     columns: list[Column]
     inside_back: list[Article]  # 封三
+    fillers: list[Filler] = []  # 补白, placed by the print make-up where a page needs them
 
     @property
     def body_articles(self) -> list[Article]:

@@ -127,9 +127,9 @@ def build_issue(
     from .check.layout_pictures import picture_warnings
 
     result.warnings += picture_warnings(layout.document, issue)
-    if layout.filler_pages:
+    if layout.notes_pages:
         result.warnings.append(
-            f"{layout.filler_pages} 学习笔记 filler page(s) added before 封三 to make {layout.page_count} pages "
+            f"{layout.notes_pages} 学习笔记 page(s) added before 封三 to make {layout.page_count} pages "
             "(a multiple of 4 for saddle stitching)"
         )
     if fonts_done is not None:

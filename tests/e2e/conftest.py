@@ -1,4 +1,5 @@
-"""One real build of the sample issue, shared by every end-to-end test."""
+"""Real builds shared by the end-to-end tests: the sample issue (content/2025-01) and the second
+issue written for the tests (tests/fixtures/2025-06), each built once per session."""
 
 from __future__ import annotations
 
@@ -54,3 +55,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
 def second(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
     """The second sample issue, tests/fixtures/2025-06: pictures, regulation text, Latin runs."""
     return _build(SECOND, tmp_path_factory.mktemp("output-2025-06"))
+
+
+@pytest.fixture(params=["sample", "second"], scope="session")
+def both_issues(request: pytest.FixtureRequest) -> SampleBuild:
+    """Each make-up test runs on both issues, so nothing is tuned to the sample."""
+    return request.getfixturevalue(request.param)

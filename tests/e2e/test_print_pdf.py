@@ -100,16 +100,18 @@ def test_contents_page_numbers_are_where_articles_start(sample) -> None:
 
 
 def test_fidelity_to_the_printed_issue(sample, capsys) -> None:
-    """Fidelity table: printed start page (seed contents) against ours; ±1 for ≥ 43 of 47."""
+    """Fidelity table: printed start page (seed contents) against ours: all 47 within ±1, ≥ 40 exact."""
     starts = _start_pages_read_from_pdf(sample)
-    rows, within = [], 0
+    rows, within, exact = [], 0, 0
     for entry, article in zip(contents(), sample.issue.body_articles, strict=True):
         ours = starts[article.id]
         within += abs(ours - entry.page) <= 1
+        exact += ours == entry.page
         rows.append(f"{entry.page:>4} {ours:>4} {ours - entry.page:+d}  {article.contents_title[:30]}")
     with capsys.disabled():
-        print("\nprinted  ours  Δ  article\n" + "\n".join(rows) + f"\nwithin ±1: {within}/47")
-    assert within >= 43
+        print("\nprinted  ours  Δ  article\n" + "\n".join(rows) + f"\nwithin ±1: {within}/47, exact: {exact}")
+    assert within == 47
+    assert exact >= 40
     interior = len(sample.page_texts) - 4
     assert abs(interior - 78) <= 4
 
@@ -134,7 +136,7 @@ def test_running_heads_and_folios(sample) -> None:
             head = "".join(c["text"] for c in page.chars if c["top"] < 22 * MM and c["size"] < 9)
             foot = [c for c in page.chars if c["top"] > page.height - 20 * MM and c["text"].isdigit()]
             if "学习笔记" in sample.page_texts[index]:
-                continue  # deliberate filler pages carry a folio but no head
+                continue  # deliberate 学习笔记 pages carry a folio but no head
             assert "".join(c["text"] for c in foot) == str(folio), f"folio on page {folio}"
             outer_left = folio % 2 == 0
             assert (foot[0]["x0"] < width / 2) == outer_left, f"folio of page {folio} not on the outer edge"

@@ -10,6 +10,7 @@ from ..errors import Loc, SourceError, SourceErrors
 from ..limits import MAX_ARTICLES, MAX_ISSUE_CHARS, MAX_ISSUE_SOURCE_BYTES, MAX_PICTURES, MAX_SOURCE_BYTES
 from ..model import Article, Column, Issue, IssueMeta, Placement
 from .article import article_characters, load_article
+from .fillers import load_fillers
 from .images import inspect_image, resolve_image
 from .text import read_source
 from .validate import validate
@@ -182,6 +183,8 @@ def load_issue(root: Path) -> Issue:
             break
     errors += _duplicates(articles)
     errors += _totals(articles, root)
+    fillers, filler_errors = load_fillers(root, meta.columns)
+    errors += filler_errors
     if errors:
         raise SourceErrors(errors)
     by_column = {
@@ -209,6 +212,7 @@ def load_issue(root: Path) -> Issue:
         inside_front=[a for a in articles if a.meta.placement is Placement.INSIDE_FRONT_COVER],
         columns=[Column(name=n, articles=arts) for n, arts in by_column.items()],
         inside_back=[a for a in articles if a.meta.placement is Placement.INSIDE_BACK_COVER],
+        fillers=fillers,
     )
 
 

@@ -12,7 +12,7 @@ A place is a key the EPUB templates ask for while they write the book:
 * ``("text", article_id, i, paragraph, offset)`` inside a paragraph of block i, before its
   ``offset``-th character (whitespace and zero-width characters not counted);
 * ``("end", article_id)`` after an article: pages with nothing of the book on them
-  (学习笔记 filler pages, blank pages) are marked where the text before them ends.
+  (学习笔记 pages, blank pages) are marked where the text before them ends.
 """
 
 from __future__ import annotations
@@ -163,11 +163,11 @@ def place_pages(issue: Issue, page_map: Sequence[PageStart] | None) -> PagePlace
         anchor = top.anchor or ""
         cls = top.element.split(".")[1] if "." in top.element else ""
         block = BLOCK_ANCHOR.match(anchor)
-        if anchor.startswith("filler-") and issue.body_articles:
-            # 学习笔记 pages follow the whole body (layouts/print/issue.html.j2), not the article
+        if anchor.startswith("notes-") and issue.body_articles:
+            # 学习笔记 pages follow the whole body (layouts/print/parts.html.j2), not the article
             # that began the page before them: short news items may follow it on that page.
             put(("end", issue.body_articles[-1].id), folio)
-        elif top.kind == "blank" or anchor.startswith("filler-"):
+        elif top.kind == "blank" or anchor.startswith("notes-"):
             if last_article is None:
                 waiting.append(folio)
             else:

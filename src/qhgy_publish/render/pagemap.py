@@ -8,7 +8,7 @@ picture on it, and that is traced back to the source: the nearest element with
 an id (``{article-id}-b{index}`` for a body block, ``{article-id}-{name}`` for
 an article picture, whose name stays while blocks move — render/epub_pages.py
 maps it back to its block —, the article's id for its head, ``column-N``,
-``contents``, ``filler-N`` …), the block inside it that
+``contents``, ``notes-N`` …), the block inside it that
 holds the text (a profile's second paragraph, a byline, a title), and how many
 characters of that block stood on earlier pages.
 

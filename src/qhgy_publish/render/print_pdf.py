@@ -1,16 +1,14 @@
-"""The print edition: the issue as HTML (layouts/print/), laid out once by WeasyPrint,
-written twice — the press PDF (PDF/X-4, bleed, CMYK intent) and the screen PDF
-(trimmed, tagged, bookmarked).
+"""The print edition: the issue laid out and made up (:mod:`.makeup`), written twice — the
+press PDF (PDF/X-4, bleed, CMYK intent) and the screen PDF (trimmed, tagged, bookmarked).
 
-Layout is the expensive step, so one :class:`weasyprint.Document` serves both
-PDFs and the EPUB's page map. The page total must be a multiple of 4 (saddle
-stitch): when it is not, the issue is laid out again with deliberate 学习笔记
-filler pages before 封三, and the build says so.
+Layout is the expensive step, so one laid-out :class:`weasyprint.Document`
+serves both PDFs and the EPUB's page map. The page total must be a multiple
+of 4 (saddle stitch): the make-up adds deliberate 学习笔记 pages before 封三
+when it is not, and the build says so.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
@@ -19,21 +17,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from weasyprint import CSS, HTML, Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
+from weasyprint import Document
 
 from ..errors import BuildError
-from ..fonts import face_file, font_face_css, font_roles
 from ..model import Issue
 from ..output import atomic_path, describe_write_error, stop_with_parent
-from ..paths import CACHE_DIR, FONTS_DIR, layout_dirs, layout_file
-from .fetcher import ClosedFetcher
+from .makeup import MakeupReport, make_up
+from .makeup.parts import whole_issue_html
+from .makeup.plan import Plan
 from .pagemap import PageStart, page_tops
 from .pdf_finish import finish_screen_pdf, make_reproducible, save_reproducible, stamp_dates
-from .templates import environment, render_template
-
-PRINT_CSS = ("page.css", "magazine.css", "cjk.css", "press.css")
+from .weasy import PRINT_CSS, css_syntax_errors  # noqa: F401  (re-exported for tests and benchmarks)
 
 
 @dataclass
@@ -44,158 +38,46 @@ class PrintLayout:
     document: Document
     page_map: list[PageStart]
     article_pages: dict[str, int]  # article id → folio of the page where its head stands
-    filler_pages: int
+    notes_pages: int
+    makeup: MakeupReport | None = None
+    plans: list[Plan] = field(default_factory=list)  # per 栏目, in order
     warnings: list[str] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
         return len(self.document.pages)
 
+    @property
+    def contents_index(self) -> int:
+        """PDF page index of folio 1 (the contents)."""
+        return next(i for i, p in enumerate(self.document.pages) if "contents" in p.anchors)
+
+    def column_ranges(self) -> list[range]:
+        """PDF page indexes of each 栏目."""
+        assert self.makeup is not None
+        start = self.contents_index - 1
+        return [range(start + c.first_folio, start + c.first_folio + len(c.part.pages)) for c in self.makeup.columns]
+
     @cached_property
     def html(self) -> str:
-        """The HTML of the pages kept (rendered again only when asked: the build never needs it)."""
-        return print_html(self.issue, filler_pages=self.filler_pages)
+        """The laid-out issue as one HTML document (rendered only when asked: the build never needs it)."""
+        return whole_issue_html(self.issue, self.article_pages, self.plans, self.notes_pages)
 
 
-def _runs_filter() -> object:
-    try:
-        from .cjk_markup import markup_runs
-    except ImportError:  # pragma: no cover - until the CJK module lands
-        from .templates import plain_runs_html
-
-        return plain_runs_html
-    return markup_runs
-
-
-def print_html(issue: Issue, *, filler_pages: int = 0) -> str:
-    """The print issue as one HTML document (also served by the preview)."""
-    env = environment("print", _runs_filter(), layout_dirs(issue.root))
-    return render_template(env, "issue.html.j2", issue=issue, filler_pages=filler_pages)
-
-
-def css_syntax_errors(path: Path) -> list[str]:
-    """Syntax errors of a stylesheet as “file:line:col: message” (WeasyPrint would skip them silently)."""
-    import tinycss2
-
-    errors = []
-
-    def walk(nodes) -> None:  # type: ignore[no-untyped-def]
-        for node in nodes:
-            if node.type == "error":
-                errors.append(f"{path}:{node.source_line}:{node.source_column}: {node.message}")
-            content = getattr(node, "content", None)
-            if node.type in ("qualified-rule", "at-rule") and content:
-                walk(tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True))
-
-    walk(
-        tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True)
+def layout(issue: Issue) -> PrintLayout:
+    """Lay the issue out part by part and make it up (:func:`.makeup.make_up`)."""
+    made = make_up(issue)
+    doc = made.document
+    return PrintLayout(
+        issue=issue,
+        document=doc,
+        page_map=page_map(issue, doc),
+        article_pages=article_pages(issue, doc),
+        notes_pages=made.notes_pages,
+        makeup=made.report,
+        plans=[c.plan for c in made.report.columns],
+        warnings=made.warnings,
     )
-    return errors
-
-
-def stylesheets(
-    fetcher: ClosedFetcher,
-    font_config: FontConfiguration,
-    color_profiles: dict,
-    issue_dir: Path | None = None,
-) -> list[CSS]:
-    """The print stylesheets (an issue's or the editors' overrides first); @font-face and @color-profile
-    rules load only through the shared ``font_config`` and ``color_profiles`` (WeasyPrint drops them otherwise)."""
-    sheets = [
-        CSS(
-            string=font_face_css(),
-            base_url=str(FONTS_DIR) + "/",
-            url_fetcher=fetcher,
-            font_config=font_config,
-        )
-    ]
-    for name in PRINT_CSS:
-        path = layout_file(f"print/{name}", issue_dir)
-        if errors := css_syntax_errors(path):
-            raise BuildError(
-                "broken stylesheet:\n"
-                + "\n".join(errors)
-                + "\n      → fix the stylesheet (layouts/ is for developers)"
-            )
-        sheets.append(
-            CSS(
-                filename=str(path),
-                url_fetcher=fetcher,
-                font_config=font_config,
-                color_profiles=color_profiles,
-            )
-        )
-    return sheets
-
-
-@dataclass
-class _Styles:
-    key: tuple
-    sheets: list[CSS]
-    font_config: FontConfiguration
-    color_profiles: dict
-
-
-_styles: _Styles | None = None
-
-
-def _styles_for(issue: Issue, fetcher: ClosedFetcher) -> _Styles:
-    """The parsed stylesheets with their fonts loaded, kept while none of their files changes.
-
-    Why: the preview lays out one 栏目 again on every save, and parsing the
-    stylesheets and loading the fonts again took 0.28 s of each refresh.
-    """
-    global _styles
-    files = [layout_file(f"print/{name}", issue.root) for name in PRINT_CSS] + [FONTS_DIR / "roles.toml"]
-    key = (
-        str(issue.root),
-        font_face_css(),
-        *((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files),
-    )
-    if _styles is None or _styles.key != key:
-        font_config, color_profiles = FontConfiguration(), {}
-        sheets = stylesheets(fetcher, font_config, color_profiles, issue.root)
-        _styles = _Styles(key, sheets, font_config, color_profiles)
-    return _styles
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def fetcher_for(issue: Issue) -> ClosedFetcher:
-    font_dirs = {face_file(role).parent for role in font_roles().values()}
-    return ClosedFetcher(
-        [issue.root, *layout_dirs(issue.root), FONTS_DIR, *font_dirs], press_images=CACHE_DIR / "press-images"
-    )
-
-
-def _render(issue: Issue, filler_pages: int, html: str | None = None) -> tuple[Document, str, list[str]]:
-    from .weasy_cjk_patch import install
-
-    install()
-    html = html if html is not None else print_html(issue, filler_pages=filler_pages)
-    fetcher = fetcher_for(issue)
-    handler = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        styles = _styles_for(issue, fetcher)
-        doc = HTML(string=html, base_url=str(issue.root) + "/", url_fetcher=fetcher).render(
-            stylesheets=styles.sheets,
-            font_config=styles.font_config,
-            color_profiles=styles.color_profiles,
-        )
-    except FatalURLFetchingError as exc:
-        raise BuildError(f"layout stopped: {exc.__cause__ or exc}") from exc
-    finally:
-        logger.removeHandler(handler)
-    return doc, html, handler.messages
 
 
 def page_map(issue: Issue, doc: Document) -> list[PageStart]:
@@ -206,78 +88,9 @@ def page_map(issue: Issue, doc: Document) -> list[PageStart]:
     pages = doc.pages
     start = next((i for i, p in enumerate(pages) if "contents" in p.anchors), None)
     if start is None:
-        raise BuildError("the contents page is missing from the layout (layouts/print/issue.html.j2)")
+        raise BuildError("the contents page is missing from the layout (layouts/print/parts.html.j2)")
     end = next(i for i, p in enumerate(pages) if "inside-back" in p.anchors)  # 封三, 封四: uncounted
     return [PageStart(page=n + 1, top=top) for n, top in enumerate(page_tops(pages[start:end]))]
-
-
-MAX_FILLER = 3
-
-
-def column_pages(doc: Document, columns: int) -> list[range]:
-    """PDF page indexes of each 栏目 in a laid-out issue (from the section anchors)."""
-    starts = [
-        next(i for i, p in enumerate(doc.pages) if f"column-{k + 1}" in p.anchors) for k in range(columns)
-    ]
-    end = next(
-        i for i, p in enumerate(doc.pages) if any(a.startswith(("filler-", "inside-back")) for a in p.anchors)
-    )
-    return [range(a, b) for a, b in zip(starts, [*starts[1:], end], strict=True)]
-
-
-def layout_column(issue: Issue, index: int, first_folio: int) -> tuple[list, dict[str, int]]:
-    """Lay out one 栏目 alone as it stands in the issue: same folios, same page sides.
-
-    Returns its pages and the folio of each of its articles. The first page of
-    a document is a right-hand page, so a 栏目 that starts on a left-hand
-    (even) page is preceded by one blank page, dropped afterwards.
-    """
-    pad = first_folio % 2 == 0
-    html = render_template(
-        environment("print", _runs_filter(), layout_dirs(issue.root)),
-        "column.html.j2",
-        issue=issue,
-        column=issue.columns[index],
-        index=index + 1,
-        pad=pad,
-        first_counter=first_folio - 1 if pad else first_folio,
-    )
-    doc, _, _ = _render(issue, 0, html)
-    pages = doc.pages[1:] if pad else doc.pages
-    ids = {a.id for a in issue.columns[index].articles}
-    folios: dict[str, int] = {}
-    for offset, page in enumerate(pages):
-        for name in page.anchors:
-            if name in ids and name not in folios:
-                folios[name] = first_folio + offset
-    return doc.copy(pages), folios
-
-
-def layout(issue: Issue) -> PrintLayout:
-    """Lay out the issue once; pad it to a multiple of 4 pages with deliberate filler pages.
-
-    The issue is laid out with three filler pages before 封三 and the ones not
-    needed are dropped afterwards: they follow every numbered page, so dropping
-    them changes no folio, and one layout costs half of laying out twice.
-    """
-    doc, _, warnings = _render(issue, MAX_FILLER)
-    filler_index = [
-        i for i, page in enumerate(doc.pages) if any(a.startswith("filler-") for a in page.anchors)
-    ]
-    if len(filler_index) != MAX_FILLER:
-        raise BuildError("filler pages are missing from the layout (layouts/print/issue.html.j2)")
-    natural = len(doc.pages) - MAX_FILLER
-    filler = (-natural) % 4
-    drop = set(filler_index[filler:])
-    doc = doc.copy([page for i, page in enumerate(doc.pages) if i not in drop])
-    return PrintLayout(
-        issue=issue,
-        document=doc,
-        page_map=page_map(issue, doc),
-        article_pages=article_pages(issue, doc),
-        filler_pages=filler,
-        warnings=warnings,
-    )
 
 
 def article_pages(issue: Issue, doc: Document) -> dict[str, int]:

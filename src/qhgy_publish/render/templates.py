@@ -8,7 +8,7 @@ where print typography (CJK markup) is applied.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -62,19 +62,22 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+BREAK_HINT = "|"  # in a title: “a line may break here”, see docs/source-format.md
+
+
 def title_html(title: str) -> Markup:
     """A title with its deliberate line breaks kept."""
-    return Markup("<br/>").join(escape(line) for line in title.split("\n"))
+    return Markup("<br/>").join(escape(line.replace(BREAK_HINT, "")) for line in title.split("\n"))
 
 
 @cache
-def environment(
-    target: str,
-    runs_filter: Callable[[Sequence[Run]], Markup] = plain_runs_html,
-    dirs: tuple[Path, ...] | None = None,
-) -> Environment:
+def environment(target: str, dirs: tuple[Path, ...] | None = None) -> Environment:
     """The template environment of ``target`` (print, epub, preview), shared partials in layouts/.
 
+    Text reaches HTML through the filters ``runs`` (a paragraph's runs), ``cjk``
+    (plain text), ``display`` (titles, headings, names: in print they break
+    between words only) and ``title_html`` (a title with its deliberate line
+    breaks). Only the print edition sets Chinese typography in markup.
     ``dirs``: the layout folders, overrides first (:func:`paths.layout_dirs`); default the shipped ones.
     """
     dirs = dirs or layout_dirs()
@@ -85,9 +88,21 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["runs"] = runs_filter
-    env.filters["cjk"] = lambda text: runs_filter([Run(text=text)])
-    env.filters["title_html"] = title_html
+    if target == "print":
+        from . import cjk_markup
+        from .makeup.plan import NO_PLAN
+
+        env.filters["runs"] = cjk_markup.paragraph_runs
+        env.filters["cjk"] = cjk_markup.markup
+        env.filters["display"] = lambda text: cjk_markup.markup(text, display=True)
+        env.filters["title_html"] = cjk_markup.title_markup
+        env.globals["contents_entry"] = cjk_markup.contents_entry
+        env.globals["no_plan"] = NO_PLAN
+    else:
+        env.filters["runs"] = plain_runs_html
+        env.filters["cjk"] = escape
+        env.filters["display"] = lambda text: escape(text.replace(BREAK_HINT, ""))
+        env.filters["title_html"] = title_html
     env.globals["tail_runs"] = tail_runs
     env.filters["css_string"] = css_string
     env.globals["placement"] = figure_placement

@@ -16,11 +16,23 @@ What changes, and nothing else:
 * ``layout.inline.text_align``: before a line is justified, the ¼-em margin
   of a ``span.hl`` (the gap between Han and Latin/digits) is dropped where the
   span starts or ends the line, so no line starts indented or ends short.
+* ``layout.inline.split_first_line`` (the line breaker): when a line would
+  end short because the next character and the mark after it may not part
+  (kinsoku: “…里，” cannot leave “，” to start the next line), the line may
+  take them both if setting that line-end mark half-width (``halt``) makes
+  it fit — clreq's “a mark at line end takes ½ em where the line needs it”.
+  Without it such a line is spread by up to an em and a half.
+* ``draw.text``'s ``int``: the glyph adjustments of a PDF text array are
+  written as whole thousandths of an em, truncated, so a line spaced out by
+  justification lost up to 1/1000 em per character — 0.45 pt across a
+  44-character line. The module's ``int`` is shadowed by an integer that
+  prints its exact value (PDF allows real numbers there), so lines end on the
+  column edge. Its other use (a Pango width) takes it as the integer it is.
 * ``layout.block.block_container_layout``: a block of class ``balance``
-  (titles, headings) that needs k lines is narrowed to its one-line width ÷ k
-  plus 1.5 em, so its lines come out nearly even instead of leaving one or two
-  characters alone on the last line (what CSS ``text-wrap: balance`` asks,
-  which WeasyPrint 70 does not know). Centred blocks stay centred.
+  (titles, headings) is laid out at the narrowest width that keeps the number
+  of lines its full width needs, so its lines come out even (what CSS
+  ``text-wrap: balance`` asks, which WeasyPrint 70 does not know); a block of
+  class ``snap`` is padded at the bottom to a whole number of body lines.
 
 Offering it upstream: the same rules belong in ``justify_line`` as the
 ``inter-character`` value of ``text-justify`` (CSS Text 3 §7.1), the
@@ -32,21 +44,27 @@ Pinned to WeasyPrint 70.0: the patched functions are internal.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
 import weasyprint
+from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, inline
 from weasyprint.layout.preferred import max_content_width
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
+from weasyprint.text.line_break import line_size
+
+from ..house import house
 
 SUPPORTED_VERSION = "70.0"
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff]")
 HL_CLASS = "hl"
 BALANCE_CLASS = "balance"
-BALANCE_SLACK_EM = 1.5  # room for a character pushed down by kinsoku and the break rounding
+SNAP_CLASS = "snap"
+PX_PER_PT = 4 / 3
 
 _installed = False
 
@@ -55,13 +73,123 @@ class UnsupportedWeasyPrint(RuntimeError):
     pass
 
 
-ZERO_WIDTH = re.compile("[\u200b\u2060]")
+ZERO_WIDTH = "\u200b\u2060"
 
 
-def _gaps(text: str) -> int:
-    # Pango draws no glyph for U+200B/U+2060 and adds no letter-spacing to
-    # them, so they must not take a share of the line's free width.
-    return max(len(ZERO_WIDTH.sub("", text)) - 1, 0)
+# Marks that may be set half-width at a line's end, and the lines (text, font size) where
+# the line breaker did so: set_text applies it whenever such a line's text is shaped again
+# (justified, or drawn). A line's text is one piece of one paragraph, so the key is unique.
+LINE_END_HALT = set("，。、；：！？）》〉】」』〕〗”’")
+LOOSE_SPLIT_EM = 0.5  # a line shorter than its measure by this much tries to pull a mark in
+HALT_AT_LINE_END: set[tuple[str, float]] = set()
+_HALT = b"halt"
+
+
+OPENING = "“‘（《〈【「『〔〖［｛"
+CLOSING = "”’）》〉】」』〕〗］｝、，。：；！？"
+MARKS = set(OPENING + CLOSING)
+# LXGW WenKai (the 楷体 role) has no halt feature: a mark set half-width in 楷体 text is set in the
+# body face, whose marks look the same at text size.
+HALF_WIDTH_FACE = b"QHGY Body"
+NO_HALT_FACES = ("QHGY Kai",)
+ffi.cdef("PangoAttribute * pango_attr_family_new (const char *family);")
+
+
+def pair_halts(text: str) -> list[bool]:
+    """Which characters of ``text`` to set half-width: one mark of each adjacent pair.
+
+    A closing mark followed by any mark shrinks itself, an opening mark after an
+    opening mark shrinks the second — so ”，、。（ take 1.5 em instead of 2
+    (clreq 3.1.6). Zero-width break controls between two marks do not part them.
+    """
+    flags = [False] * len(text)
+    visible = [i for i, c in enumerate(text) if c not in ZERO_WIDTH]
+    for a, b in itertools.pairwise(visible):
+        if text[a] in CLOSING and text[b] in MARKS:
+            flags[a] = True
+        elif text[a] in OPENING and text[b] in OPENING:
+            flags[b] = True
+    return flags
+
+
+def _halt_marks(layout) -> None:  # type: ignore[no-untyped-def]
+    """Set half-width (``halt``) the marks of adjacent pairs in a text run, and the mark that ends a
+    line where the line breaker needed it (:data:`HALT_AT_LINE_END`)."""
+    text = layout.text
+    flags = pair_halts(text) if any(c in MARKS for c in text) else []
+    if (text, layout.style["font_size"]) in HALT_AT_LINE_END:
+        visible = text.rstrip(ZERO_WIDTH + " ")
+        flags = flags or [False] * len(text)
+        flags[len(visible) - 1] = True
+    if not any(flags):
+        return
+    attr_list = pango.pango_layout_get_attributes(layout.layout)
+    if attr_list == ffi.NULL:
+        attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    family = layout.style["font_family"]
+    swap_face = bool(family) and family[0] in NO_HALT_FACES
+    offset = 0
+    for char, flag in zip(text, flags, strict=True):
+        size = len(char.encode())
+        if flag:
+            attr = pango.pango_attr_font_features_new(_HALT)
+            attr.start_index, attr.end_index = offset, offset + size
+            pango.pango_attr_list_insert(attr_list, attr)
+            if swap_face:
+                face = pango.pango_attr_family_new(HALF_WIDTH_FACE)
+                face.start_index, face.end_index = offset, offset + size
+                pango.pango_attr_list_insert(attr_list, face)
+        offset += size
+    pango.pango_layout_set_attributes(layout.layout, attr_list)
+
+
+def _stretches(char: str) -> bool:
+    """Whether justification may widen the space around ``char``.
+
+    Han characters, CJK punctuation (quotes and dashes included) and spaces
+    stretch; the letters, digits and signs of a Latin word do not (“E P U B”
+    is never printed), and the zero-width break controls take no share at all.
+    """
+    if char in ZERO_WIDTH:
+        return False
+    return char in " \u00a0" or not ("!" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff")
+
+
+def _visible(text: str) -> list[str]:
+    """The characters Pango spaces out one by one: zero-width controls left out, and the two
+    halves of a ——, which the face draws as one ligature, taken as one."""
+    chars = [c for c in text if c not in ZERO_WIDTH]
+    return [c for i, c in enumerate(chars) if not (c == "—" and i and chars[i - 1] == "—")]
+
+
+def _gaps(text: str) -> float:
+    """The number of justification shares Pango adds inside ``text`` (see ``_spacing_ranges``).
+
+    Pango gives each character of a letter-spaced range half the spacing on
+    either side, and none at the ends of the text: a gap between two
+    stretching characters takes a whole share, a gap between a stretching
+    and a fixed one half a share.
+    """
+    visible = _visible(text)
+    return sum((_stretches(a) + _stretches(b)) / 2 for a, b in itertools.pairwise(visible))
+
+
+def _spacing_ranges(text: str) -> list[tuple[int, int, bool]]:
+    """Byte ranges of ``text`` with whether each stretches. Zero-width controls form ranges of
+    their own that never stretch, so Pango's half-shares around them add up to one share."""
+    ranges: list[tuple[int, int, bool]] = []
+    position, previous = 0, ""
+    for char in text:
+        kind = "zero" if char in ZERO_WIDTH else "stretch" if _stretches(char) else "fixed"
+        size = len(char.encode())
+        if kind == previous:
+            start, _, stretch = ranges[-1]
+            ranges[-1] = (start, position + size, stretch)
+        else:
+            ranges.append((position, position + size, kind == "stretch"))
+        position += size
+        previous = kind
+    return ranges
 
 
 def install() -> None:
@@ -78,6 +206,7 @@ def install() -> None:
     original_set_text = line_break.Layout.set_text
     original_text_align = inline.text_align
     original_block_container_layout = block.block_container_layout
+    original_split_first_line = inline.split_first_line
 
     def count_expandable_spaces(box):  # type: ignore[no-untyped-def]
         if isinstance(box, boxes.TextBox) and CJK.search(box.text):
@@ -88,7 +217,9 @@ def install() -> None:
 
     def set_text(self, text, justify=False):  # type: ignore[no-untyped-def]
         if not (justify and self.justification_spacing and CJK.search(text)):
-            return original_set_text(self, text, justify)
+            original_set_text(self, text, justify)
+            _halt_marks(self)
+            return None
         original_set_text(self, text, False)
         spacing = int(self.justification_spacing * TO_UNITS)
         attr_list = pango.pango_layout_get_attributes(self.layout)
@@ -96,10 +227,12 @@ def install() -> None:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
         letter_spacing = self.style["letter_spacing"]
         base = 0 if letter_spacing == "normal" else int(letter_spacing * TO_UNITS)
-        attr = pango.pango_attr_letter_spacing_new(base + spacing)
-        attr.start_index, attr.end_index = 0, len(self.text.encode())
-        pango.pango_attr_list_change(attr_list, attr)
+        for start, end, stretch in _spacing_ranges(self.text):
+            attr = pango.pango_attr_letter_spacing_new(base + spacing if stretch else base)
+            attr.start_index, attr.end_index = start, end
+            pango.pango_attr_list_change(attr_list, attr)
         pango.pango_layout_set_attributes(self.layout, attr_list)
+        _halt_marks(self)
         return None
 
     def text_align(context, line, available_width, last):  # type: ignore[no-untyped-def]
@@ -108,14 +241,68 @@ def install() -> None:
 
     def block_container_layout(context, box, *args, **kwargs):  # type: ignore[no-untyped-def]
         if _has_class(box, BALANCE_CLASS):
-            _balance(context, box)
-        return original_block_container_layout(context, box, *args, **kwargs)
+            result = _balanced_layout(original_block_container_layout, context, box, args, kwargs)
+        else:
+            result = original_block_container_layout(context, box, *args, **kwargs)
+        if _has_class(box, SNAP_CLASS):
+            _snap_to_grid(result)
+        return result
 
+    def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):  # type: ignore[no-untyped-def]
+        result = original_split_first_line(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+        if minimum or result[2] is None or not isinstance(max_width, int | float) or max_width == math.inf:
+            return result
+        if style["text_align_all"] != "justify" or not CJK.search(text):
+            return result
+        free = max_width - result[3]
+        if free < LOOSE_SPLIT_EM * style["font_size"]:
+            return result  # the line is full enough: nothing to pull in
+        for extra in (0.26, 0.51):  # a half-width mark saves 0.5 em: try a quarter, then a half (and a hair)
+            wider = original_split_first_line(
+                text, style, context, max_width + extra * style["font_size"], justification_spacing, is_line_start, minimum
+            )
+            layout, length = wider[0], wider[1]
+            if length <= result[1]:
+                continue
+            if wider[3] <= max_width + 0.01:
+                return wider  # laid out before: its line-end mark is already registered half-width
+            line = layout.text.rstrip(ZERO_WIDTH + " ")
+            if not line or line[-1] not in LINE_END_HALT:
+                continue
+            key = (layout.text, style["font_size"])
+            HALT_AT_LINE_END.add(key)
+            layout.reactivate(style)  # set_text again, now with the mark half-width
+            first_line, _ = layout.get_first_line()
+            width, _ = line_size(first_line, style)
+            layout.deactivate()
+            if width <= max_width + 0.01:
+                return (layout, length, wider[2], width, *wider[4:])
+            HALT_AT_LINE_END.discard(key)
+        return result
+
+    draw_text.int = _PreciseInt  # type: ignore[attr-defined]
     inline.count_expandable_spaces = count_expandable_spaces
+    inline.split_first_line = split_first_line
     block.block_container_layout = block_container_layout
     line_break.Layout.set_text = set_text
     inline.text_align = text_align
     _installed = True
+
+
+class _PreciseInt(int):
+    """An ``int`` that keeps the value it was made from and prints it to 1/1000 (see install)."""
+
+    exact: float
+
+    def __new__(cls, value: float) -> _PreciseInt:
+        made = super().__new__(cls, int(value))
+        made.exact = float(value)
+        return made
+
+    def __format__(self, spec: str) -> str:
+        return f"{self.exact:.3f}".rstrip("0").rstrip(".") if not spec else format(self.exact, spec)
 
 
 def _has_class(box: object, name: str) -> bool:
@@ -127,21 +314,72 @@ def _is_gap_span(box: object) -> bool:
     return isinstance(box, boxes.InlineBox) and _has_class(box, HL_CLASS)
 
 
-def _balance(context, box: boxes.BlockContainerBox) -> None:  # type: ignore[no-untyped-def]
-    """Narrow ``box`` (its width just resolved for this layout) so its lines come out even."""
+def _line_count(box: boxes.Box | None) -> int:
+    return sum(isinstance(child, boxes.LineBox) for child in getattr(box, "children", ()))
+
+
+def _balanced_layout(layout, context, box, args, kwargs):  # type: ignore[no-untyped-def]
+    """Lay ``box`` out in as many lines as its full width needs, at the narrowest width that keeps
+    that many lines, so the lines come out even (CSS ``text-wrap: balance``).
+
+    Lines break only where the markup allows (display text: between words),
+    so the width is found by laying the block out again, a binary search of
+    a few steps; only short display blocks carry the class.
+    """
     available = box.width
+    saved = (box.position_y, box.width, box.margin_left, box.margin_right)
+    margins = args[5] if len(args) > 5 and isinstance(args[5], list) else None
+    saved_margins = list(margins) if margins is not None else None
+
+    def attempt(width: float):  # type: ignore[no-untyped-def]
+        box.position_y, box.width, box.margin_left, box.margin_right = saved
+        if margins is not None:
+            margins[:] = saved_margins
+        spare = available - width
+        box.width = width
+        if box.style["text_align_all"] == "center":
+            box.margin_left += spare / 2
+            box.margin_right += spare / 2
+        else:
+            box.margin_right += spare
+        return layout(context, box, *args, **kwargs)
+
+    full = layout(context, box, *args, **kwargs)
+    lines = _line_count(full[0])
+    if not isinstance(available, int | float) or lines < 2 or full[1] is not None:
+        return full
     one_line = max_content_width(context, box, outer=False)
-    if not isinstance(available, int | float) or one_line <= available:
+    low, high = min(one_line / lines, available), available
+    best = None
+    em = box.style["font_size"]
+    while high - low > em / 2:
+        middle = (low + high) / 2
+        result = attempt(middle)
+        if result[1] is None and _line_count(result[0]) == lines:
+            high, best = middle, result
+        else:
+            low = middle
+    if best is None:
+        return attempt(available)
+    if high != middle:
+        best = attempt(high)
+    return best
+
+
+def _snap_to_grid(result) -> None:  # type: ignore[no-untyped-def]
+    """Pad a finished block's bottom so its height is a whole number of body lines.
+
+    Why: a heading, a figure or a title block of any other height would put
+    every line after it off the baseline grid the facing column keeps.
+    """
+    new_box, resume_at = result[0], result[1]
+    if new_box is None or resume_at is not None:
         return
-    lines = math.ceil(one_line / available)
-    width = min(available, one_line / lines + BALANCE_SLACK_EM * box.style["font_size"])
-    spare = available - width
-    box.width = width
-    if box.style["text_align_all"] == "center":
-        box.margin_left += spare / 2
-        box.margin_right += spare / 2
-    else:
-        box.margin_right += spare
+    pitch = house().line_pt * PX_PER_PT
+    height = new_box.border_height()
+    extra = math.ceil(height / pitch - 0.001) * pitch - height
+    if extra > 0.01:
+        new_box.padding_bottom += extra
 
 
 def _edge_span(box: boxes.Box, index: int) -> boxes.Box | None:

@@ -65,6 +65,7 @@ class Builder:
         self._article_pages: dict[str, int] = {}
         self._contents_index = 0
         self._signatures: list[str] = []  # per page: what its boxes are and where (see page_signature)
+        self._makeup = None  # the last full layout's make-up: the 补白 each 栏目 placed
         self.last_build = ""  # "full" or "partial": which way the last good build went
         self.last_redrawn: list[int] = []  # page indexes the last good build drew again
 
@@ -107,7 +108,7 @@ class Builder:
         its articles' start pages — then every other page, and the contents,
         are what a full build would give.
         """
-        from ..print_pdf import layout_column
+        from ..makeup import remake_column
 
         previous = self.state.issue
         articles = (self.issue_dir / "articles").resolve()
@@ -135,11 +136,19 @@ class Builder:
             return None  # the contents pages would change too
         span = self._columns[k]
         first_folio = span.start - self._contents_index + 1
-        doc, folios = layout_column(issue, k, first_folio)
+        if self._makeup is None:
+            return None
+        made = remake_column(issue, k + 1, self._makeup)
+        doc = made.part.document.copy(made.part.pages)
         if len(doc.pages) != len(span):
             return None
+        folios = {}
+        for offset, page in enumerate(doc.pages):
+            for name in page.anchors:
+                folios.setdefault(name, first_folio + offset)
         if any(folios.get(a.id) != self._article_pages.get(a.id) for a in issue.columns[k].articles):
             return None
+        self._makeup.columns[k] = made
         signatures = list(self._signatures)
         redraw = []
         for offset, page in enumerate(doc.pages):
@@ -180,7 +189,7 @@ class Builder:
         return images
 
     def _full(self, issue: Issue) -> tuple[Issue, list[PageImage], list[dict]]:
-        from ..print_pdf import column_pages, layout
+        from ..print_pdf import layout
 
         laid_out = layout(issue)
         doc = laid_out.document
@@ -191,7 +200,8 @@ class Builder:
         pages = self._images(doc.write_pdf(uncompressed_pdf=True), labels, list(range(total)))
         self._signatures = [page_signature(page) for page in doc.pages]
         self.last_redrawn = list(range(total))
-        self._columns = column_pages(doc, len(issue.columns))
+        self._columns = laid_out.column_ranges()
+        self._makeup = laid_out.makeup
         self._article_pages = laid_out.article_pages
         self._contents_index = start
         toc = [

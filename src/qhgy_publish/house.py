@@ -1,0 +1,104 @@
+"""The house geometry (``layouts/house.toml``): page, margins, type grid.
+
+One typed view read by the print stylesheet (:func:`page_css`) and by the
+make-up measures that read the PDF back (the type area and its columns on a
+left or a right page).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .paths import LAYOUTS_DIR
+
+MM = 72 / 25.4  # points per millimetre
+
+
+@dataclass(frozen=True)
+class House:
+    width_mm: float
+    height_mm: float
+    bleed_mm: float
+    inner_mm: float
+    top_mm: float
+    body_pt: float
+    line_pt: float
+    chars: int
+    lines: int
+    columns: int
+    gutter_chars: int
+
+    @property
+    def area_width(self) -> float:
+        """Type area width in points: a whole number of body characters."""
+        return self.chars * self.body_pt
+
+    @property
+    def area_height(self) -> float:
+        return self.lines * self.line_pt
+
+    @property
+    def outer_pt(self) -> float:
+        return self.width_mm * MM - self.inner_mm * MM - self.area_width
+
+    @property
+    def bottom_pt(self) -> float:
+        return self.height_mm * MM - self.top_mm * MM - self.area_height
+
+    @property
+    def column_width(self) -> float:
+        return (self.chars - self.gutter_chars) / self.columns * self.body_pt
+
+    @property
+    def gutter(self) -> float:
+        return self.gutter_chars * self.body_pt
+
+    def area(self, left_page: bool) -> tuple[float, float, float, float]:
+        """The type area (x0, top, x1, bottom) in points from the trim's top-left corner."""
+        x0 = self.outer_pt if left_page else self.inner_mm * MM
+        top = self.top_mm * MM
+        return x0, top, x0 + self.area_width, top + self.area_height
+
+    def column_edges(self, left_page: bool) -> list[tuple[float, float]]:
+        """(left, right) of each column of a two-column page."""
+        x0, _, _, _ = self.area(left_page)
+        return [
+            (x0 + k * (self.column_width + self.gutter), x0 + k * (self.column_width + self.gutter) + self.column_width)
+            for k in range(self.columns)
+        ]
+
+
+@cache
+def house(path: Path = LAYOUTS_DIR / "house.toml") -> House:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    page, grid = data["page"], data["grid"]
+    return House(
+        width_mm=float(page["width_mm"]),
+        height_mm=float(page["height_mm"]),
+        bleed_mm=float(page["bleed_mm"]),
+        inner_mm=float(page["inner_mm"]),
+        top_mm=float(page["top_mm"]),
+        body_pt=float(grid["body_pt"]),
+        line_pt=float(grid["line_pt"]),
+        chars=int(grid["chars"]),
+        lines=int(grid["lines"]),
+        columns=int(grid["columns"]),
+        gutter_chars=int(grid["gutter_chars"]),
+    )
+
+
+def page_css(h: House | None = None) -> str:
+    """The print stylesheet's page geometry, from the house file (page.css adds the margin boxes)."""
+    h = h or house()
+    inner, top = f"{h.inner_mm}mm", f"{h.top_mm}mm"
+    outer, bottom = f"{h.outer_pt:.3f}pt", f"{h.bottom_pt:.3f}pt"
+    return f"""
+@page {{ size: {h.width_mm}mm {h.height_mm}mm; bleed: {h.bleed_mm}mm; margin: {top} {outer} {bottom} {inner}; }}
+@page :left {{ margin-left: {outer}; margin-right: {inner}; }}
+@page :right {{ margin-left: {inner}; margin-right: {outer}; }}
+html {{ font-size: {h.body_pt}pt; line-height: {h.line_pt}pt; }}
+.cols-2 .article-body {{ column-count: {h.columns}; column-gap: {h.gutter_chars}em; }}
+"""

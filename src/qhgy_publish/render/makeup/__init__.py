@@ -1,0 +1,290 @@
+"""The print make-up: lay the issue out part by part and correct each 栏目 as a DTP operator would.
+
+The front (封一, 封二, 目录) and back (学习笔记 pages, 封三, 封四) are laid out
+once; each 栏目 is laid out, read (:mod:`.measure`), corrected by the rules
+(:mod:`.rules`: keep headings with their text, move a credit whole, no hole
+above a picture, fill near-empty pages) and laid out again until no rule
+applies. The 栏目 go in order, because each starts on the folio the previous
+one ended on and the 补白 are shared. Everything the make-up did, and every
+page it could not fill, is in the :class:`MakeupReport`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from weasyprint import Document
+
+from ...errors import BuildError
+from ...house import house
+from ...model import Issue
+from .measure import PX, PageView, read_pages
+from .parts import Part, join, lay_out_part
+from .plan import NO_PLAN, Plan
+from .rules import Action, Context, fill_fix, loose_lines, structure_fixes
+
+MAX_PASSES = 12
+FRONT_UNCOUNTED = 2  # 封一 and 封二 carry no folio
+BACK_PAGES = 2  # 封三, 封四
+
+
+@dataclass
+class ColumnMakeup:
+    """One 栏目 made up: its pages, the plan that gave them, what was done and left."""
+
+    index: int  # 1-based, as in the 栏目's anchor column-N
+    name: str
+    first_folio: int
+    part: Part
+    plan: Plan
+    actions: list[Action] = field(default_factory=list)
+    unfilled: list[Action] = field(default_factory=list)
+    loose: list[Action] = field(default_factory=list)  # lines no rule could set solid
+    passes: int = 1
+
+
+@dataclass
+class MakeupReport:
+    columns: list[ColumnMakeup]
+    notes_pages: list[int]  # folios of the deliberate 学习笔记 pages
+    unplaced_fills: list[str]  # 补白 ids the make-up found no place for
+    fill_heights: dict[str, float] = field(default_factory=dict)  # measured once per build
+
+    def lines(self) -> list[str]:
+        """What the make-up did, one line each, by folio (for the build output and `qhgy check`)."""
+        out = []
+        for column in self.columns:
+            for action in column.actions:
+                out.append(f"{column.name} {action.describe(column.first_folio + action.page)}")
+        return out
+
+    def problems(self) -> list[str]:
+        """What the make-up could not do: pages left near-empty, lines left loose."""
+        out = []
+        for column in self.columns:
+            for action in [*column.unfilled, *column.loose]:
+                out.append(f"{column.name} {action.describe(column.first_folio + action.page)}")
+        return out
+
+    def loose_lines(self) -> dict[int, int]:
+        """Folio → number of lines on it the make-up reported as loose and beyond help."""
+        counts: dict[int, int] = {}
+        for column in self.columns:
+            for action in column.loose:
+                folio = column.first_folio + action.page
+                counts[folio] = counts.get(folio, 0) + 1
+        return counts
+
+
+@dataclass
+class MadeUp:
+    document: Document
+    parts: list[Part]
+    folios: dict[str, int]  # article id → folio of its first page
+    notes_pages: int
+    report: MakeupReport
+    warnings: list[str]
+
+
+def make_up(issue: Issue) -> MadeUp:
+    """The issue laid out and made up: one document, folios, the report."""
+    heights = fill_heights(issue) if issue.fillers else {}
+    placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
+    front = _front(issue, placeholder)
+    folio = len(front.pages) - FRONT_UNCOUNTED + 1
+    pool = list(issue.fillers)
+    columns: list[ColumnMakeup] = []
+    for index in range(1, len(issue.columns) + 1):
+        made = make_up_column(issue, index, folio, pool, heights)
+        placed = {f.id for f in made.plan.placed_fills}
+        pool = [f for f in pool if f.id not in placed]
+        columns.append(made)
+        folio += len(made.part.pages)
+    body_start = len(front.pages) - FRONT_UNCOUNTED + 1
+    natural = len(front.pages) + (folio - body_start) + BACK_PAGES
+    notes = (-natural) % 4
+    if notes >= SAVE_PAGE_AT:
+        columns, notes = _save_pages(issue, columns, body_start, notes, heights)
+        folio = body_start + sum(len(c.part.pages) for c in columns)
+        pool = [f for f in issue.fillers if f.id not in {g.id for c in columns for g in c.plan.placed_fills}]
+    back = _back(issue, folio, notes)
+    folios = {}
+    for made in columns:
+        folios.update(_article_folios(made.part, made.first_folio, issue))
+    final_front = _front(issue, folios)
+    if len(final_front.pages) != len(front.pages):
+        raise BuildError("the contents changed length once the page numbers were known (layouts/print)")
+    parts = [final_front, *(c.part for c in columns), back]
+    report = MakeupReport(columns, list(range(folio, folio + notes)), [f.id for f in pool], heights)
+    warnings = [w for part in parts for w in part.warnings]
+    return MadeUp(join(parts), parts, folios, notes, report, warnings)
+
+
+def make_up_column(
+    issue: Issue, index: int, first_folio: int, pool: list, heights: dict[str, float], tail: float = 0.3
+) -> ColumnMakeup:
+    """Lay one 栏目 out and correct it until no rule applies (at most MAX_PASSES layouts).
+
+    ``tail``: a last page filled less than this is pulled back if a rule can (the issue-level
+    make-up raises it to save a page when the issue would otherwise end in 学习笔记 pages).
+    """
+    column = issue.columns[index - 1]
+    plan = NO_PLAN
+    part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=plan)
+    views = read_pages(part.pages)
+    made = ColumnMakeup(index, column.name, first_folio, part, plan)
+    tried: set[str] = set()
+    line = house().line_pt * PX
+    for _ in range(MAX_PASSES - 1):
+        ctx = Context(column, plan, tried, [f for f in pool if f.id not in _placed(plan)], heights, line, tail)
+        fixes = structure_fixes(views, ctx)
+        unfilled: list[Action] = []
+        if not fixes:
+            fix, unfilled = fill_fix(views, ctx)
+            fixes = [fix] if fix else []
+        made.unfilled = unfilled
+        if not fixes:
+            break
+        new_plan = plan
+        for fix in fixes:
+            tried.add(fix.key)
+            new_plan = _merge(new_plan, fix.plan)
+        new_part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=new_plan)
+        new_views = read_pages(new_part.pages)
+        made.passes += 1
+        if all(fix.accept(views, new_views) for fix in fixes):
+            plan, part, views = new_plan, new_part, new_views
+            made.actions += [fix.action for fix in fixes]
+    made.part, made.plan = part, plan
+    made.loose = loose_lines(views)
+    return made
+
+
+SAVE_PAGE_AT = 3  # with three 学习笔记 pages to add, one page saved makes the multiple of 4
+SAVE_TAIL = 0.6  # how full a 栏目's last page may be for it to give a page back
+
+
+def _save_pages(
+    issue: Issue, columns: list[ColumnMakeup], body_start: int, notes: int, heights: dict[str, float]
+) -> tuple[list[ColumnMakeup], int]:
+    """Take back whole pages from the 栏目 that end least filled, so the issue needs fewer
+    学习笔记 pages to reach a multiple of 4; each 栏目 is made up again from where it now starts."""
+    pages = [len(c.part.pages) for c in columns]
+    last_fill = [_content_fill(c.part.pages[-1]) for c in columns]
+    to_save = 4 - notes  # pages saved before the total reaches the multiple of 4 below
+    for k in sorted(range(len(columns)), key=lambda k: last_fill[k]):
+        if to_save == 0 or last_fill[k] >= SAVE_TAIL:
+            break
+        start = body_start + sum(pages[:k])
+        elsewhere = {f.id for j, c in enumerate(columns) if j != k for f in c.plan.placed_fills}
+        pool = [f for f in issue.fillers if f.id not in elsewhere]
+        shorter = make_up_column(issue, k + 1, start, pool, heights, tail=SAVE_TAIL)
+        if len(shorter.part.pages) < pages[k]:
+            to_save -= pages[k] - len(shorter.part.pages)
+            columns[k] = shorter
+            pages[k] = len(shorter.part.pages)
+    if to_save > 0:
+        return columns, notes  # not enough pages saved: keep the 学习笔记 pages
+    notes = (-to_save) % 4
+    # Later 栏目 start earlier now: lay them out again from their new first folio.
+    folio = body_start
+    for k, made in enumerate(columns):
+        if made.first_folio != folio:
+            elsewhere = {f.id for j, c in enumerate(columns) if j != k for f in c.plan.placed_fills}
+            pool = [f for f in issue.fillers if f.id not in elsewhere]
+            columns[k] = make_up_column(issue, k + 1, folio, pool, heights)
+        folio += len(columns[k].part.pages)
+    return columns, notes
+
+
+def _content_fill(page) -> float:  # type: ignore[no-untyped-def]
+    """How far down a page its text reaches, 补白 left out (they were placed to fill it)."""
+    view = read_pages([page])[0]
+    text = [line.bottom for line in view.lines if line.article]
+    height = view.area_bottom - view.area_top
+    return (max(text, default=view.area_top) - view.area_top) / height if height else 1.0
+
+
+def remake_column(issue: Issue, index: int, report: MakeupReport) -> ColumnMakeup:
+    """Make one 栏目 up again where it stands (the preview, after an edit inside it), with the 补白
+    the other 栏目 left."""
+    before = report.columns[index - 1]
+    elsewhere = {f.id for c in report.columns if c.index != index for f in c.plan.placed_fills}
+    pool = [f for f in issue.fillers if f.id not in elsewhere]
+    return make_up_column(issue, index, before.first_folio, pool, report.fill_heights)
+
+
+def _placed(plan: Plan) -> set[str]:
+    return {f.id for f in plan.placed_fills}
+
+
+def _merge(base: Plan, fix: Plan) -> Plan:
+    """``fix`` was made from an earlier ``base``; several fixes of one pass are combined."""
+    from dataclasses import replace
+
+    return replace(
+        fix,
+        block_extra={**base.block_extra, **{k: base.block_extra.get(k, frozenset()) | v for k, v in fix.block_extra.items()}},
+        article_extra={
+            **base.article_extra,
+            **{k: base.article_extra.get(k, frozenset()) | v for k, v in fix.article_extra.items()},
+        },
+        run_on=base.run_on | fix.run_on,
+        page_before=base.page_before | fix.page_before,
+        tails_apart=base.tails_apart | fix.tails_apart,
+        fills={**base.fills, **fix.fills},
+        fill_gaps={**base.fill_gaps, **fix.fill_gaps},
+        moves={**base.moves, **fix.moves},
+    )
+
+
+def _article_folios(part: Part, first_folio: int, issue: Issue) -> dict[str, int]:
+    ids = {a.id for a in issue.body_articles}
+    found: dict[str, int] = {}
+    for offset, page in enumerate(part.pages):
+        for name in page.anchors:
+            if name in ids and name not in found:
+                found[name] = first_folio + offset
+    return found
+
+
+FIT_STEPS = 4  # 封二/封三 are one page: their text is set a step smaller until it fits
+
+
+def _front(issue: Issue, folios: dict[str, int]) -> Part:
+    for step in range(FIT_STEPS + 1):
+        front = lay_out_part(issue, "front", folios=folios, fit=step)
+        if _cover_pages(front, "inside-front", "contents") <= 1 or step == FIT_STEPS:
+            if step:
+                front.warnings.append(f"封二 set {step} step(s) smaller to fit its page")
+            return front
+    raise AssertionError("unreachable")
+
+
+def _back(issue: Issue, first_folio: int, notes: int) -> Part:
+    for step in range(FIT_STEPS + 1):
+        back = lay_out_part(issue, "back", first_folio=first_folio, notes_pages=notes, fit=step)
+        if _cover_pages(back, "inside-back", "back-cover") <= 1 or step == FIT_STEPS:
+            if step:
+                back.warnings.append(f"封三 set {step} step(s) smaller to fit its page")
+            return back
+    raise AssertionError("unreachable")
+
+
+def _cover_pages(part: Part, start: str, end: str) -> int:
+    """How many pages a cover page's text took (封二: from its anchor to the contents)."""
+    first = next(i for i, p in enumerate(part.pages) if start in p.anchors)
+    last = next(i for i, p in enumerate(part.pages) if end in p.anchors)
+    return last - first
+
+
+def fill_heights(issue: Issue) -> dict[str, float]:
+    """Height (px) of each 补白 set across the type area, from one layout of all of them."""
+    part = lay_out_part(issue, "fills", first_folio=1)
+    views: list[PageView] = read_pages(part.pages)
+    heights: dict[str, float] = {}
+    for view in views:
+        for block in view.blocks:
+            if "fill" in block.classes and block.id.startswith("fill-"):
+                heights[block.id.removeprefix("fill-")] = block.bottom - block.top
+    return heights

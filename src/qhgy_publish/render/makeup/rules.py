@@ -1,0 +1,371 @@
+"""The make-up rules: what a DTP operator checks on each proof of a 栏目, and the fix for each.
+
+Read in this order (a layout is judged again after every fix):
+
+1. **Keep together.** A heading, or an article's head (kicker, title,
+   byline), never ends a column or page with fewer than three lines of its
+   text after it: it moves to the next column (``column-before``) or the
+   article to the next page (``page-before``).
+2. **A credit moves whole.** A run-in credit or source that no longer fits
+   on the last line would leave the line before it spread out; it is set on
+   a line of its own, flush right (``tails_apart``).
+3. **No hole above a picture.** A picture that found no room at the foot of
+   a column and left a gap of more than three lines there moves down the
+   flow, after the next paragraph, so text fills the gap.
+4. **Full pages.** A page whose content reaches less than half-way down the
+   type area is filled, in this order: the next article follows on the
+   page when the house allows it (reports, articles and news may run on;
+   speeches, editorials, letters and profiles start a page, and so does an
+   article the editors marked ``new_page: true``) — also after a page filled
+   less than three quarters, when that takes a short tail of the 栏目 back
+   and saves a page; a 栏目 whose last page holds
+   only a short tail is set tighter between its articles (a whole line less
+   above each news title: the same for every article, so facing columns
+   keep one grid) when that pulls the tail back; what is left is filled
+   with 补白 (``fillers/``) whose height fits the gap; a page that none of
+   these can fill is reported.
+
+Each rule returns a :class:`Fix`: the new plan, what it did (for the
+report), and how to tell whether it helped (a fix that did not is undone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ...model import Column, Filler, Kind
+from .measure import PageView
+from .plan import Plan
+
+MIN_LINES_AFTER = 3
+NEAR_EMPTY = 0.5  # a page is near-empty when its content ends above half the type area
+LOOSE_EM = 0.15  # justification spacing above this is a loose line
+HOLE_LINES = 3
+RUN_ON_KINDS = {Kind.ARTICLE, Kind.NEWS, Kind.REPORT}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the make-up did (or could not do), for the build report, `qhgy check` and the preview."""
+
+    kind: str  # keep-together, credit-apart, figure-down, run-on, pull-back, fill, unfilled
+    page: int  # index of the page in the part (the caller turns it into a folio)
+    target: str  # article, element or 补白 id
+    detail: str
+
+    def describe(self, folio: int) -> str:
+        return f"p.{folio}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Fix:
+    plan: Plan
+    action: Action
+    key: str  # the same fix is never tried twice
+    accept: Callable[[list[PageView], list[PageView]], bool] = lambda before, after: True
+
+
+@dataclass
+class Context:
+    column: Column
+    plan: Plan
+    tried: set[str]
+    pool: list[Filler]  # 补白 not placed yet
+    fill_heights: dict[str, float]  # 补白 id → height in px across the type area
+    line: float  # body line pitch in px
+    tail: float = 0.3  # a last page filled less than this is a tail worth pulling back
+
+
+def structure_fixes(views: list[PageView], ctx: Context) -> list[Fix]:
+    """Fixes of rules 1–3 found on this layout (several may apply at once)."""
+    fixes = [*_stranded(views, ctx), *_loose_tails(views, ctx), *_loose_lines(views, ctx), *_holes(views, ctx)]
+    unique = {f.key: f for f in fixes if f.key not in ctx.tried}
+    return list(unique.values())
+
+
+def _later_lines(views: list[PageView], page: int, column: int | None, article: str) -> bool:
+    view = views[page]
+    if any(line.article == article and (line.column or 0) > (column or 0) for line in view.lines):
+        return True
+    return any(line.article == article for later in views[page + 1 :] for line in later.lines)
+
+
+def _stranded(views: list[PageView], ctx: Context) -> list[Fix]:
+    fixes = []
+    for p, view in enumerate(views):
+        for block in view.blocks:
+            heading = block.classes & {"heading-1", "heading-2"}
+            head = "article-head" in block.classes
+            if not (heading or head) or not block.article:
+                continue
+            if block.top - view.area_top < ctx.line:
+                continue  # already at the top of the page: nothing to gain
+            column = block.column if heading else _first_text_column(view, block.article, block.bottom)
+            below = [
+                line
+                for line in view.lines
+                if line.column == column and line.article == block.article and line.top >= block.bottom - 1
+            ]
+            nxt = [
+                b.top
+                for b in view.blocks
+                if b is not block and b.column == block.column and b.top >= block.bottom - 1
+                and b.classes & {"heading-1", "heading-2", "article-head", "photo"}
+            ]
+            if nxt:
+                below = [line for line in below if line.top < min(nxt)]
+            if len(below) >= MIN_LINES_AFTER:
+                continue
+            if nxt or not _later_lines(views, p, column, block.article):
+                continue  # its text ends here: nothing is stranded
+            if heading and block.column is not None:
+                if block.column > 0 and block.top - view.area_top < ctx.line:
+                    continue
+                plan = ctx.plan.with_block_class(block.id, "column-before")
+                what = "heading moved to the next column, with its text"
+                key = f"column-before:{block.id}"
+            else:
+                plan = ctx.plan.with_page_before(block.article)
+                what = "article moved to the next page: its title stood at the page foot"
+                key = f"page-before:{block.article}"
+            fixes.append(Fix(plan, Action("keep-together", p, block.id or block.article, what), key))
+    return fixes
+
+
+def _first_text_column(view: PageView, article: str, below: float) -> int | None:
+    columns = [line.column for line in view.lines if line.article == article and line.top >= below - 1]
+    if not columns:
+        return None
+    return 0 if 0 in columns else columns[0]
+
+
+def _loose_tails(views: list[PageView], ctx: Context) -> list[Fix]:
+    """A line spread out because the credit or source after it moved to the next line whole,
+    or because the source's words break badly inside it."""
+    fixes = []
+    articles = {a.id for a in ctx.column.articles}
+    for p, view in enumerate(views):
+        lines = sorted(view.lines, key=lambda line: (line.column or 0, line.top))
+        for line, nxt in zip(lines, [*lines[1:], None], strict=False):
+            if line.spacing <= LOOSE_EM or line.article not in articles:
+                continue
+            wrapped = nxt is not None and nxt.starts_with_tail and nxt.block == line.block
+            if wrapped or line.ends_in_tail:
+                plan = ctx.plan.with_tail_apart(line.article)
+                action = Action("credit-apart", p, line.article, "credit or source set on its own line, flush right")
+                fixes.append(Fix(plan, action, f"tail:{line.article}"))
+    return fixes
+
+
+def _loose_lines(views: list[PageView], ctx: Context) -> list[Fix]:
+    """A line spread out in a paragraph with Latin or digits: the ¼-em gaps between Han and
+    Latin of that paragraph narrow to ⅛ em, which often lets the next word in (clreq allows
+    the gap to give way where a line needs it)."""
+    fixes = []
+    for p, view in enumerate(views):
+        for line in view.lines:
+            if line.spacing <= LOOSE_EM or not line.block or line.ends_in_tail:
+                continue
+            key = f"gaps:{line.block}"
+            plan = ctx.plan.with_block_class(line.block, "tight-gaps")
+            action = Action("tight-gaps", p, line.block, "Han–Latin gaps of a paragraph narrowed to ⅛ em: a loose line")
+            fixes.append(Fix(plan, action, key))
+    return fixes
+
+
+def loose_lines(views: list[PageView]) -> list[Action]:
+    """Lines no rule could set well: spread more than 0.15 em between characters, or short of the
+    column edge because nothing in them may stretch (a line of a URL, which breaks after a / only)."""
+    found = []
+    for p, view in enumerate(views):
+        for line in view.lines:
+            if line.spacing > LOOSE_EM:
+                detail = f"a line spread {line.spacing:.2f} em between characters: no rule could help it"
+            elif not line.last_in_block and line.room > RAGGED_PX:
+                detail = f"a line {line.room / PX_PER_PT:.1f} pt short of the column edge: nothing in it may stretch"
+            else:
+                continue
+            found.append(Action("loose", p, line.block, detail))
+    return found
+
+
+RAGGED_PX = 0.4  # 0.3 pt
+
+
+def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
+    fixes = []
+    articles = {a.id: a for a in ctx.column.articles}
+    for p, view in enumerate(views):
+        for block in view.blocks:
+            if "photo" not in block.classes or block.id.endswith("-photo") or block.article not in articles:
+                continue
+            if block.top - view.area_top > ctx.line and not _at_column_top(view, block):
+                continue
+            gap = _gap_before(views, p, block)
+            if gap < HOLE_LINES * ctx.line:
+                continue
+            article = articles[block.article]
+            order = [i for i, _ in ctx.plan.ordered(article)]
+            index = int(block.id.rpartition("-b")[2])
+            position = order.index(index)
+            following = [i for i in order[position + 1 :] if article.blocks[i].type == "paragraph"]
+            if not following:
+                continue
+            plan = ctx.plan.with_move(block.id, following[0])
+            action = Action("figure-down", p, block.id, "picture moved after the next paragraph: no hole above it")
+            fixes.append(Fix(plan, action, f"move:{block.id}:{following[0]}"))
+    return fixes
+
+
+def _at_column_top(view: PageView, block) -> bool:  # type: ignore[no-untyped-def]
+    above = [line for line in view.lines if line.column == block.column and line.bottom <= block.top + 1]
+    return not above
+
+
+def _gap_before(views: list[PageView], page: int, block) -> float:  # type: ignore[no-untyped-def]
+    """Empty height at the foot of the column the flow came from before ``block``."""
+    view = views[page]
+    if block.column and block.column > 0:
+        previous = [line for line in view.lines if line.column == block.column - 1 and line.article == block.article]
+        return view.area_bottom - max((line.bottom for line in previous), default=view.area_bottom)
+    if page == 0:
+        return 0.0
+    before = views[page - 1]
+    previous = [line for line in before.lines if line.article == block.article]
+    if not previous:
+        return 0.0
+    last_column = max(line.column or 0 for line in previous)
+    return before.area_bottom - max(line.bottom for line in previous if (line.column or 0) == last_column)
+
+
+def fill_fix(views: list[PageView], ctx: Context) -> tuple[Fix | None, list[Action]]:
+    """The first fix of rule 4 not yet tried, and the pages no fix is left for."""
+    unfilled: list[Action] = []
+    articles = {a.id: a for a in ctx.column.articles}
+    last = views[-1]
+    if last.fill < ctx.tail and not _placed_on(last, ctx):
+        for attempt in (_run_on_to_save_a_page(views, ctx), _pull_back(len(views) - 1, len(views), ctx)):
+            if attempt is not None:
+                return attempt, unfilled
+    for p, view in enumerate(views):
+        if view.fill >= NEAR_EMPTY:
+            continue
+        last_page = p == len(views) - 1
+        ending = [a for a in view.article_ids() if a in articles]
+        if not ending:
+            continue
+        after = ending[-1]
+        if not last_page:
+            following = [a for a in views[p + 1].article_ids() if a in articles and a not in ending]
+            if following and (fix := _run_on(articles[following[0]], p, ctx)):
+                return fix, unfilled
+        if fix := _fill(view, p, after, ctx):
+            return fix, unfilled
+        unfilled.append(
+            Action("unfilled", p, after, f"page left {100 - round(view.fill * 100)} % empty: no run-on, pull-back or 补白 fits")
+        )
+    return None, unfilled
+
+
+def _placed_on(view: PageView, ctx: Context) -> bool:
+    """Whether 补白 already stand on the page (the tail was left and filled in an earlier pass)."""
+    return any("fill" in block.classes for block in view.blocks)
+
+
+def _run_on(article, page: int, ctx: Context) -> Fix | None:  # type: ignore[no-untyped-def]
+    key = f"run-on:{article.id}"
+    if (
+        key in ctx.tried
+        or article.meta.kind not in RUN_ON_KINDS
+        or article.meta.layout.new_page is True
+        or not article.new_page
+    ):
+        return None
+    plan = ctx.plan.with_run_on(article.id)
+
+    def accept(before: list[PageView], after: list[PageView]) -> bool:
+        return len(after) <= len(before) and after[page].fill > before[page].fill
+
+    action = Action("run-on", page, article.id, "the next article follows on this page instead of a new one")
+    return Fix(plan, action, key, accept)
+
+
+RUN_ON_ROOM = 0.75  # a page filled less than this has room for the next article's head and text
+
+
+def _run_on_to_save_a_page(views: list[PageView], ctx: Context) -> Fix | None:
+    """The 栏目's last page holds a short tail: let the article after the emptiest earlier page run on
+    there, if that takes the tail back and the 栏目 a page shorter."""
+    articles = {a.id: a for a in ctx.column.articles}
+    candidates = []
+    for p, view in enumerate(views[:-1]):
+        if view.fill >= RUN_ON_ROOM:
+            continue
+        here = [a for a in view.article_ids() if a in articles]
+        following = [a for a in views[p + 1].article_ids() if a in articles and a not in here]
+        if here and following:
+            candidates.append((view.fill, p, articles[following[0]]))
+    for _, p, article in sorted(candidates, key=lambda item: item[0]):
+        fix = _run_on(article, p, ctx)
+        if fix is None:
+            continue
+
+        def accept(before: list[PageView], after: list[PageView]) -> bool:
+            return len(after) < len(before)
+
+        action = Action("run-on", p, article.id, "the next article follows on this page: the 栏目 takes a page less")
+        return Fix(fix.plan, action, fix.key, accept)
+    return None
+
+
+def _pull_back(page: int, pages: int, ctx: Context) -> Fix | None:
+    key = "pull-back"
+    if key in ctx.tried:
+        return None
+    plan = ctx.plan
+    for article in ctx.column.articles:
+        plan = plan.with_article_class(article.id, "tight")
+
+    def accept(before: list[PageView], after: list[PageView]) -> bool:
+        return len(after) < len(before)
+
+    action = Action("pull-back", page, ctx.column.name, "a line less above each title of the 栏目: its short tail pulled back")
+    return Fix(plan, action, key, accept)
+
+
+MAX_FILLS_PER_GAP = 2
+
+
+def _fill(view: PageView, page: int, after: str, ctx: Context) -> Fix | None:
+    """补白 for the gap under the last article on ``view``: at most two items, of different kinds
+    where possible, filling as much of the gap as they can; the space left is shared out evenly
+    above, between and below them, in whole lines."""
+    room = view.area_bottom - view.content_bottom
+    usable = [f for f in ctx.pool if f.fits(ctx.column.name) and f.id in ctx.fill_heights]
+    best: tuple[float, tuple[Filler, ...]] = (0.0, ())
+    for i, first in enumerate(usable):
+        for second in [None, *usable[i + 1 :]]:
+            chosen = (first,) if second is None else (first, second)
+            if len({f.meta.kind for f in chosen}) < len(chosen) and len(usable) > 2:
+                continue
+            height = sum(ctx.fill_heights[f.id] for f in chosen) + ctx.line * (len(chosen) + 1)
+            if height <= room and height > best[0]:
+                best = (height, chosen)
+    chosen = best[1]
+    key = f"fill:{page}:{','.join(f.id for f in chosen)}"
+    if not chosen or key in ctx.tried:
+        return None
+    spare = room - sum(ctx.fill_heights[f.id] for f in chosen)
+    gap = max(1, int(spare / (len(chosen) + 1) // ctx.line)) * ctx.line / PX_PER_PT
+    plan = ctx.plan.with_fills(after, chosen, gap)
+
+    def accept(before: list[PageView], after_views: list[PageView]) -> bool:
+        return len(after_views) == len(before) and after_views[page].fill > before[page].fill
+
+    names = "、".join(f.meta.title or f.blocks[0].text[:12] for f in chosen if f.blocks)
+    action = Action("fill", page, ",".join(f.id for f in chosen), f"补白 placed: {names}")
+    return Fix(plan, action, key, accept)
+
+
+PX_PER_PT = 4 / 3

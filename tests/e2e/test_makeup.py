@@ -1,0 +1,237 @@
+"""Page make-up an editor signs off (issue 12), measured on the PDF of both issues.
+
+Every test reads the print PDF through :mod:`qhgy_publish.check.makeup`, which
+places each glyph in the type area of ``layouts/house.toml``; nothing here
+looks at our HTML. Each runs on the sample issue and on the test issue
+2025-06, so nothing is tuned to the sample.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+import pytest
+
+from qhgy_publish import words
+from qhgy_publish.check import makeup
+from qhgy_publish.model import Figure, Heading, Note, Paragraph, Profile
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+FULL_WIDTH_MARKS = set("，。、：；！？“”‘’（）《》〈〉【】「」『』〔〕〖〗")
+
+
+@pytest.fixture(scope="session")
+def scans(both_issues) -> list[makeup.PageScan]:  # type: ignore[no-untyped-def]
+    return makeup.scan(both_issues.print_pdf)
+
+
+def _default_jieba():  # type: ignore[no-untyped-def]
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def test_display_text_breaks_between_words_only(both_issues, scans) -> None:
+    """No wrapped title, heading, contents entry, byline, credit or caption breaks inside a word —
+    as the build's own dictionary cuts it, nor as plain jieba does — or leaves one character alone."""
+    words.use_issue_words(words.issue_words(both_issues.issue))
+    inside, alone = makeup.display_breaks(scans, words.words_of)
+    plain = _default_jieba()
+    inside_plain, _ = makeup.display_breaks(scans, lambda text: list(plain.cut(text, HMM=True)))
+    assert inside == [], "\n".join(map(str, inside))
+    assert inside_plain == [], "\n".join(map(str, inside_plain))
+    assert alone == [], "\n".join(map(str, alone))
+
+
+def test_no_inner_page_left_near_empty(both_issues, scans) -> None:
+    """Every inner page's content reaches at least half-way down the type area, but the deliberate
+    学习笔记 pages, which the build reports."""
+    empty = makeup.near_empty(scans)
+    assert empty == [], [f"p.{v.folio}: {v.fill:.0%}" for v in empty]
+    notes = [v.folio for v in scans if v.kind == "notes"]
+    assert notes == both_issues.result.layout.makeup.notes_pages
+
+
+def test_headings_and_titles_keep_three_lines_of_their_text(scans) -> None:
+    stranded = makeup.stranded_headings(scans)
+    assert stranded == [], "\n".join(map(str, stranded))
+
+
+def test_justified_lines_end_on_their_column_edge(scans) -> None:
+    off, past, _ = makeup.edges(scans)
+    assert past == [], "\n".join(map(str, past))
+    assert off == [], "\n".join(map(str, off))
+
+
+def test_loose_lines_are_few_and_each_reported(both_issues, scans) -> None:
+    """A line spread more than 0.15 em between characters is one no rule could help, and the
+    build's make-up report names it on its page."""
+    _, _, loose = makeup.edges(scans)
+    judged = sum(justified for view in scans if view.kind == "inner" for _, justified, _ in makeup.justified_lines(view))
+    assert len(loose) <= judged * 0.01, "\n".join(map(str, loose))
+    reported = both_issues.result.layout.makeup.loose_lines()
+    folio = {view.index: view.folio for view in scans}
+    by_page: dict[int, int] = {}
+    for fault in loose:
+        if fault.spacing > makeup.LOOSE_EM + 0.01:
+            by_page[folio[fault.page]] = by_page.get(folio[fault.page], 0) + 1
+    unreported = {page: n for page, n in by_page.items() if reported.get(page, 0) < n}
+    assert unreported == {}, unreported
+
+
+def _blocks(article) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(where, text) of everything the print edition sets for an article, in order."""
+    m = article.meta
+    out = [(f"{article.path.name}: title", m.title)]
+    for block in article.blocks:
+        where = f"{block.loc}"
+        if isinstance(block, Paragraph | Heading):
+            out.append((where, block.text))
+        elif isinstance(block, Note | Profile):
+            out += [(f"{p.loc}", p.text) for p in block.paragraphs]
+        elif isinstance(block, Figure) and block.caption:
+            out.append((where, block.caption))
+    if m.source:
+        out.append((f"{article.path.name}: source", m.source))
+    if m.credit:
+        out.append((f"{article.path.name}: credit", m.credit))
+    return out
+
+
+def test_every_line_of_the_sources_is_printed(both_issues, scans) -> None:
+    """The Han text of every block of every article is in the PDF, in order (the 封三 letter's
+    source line among them)."""
+    stream = makeup.han_text(scans)
+    missing = []
+    for article in both_issues.issue.all_articles:
+        position = 0
+        for where, text in _blocks(article):
+            han = "".join(HAN.findall(text))
+            if not han:
+                continue
+            found = stream.find(han, position)
+            if found < 0:
+                found = stream.find(han)
+                if found < 0:
+                    missing.append(f"{where}: {text[:30]}")
+                    continue
+            position = found + len(han) if found >= position else position
+    assert missing == [], "\n".join(missing)
+
+
+def test_contents_entries_have_leaders_and_stay_in_one_column(both_issues, scans) -> None:
+    """Every article has one contents entry ending in leaders and its page number; an entry never
+    continues at the top of the other column."""
+    contents = [v for v in scans if v.kind == "contents"]
+    entries = [
+        line
+        for v in contents
+        for line in v.lines
+        if line.role == "body" and abs(line.size - 9) < 0.5 and re.search(r"\d+$", line.text)
+    ]
+    articles = both_issues.issue.body_articles
+    assert len(entries) == len(articles), [line.text for line in entries]
+    without = [line.text for line in entries if not re.search(r"··\s*\d+$", line.text)]
+    assert without == []
+    for view in contents:
+        for column in (0, 1):
+            lines = sorted((line for line in view.lines if line.column == column), key=lambda line: line.baseline)
+            body = [line for line in lines if line.role == "body" and abs(line.size - 9) < 0.5]
+            if body:  # the column's last entry line carries its number: nothing runs on elsewhere
+                assert re.search(r"\d+$", body[-1].text), body[-1].text
+
+
+def test_facing_columns_share_one_baseline_grid(scans) -> None:
+    """On every two-column page (the profile cards, news, reports), the body lines of both columns
+    stand on the same baseline grid: a whole number of line pitches apart."""
+    from qhgy_publish.house import house
+
+    pitch = house().line_pt
+    off_grid = []
+    for view in scans:
+        if view.kind != "inner":
+            continue
+        phase = {}
+        for column in (0, 1):
+            body = [line for line in view.lines if line.column == column and line.is_body]
+            if len(body) >= 3:
+                phase[column] = statistics.median((line.baseline - view.area[1]) % pitch for line in body)
+        if len(phase) == 2:
+            delta = abs(phase[0] - phase[1]) % pitch
+            if min(delta, pitch - delta) > 0.5:
+                off_grid.append((view.folio, round(delta, 2)))
+    assert off_grid == []
+
+
+def test_latin_text_set_as_a_chinese_typesetter_would(scans) -> None:
+    """Between full-width punctuation and a Latin letter or digit there is no gap (> 1 pt), and the
+    letters and digits of one Latin word are never spread apart (> 0.8 pt), the pinyin masthead aside."""
+    near_mark, spread = [], []
+    for view in scans:
+        if view.kind == "cover":
+            continue
+        for line in view.lines:
+            for a, b in zip(line.glyphs, line.glyphs[1:], strict=False):
+                gap = b.x0 - a.x1
+                latin_a, latin_b = a.char.isascii() and a.char.isalnum(), b.char.isascii() and b.char.isalnum()
+                beside_mark = (a.char in FULL_WIDTH_MARKS and latin_b) or (latin_a and b.char in FULL_WIDTH_MARKS)
+                if beside_mark and gap > 1.0:
+                    near_mark.append(f"p.{view.folio}: {a.char}{b.char} {gap:.2f} pt in …{line.text[-20:]}")
+                if latin_a and latin_b and not a.space_after and gap > 0.8:
+                    spread.append(f"p.{view.folio}: {a.char}{b.char} {gap:.2f} pt in …{line.text[-20:]}")
+    assert near_mark == []
+    assert spread == []
+
+
+def test_addresses_print_exactly_as_written(both_issues, scans) -> None:
+    """Every URL and e-mail address of the sources is in the PDF's text character for character,
+    with no space or break character inside, wherever its line breaks."""
+    from qhgy_publish.render.cjk_markup import LATIN_RUN
+
+    text = makeup.reading_text(scans)
+    addresses = [
+        m.group()
+        for article in both_issues.issue.all_articles
+        for block in article.blocks
+        for m in LATIN_RUN.finditer(getattr(block, "text", "") or "")
+        if m.lastgroup in ("url", "email")
+    ]
+    assert addresses or both_issues.issue.id == "2025-01"
+    missing = [a for a in addresses if a not in text]
+    assert missing == []
+
+
+def test_no_hole_above_or_below_a_picture(scans) -> None:
+    """No column keeps an empty stretch of more than three lines above or below a picture: a picture
+    that found no room at a column's foot moved down the flow and text filled the space."""
+    from qhgy_publish.house import house
+
+    pitch = house().line_pt
+    holes = []
+    for view in scans:
+        if view.kind != "inner":
+            continue
+        _, _, x1, bottom = view.area
+        middle = (view.columns[0][1] + view.columns[-1][0]) / 2 if len(view.columns) > 1 else x1
+        for image in view.images:
+            ix0, itop, ix1, ibottom = image
+            if ix1 - ix0 < 20:  # a rule or an ornament, not a picture
+                continue
+            column = None if ix0 < middle < ix1 else 0 if ix1 <= middle else 1
+            lines = [line for line in view.lines if line.column in (column, None)]
+            above = [line.bottom for line in lines if line.bottom <= itop + 1]
+            caption = [line for line in lines if ibottom - 1 <= line.top <= ibottom + 2 * pitch and line.size < 10]
+            end = max([ibottom, *(line.bottom for line in caption)])
+            below = [line.top for line in lines if line.top >= end - 1 and line not in caption]
+            gap_above = itop - max(above) if above else 0.0
+            if not above and column == 1:
+                left = [line.bottom for line in view.lines if line.column == 0 and line.bottom < ibottom + 1]
+                gap_above = bottom - max(left) if left else 0.0
+            gap_below = min(below) - end if below else 0.0
+            for where, gap in (("above", gap_above), ("below", gap_below)):
+                if gap > 3.5 * pitch:
+                    holes.append(f"p.{view.folio}: {gap / pitch:.1f} lines empty {where} a picture")
+    assert holes == []
