@@ -25,13 +25,14 @@ import math
 import re
 from dataclasses import dataclass
 
+from .house import house
 from .model import Figure, FigureSize
 
 PT = 25.4 / 72  # mm per point
-LINE_PT = 16.8  # body line pitch (magazine.css)
-TYPE_AREA_MM = (170.0, 243.0)  # page.css: 210 × 285 mm less margins 22/20 (top/bottom), 18 + 22 (sides)
+LINE_PT = house().line_pt  # body line pitch (layouts/house.toml)
+TYPE_AREA_MM = (house().area_width * PT, house().area_height * PT)  # the house grid's type area
 COVER_TYPE_AREA_MM = (170.0, 247.0)  # @page inside-cover: margins 20 20 18 20
-GUTTER_MM = 2 * 10.5 * PT  # column-gap: 2em of 五号
+GUTTER_MM = house().gutter * PT  # between the two columns
 FIGURE_MARGIN_PT = 8.4  # above and below a figure
 CAPTION_SIZE_PT = 9.0
 CAPTION_LINE_PT = 14.0

@@ -44,6 +44,7 @@ class BlockView:
     right: float
     column: int | None
     article: str
+    source_index: int | None = None  # an article picture's block in the source (its data-block)
 
 
 @dataclass
@@ -79,6 +80,12 @@ def _classes(box: boxes.Box) -> frozenset[str]:
     if element is None:
         return frozenset()
     return frozenset((element.get("class") or "").split())
+
+
+def _data_block(box: boxes.Box) -> int | None:
+    element = getattr(box, "element", None)
+    value = element.get("data-block") if element is not None else None
+    return int(value) if value and value.isdigit() else None
 
 
 def _id(box: boxes.Box) -> str:
@@ -130,6 +137,7 @@ def _walk(
                 right=box.position_x + box.margin_width(),
                 column=column,
                 article=article,
+                source_index=_data_block(box),
             )
         )
         if ident:

@@ -198,8 +198,8 @@ def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
     articles = {a.id: a for a in ctx.column.articles}
     for p, view in enumerate(views):
         for block in view.blocks:
-            if "photo" not in block.classes or block.id.endswith("-photo") or block.article not in articles:
-                continue
+            if "photo" not in block.classes or block.source_index is None or block.article not in articles:
+                continue  # not an article picture (a profile's photo stays in its card)
             if block.top - view.area_top > ctx.line and not _at_column_top(view, block):
                 continue
             gap = _gap_before(views, p, block)
@@ -207,14 +207,15 @@ def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
                 continue
             article = articles[block.article]
             order = [i for i, _ in ctx.plan.ordered(article)]
-            index = int(block.id.rpartition("-b")[2])
+            index = block.source_index
             position = order.index(index)
             following = [i for i in order[position + 1 :] if article.blocks[i].type == "paragraph"]
             if not following:
                 continue
-            plan = ctx.plan.with_move(block.id, following[0])
+            key = f"{article.id}-b{index}"
+            plan = ctx.plan.with_move(key, following[0])
             action = Action("figure-down", p, block.id, "picture moved after the next paragraph: no hole above it")
-            fixes.append(Fix(plan, action, f"move:{block.id}:{following[0]}"))
+            fixes.append(Fix(plan, action, f"move:{key}:{following[0]}"))
     return fixes
 
 
