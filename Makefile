@@ -23,10 +23,14 @@ $(STAMPS)/debian: tools/debian-packages.txt tools/setup-debian.sh
 	@tools/setup-debian.sh
 	@mkdir -p $(STAMPS) && touch $@
 
-# DAISY Ace for the EPUB accessibility test (npm, pinned by its package-lock).
-$(STAMPS)/ace: tools/ace/package-lock.json tools/setup-ace.sh $(STAMPS)/debian
-	@tools/setup-ace.sh
+# DAISY Ace for the EPUB accessibility test (npm, pinned by its package-lock). The stamp also
+# depends on the installed command, so a checkout that lost node_modules installs it again.
+ACE := tools/ace/node_modules/.bin/ace-cli
+$(STAMPS)/ace: tools/ace/package-lock.json tools/setup-ace.sh $(STAMPS)/debian $(ACE)
 	@mkdir -p $(STAMPS) && touch $@
+
+$(ACE): tools/ace/package-lock.json tools/setup-ace.sh
+	@tools/setup-ace.sh
 
 # The pinned versions of tools/requirements-test.txt, then the project itself (editable,
 # built by the setuptools just pinned: no second download).

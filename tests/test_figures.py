@@ -12,7 +12,8 @@ from qhgy_publish.errors import Loc
 from qhgy_publish.figures import GUTTER_MM, LINE_PT, PT, TYPE_AREA_MM, caption_lines, parse_height, place
 from qhgy_publish.model import Figure, FigureSize
 
-COLUMN = (170 - GUTTER_MM) / 2  # two columns with a 2-em gutter
+MEASURE = TYPE_AREA_MM[0]  # the house grid's type area width (layouts/house.toml)
+COLUMN = (MEASURE - GUTTER_MM) / 2  # two columns with a 2-em gutter
 
 
 def fig(
@@ -32,7 +33,7 @@ def fig(
 # (pixels, size, height, columns) → (width mm, height mm, scaled?)
 CASES = {
     "16:9 a column wide": ((1600, 900), "column", None, 2, (COLUMN, COLUMN * 9 / 16, False)),
-    "16:9 across both columns": ((3200, 1800), "wide", None, 2, (170, 170 * 9 / 16, False)),
+    "16:9 across both columns": ((3200, 1800), "wide", None, 2, (MEASURE, MEASURE * 9 / 16, False)),
     "3:4 half a column": (
         (900, 1200),
         "half",
@@ -40,7 +41,7 @@ CASES = {
         2,
         ((COLUMN - 10.5 * PT) / 2, (COLUMN - 10.5 * PT) / 2 * 4 / 3, False),
     ),
-    "16:9 in a one-column speech": ((2400, 1350), "column", None, 1, (170, 170 * 9 / 16, False)),
+    "16:9 in a one-column speech": ((2400, 1350), "column", None, 1, (MEASURE, MEASURE * 9 / 16, False)),
     "4:3 at 50 mm high": ((1000, 750), "column", 50.0, 2, (50 * 4 / 3, 50, False)),
 }
 
@@ -61,7 +62,7 @@ def test_a_tall_picture_is_scaled_to_fit_the_type_area_with_its_caption() -> Non
     line = LINE_PT * PT
     assert placed.block_mm <= TYPE_AREA_MM[1] - line + 0.01  # picture, caption, margins: a line to spare
     assert placed.width_mm == pytest.approx(placed.height_mm / 3, abs=0.01)  # proportions kept
-    assert "244 mm high" in placed.scaled_because  # 81 mm × 3 would be 244 mm
+    assert f"{COLUMN * 3:.0f} mm high" in placed.scaled_because  # a column wide it would be 3 × that high
 
 
 def test_a_given_height_that_would_be_too_wide_keeps_the_column_width() -> None:

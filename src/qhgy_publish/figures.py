@@ -76,12 +76,25 @@ class PrintedSize:
 
 
 def caption_lines(caption: str, width_mm: float) -> int:
-    """Lines the caption takes at ``width_mm`` (Han a full em of 9 pt, Latin about half)."""
+    """Lines the caption takes at ``width_mm`` (Han a full em of 9 pt, Latin about half).
+
+    A caption is display text: the print edition breaks it between words only
+    (:mod:`.words`), so its lines are filled word by word, as the layout does.
+    """
     if not caption:
         return 0
-    ems = sum(1.0 if _WIDE_CHAR.match(ch) else 0.55 for ch in caption)
-    per_line = max(1, math.floor(width_mm / (CAPTION_SIZE_PT * PT) + 1e-6))  # whole characters
-    return max(1, math.ceil(ems / per_line))
+    from . import words
+
+    per_line = max(1.0, math.floor(width_mm / (CAPTION_SIZE_PT * PT) + 1e-6))  # whole characters
+    lines, used = 1, 0.0
+    for word in words.words_of(caption):
+        ems = sum(1.0 if _WIDE_CHAR.match(ch) else 0.55 for ch in word)
+        if used and used + ems > per_line + 1e-6:
+            lines, used = lines + 1, 0.0
+        while ems > per_line:  # a word longer than a line breaks where it must
+            lines, ems = lines + 1, ems - per_line
+        used += ems
+    return lines
 
 
 def slot_width(size: FigureSize, columns: int) -> float:

@@ -21,12 +21,14 @@ MM = 72 / 25.4  # pt per mm
 
 
 def type_area(index: int, pages: int) -> tuple[float, float, float, float]:
-    """x0, top, x1, bottom (pt, trimmed page) of the type area of PDF page ``index`` (page.css)."""
+    """x0, top, x1, bottom (pt, trimmed page) of the type area of PDF page ``index``
+    (layouts/house.toml; 封二 and 封三 have page.css's inside-cover margins)."""
+    from qhgy_publish.house import house
+
     if index in (1, pages - 2):  # 封二, 封三: @page inside-cover, margins 20 20 18 20
         return 20 * MM, 20 * MM, 190 * MM, 267 * MM
     left_page = index % 2 == 1  # the cover is a right-hand page
-    x0 = 18 if left_page else 22
-    return x0 * MM, 22 * MM, (x0 + 170) * MM, 265 * MM
+    return house().area(left_page)
 
 
 @pytest.fixture(scope="module")

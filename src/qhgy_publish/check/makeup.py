@@ -262,7 +262,10 @@ def _lines(glyphs: list[Glyph], page: int, view: PageScan) -> list[Line]:
             gap = g.x0 - last.x1
             # A line-end mark set half-width still declares a full-width box, which narrows the
             # gutter's apparent gap to 1.5 em: a gap across the gutter's middle always splits.
-            if gap > 1.5 * max(g.size, 6) or (gap > 0.9 * g.size and last.x1 < middle < g.x0):
+            # Text beside a floated picture and the picture's caption share baselines: a change of
+            # size across a gap is a new segment too.
+            resized = abs(g.size - last.size) > 0.5 and gap > 0.3 * g.size
+            if gap > 1.5 * max(g.size, 6) or (gap > 0.9 * g.size and last.x1 < middle < g.x0) or resized:
                 segments.append([g])
             else:
                 segments[-1].append(g)
@@ -308,7 +311,11 @@ def bands(view: PageScan) -> list[list[Line]]:
 
 
 def _band_order(band: list[Line]) -> list[Line]:
-    return sorted(band, key=lambda item: (item.column or 0, item.baseline, item.x0))
+    """A band's text, left column then right, and then the smaller print standing among it (a
+    floated picture's caption shares the text's baselines, and the text may go on in the next
+    column): each stays in one piece."""
+    body = house().body_pt - 0.3
+    return sorted(band, key=lambda item: (item.size < body, item.column or 0, item.baseline, item.x0))
 
 
 def reading_lines(view: PageScan) -> list[Line]:
@@ -320,12 +327,18 @@ def reading_text(scans: Sequence[PageScan]) -> str:
     return "".join(line.text for view in scans for line in reading_lines(view))
 
 
-def han_text(scans: Sequence[PageScan]) -> str:
-    """The Han characters of every page's type area, in reading order."""
+def han_text(scans: Sequence[PageScan], small: bool | None = None) -> str:
+    """The Han characters of every page's type area, in reading order.
+
+    ``small``: None for every line; False for text of body size and larger (a
+    paragraph that runs on over a page stays in one piece even where a caption
+    stands on the page); True for the smaller print (captions, the contents)."""
+    body = house().body_pt - 0.3
     return "".join(
         "".join(g.char for g in line.glyphs if HAN.match(g.char))
         for view in scans
         for line in reading_lines(view)
+        if small is None or (line.size < body) == small
     )
 
 

@@ -60,6 +60,7 @@ from weasyprint.text.line_break import line_size
 from ..house import house
 
 SUPPORTED_VERSION = "70.0"
+HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff]")
 HL_CLASS = "hl"
 BALANCE_CLASS = "balance"
@@ -81,7 +82,15 @@ ZERO_WIDTH = "\u200b\u2060"
 # (justified, or drawn). A line's text is one piece of one paragraph, so the key is unique.
 LINE_END_HALT = set("，。、；：！？）》〉】」』〕〗”’")
 LOOSE_SPLIT_EM = 0.5  # a line shorter than its measure by this much tries to pull a mark in
-HALT_AT_LINE_END: set[tuple[str, float]] = set()
+# Keyed by the text's style object (one per element: a line's text is one piece of one
+# paragraph) and its text; the style is held, so its id is not reused while the key stands.
+HALT_AT_LINE_END: dict[tuple[int, str], object] = {}
+
+
+def reset_line_end_halts() -> None:
+    """Forget the line ends of earlier layouts (a build starts afresh: the same text in another
+    paragraph, or another issue laid out before in this process, must not change this one)."""
+    HALT_AT_LINE_END.clear()
 _HALT = b"halt"
 
 
@@ -117,7 +126,7 @@ def _halt_marks(layout) -> None:  # type: ignore[no-untyped-def]
     line where the line breaker needed it (:data:`HALT_AT_LINE_END`)."""
     text = layout.text
     flags = pair_halts(text) if any(c in MARKS for c in text) else []
-    if (text, layout.style["font_size"]) in HALT_AT_LINE_END:
+    if (id(layout.style), text) in HALT_AT_LINE_END:
         visible = text.rstrip(ZERO_WIDTH + " ")
         flags = flags or [False] * len(text)
         flags[len(visible) - 1] = True
@@ -150,16 +159,37 @@ def _stretches(char: str) -> bool:
     stretch; the letters, digits and signs of a Latin word do not (“E P U B”
     is never printed), and the zero-width break controls take no share at all.
     """
-    if char in ZERO_WIDTH:
+    if char in ZERO_WIDTH or char == "\u3000":  # an ideographic space is a fixed separator (第一条　…)
         return False
     return char in " \u00a0" or not ("!" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff")
 
 
-def _visible(text: str) -> list[str]:
-    """The characters Pango spaces out one by one: zero-width controls left out, and the two
-    halves of a ——, which the face draws as one ligature, taken as one."""
-    chars = [c for c in text if c not in ZERO_WIDTH]
-    return [c for i, c in enumerate(chars) if not (c == "—" and i and chars[i - 1] == "—")]
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _stretch_flags(text: str) -> list[bool]:
+    """Per character of ``text``: whether justification may widen the space around it.
+
+    As :func:`_stretches`, but a full-width mark standing against a Latin letter
+    or digit holds still too: “（EPUB）” keeps its brackets tight to the word
+    however far the line is spread (clreq: no space next to punctuation).
+    """
+    flags = [_stretches(c) for c in text]
+    visible = [i for i, c in enumerate(text) if c not in ZERO_WIDTH]
+    for k, i in enumerate(visible):
+        if flags[i] and not HAN_CHAR.match(text[i]) and text[i] not in " \u00a0":
+            neighbours = [text[visible[j]] for j in (k - 1, k + 1) if 0 <= j < len(visible)]
+            if any(_latin(n) for n in neighbours):
+                flags[i] = False
+    return flags
+
+
+def _visible(text: str) -> list[int]:
+    """Indexes of the characters Pango spaces out one by one: zero-width controls left out, and
+    the two halves of a ——, which the face draws as one ligature, taken as one."""
+    chars = [i for i, c in enumerate(text) if c not in ZERO_WIDTH]
+    return [i for k, i in enumerate(chars) if not (text[i] == "—" and k and text[chars[k - 1]] == "—")]
 
 
 def _gaps(text: str) -> float:
@@ -170,21 +200,23 @@ def _gaps(text: str) -> float:
     stretching characters takes a whole share, a gap between a stretching
     and a fixed one half a share.
     """
+    flags = _stretch_flags(text)
     visible = _visible(text)
-    return sum((_stretches(a) + _stretches(b)) / 2 for a, b in itertools.pairwise(visible))
+    return sum((flags[a] + flags[b]) / 2 for a, b in itertools.pairwise(visible))
 
 
 def _spacing_ranges(text: str) -> list[tuple[int, int, bool]]:
     """Byte ranges of ``text`` with whether each stretches. Zero-width controls form ranges of
     their own that never stretch, so Pango's half-shares around them add up to one share."""
+    flags = _stretch_flags(text)
     ranges: list[tuple[int, int, bool]] = []
     position, previous = 0, ""
-    for char in text:
-        kind = "zero" if char in ZERO_WIDTH else "stretch" if _stretches(char) else "fixed"
+    for char, stretch in zip(text, flags, strict=True):
+        kind = "zero" if char in ZERO_WIDTH else "stretch" if stretch else "fixed"
         size = len(char.encode())
         if kind == previous:
-            start, _, stretch = ranges[-1]
-            ranges[-1] = (start, position + size, stretch)
+            start, _, same = ranges[-1]
+            ranges[-1] = (start, position + size, same)
         else:
             ranges.append((position, position + size, kind == "stretch"))
         position += size
@@ -271,15 +303,15 @@ def install() -> None:
             line = layout.text.rstrip(ZERO_WIDTH + " ")
             if not line or line[-1] not in LINE_END_HALT:
                 continue
-            key = (layout.text, style["font_size"])
-            HALT_AT_LINE_END.add(key)
+            key = (id(style), layout.text)
+            HALT_AT_LINE_END[key] = style
             layout.reactivate(style)  # set_text again, now with the mark half-width
             first_line, _ = layout.get_first_line()
             width, _ = line_size(first_line, style)
             layout.deactivate()
             if width <= max_width + 0.01:
                 return (layout, length, wider[2], width, *wider[4:])
-            HALT_AT_LINE_END.discard(key)
+            HALT_AT_LINE_END.pop(key, None)
         return result
 
     draw_text.int = _PreciseInt  # type: ignore[attr-defined]

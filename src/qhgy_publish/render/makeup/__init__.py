@@ -88,6 +88,9 @@ class MadeUp:
 
 def make_up(issue: Issue) -> MadeUp:
     """The issue laid out and made up: one document, folios, the report."""
+    from ..weasy_cjk_patch import reset_line_end_halts
+
+    reset_line_end_halts()
     heights = fill_heights(issue) if issue.fillers else {}
     placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
     front = _front(issue, placeholder)
@@ -108,6 +111,13 @@ def make_up(issue: Issue) -> MadeUp:
         folio = body_start + sum(len(c.part.pages) for c in columns)
         pool = [f for f in issue.fillers if f.id not in {g.id for c in columns for g in c.plan.placed_fills}]
     back = _back(issue, folio, notes)
+    if pool:  # 补白 left over: pages more than half full but ending in a large empty stretch
+        for k, made in enumerate(columns):
+            if not pool:
+                break
+            columns[k] = made = make_up_column(issue, k + 1, made.first_folio, pool, heights, start=made)
+            placed = {f.id for f in made.plan.placed_fills}
+            pool = [f for f in pool if f.id not in placed]
     folios = {}
     for made in columns:
         folios.update(_article_folios(made.part, made.first_folio, issue))
@@ -121,7 +131,13 @@ def make_up(issue: Issue) -> MadeUp:
 
 
 def make_up_column(
-    issue: Issue, index: int, first_folio: int, pool: list, heights: dict[str, float], tail: float = 0.3
+    issue: Issue,
+    index: int,
+    first_folio: int,
+    pool: list,
+    heights: dict[str, float],
+    tail: float = 0.3,
+    start: ColumnMakeup | None = None,
 ) -> ColumnMakeup:
     """Lay one 栏目 out and correct it until no rule applies (at most MAX_PASSES layouts).
 
@@ -129,14 +145,19 @@ def make_up_column(
     make-up raises it to save a page when the issue would otherwise end in 学习笔记 pages).
     """
     column = issue.columns[index - 1]
-    plan = NO_PLAN
-    part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=plan)
+    if start is None:
+        plan = NO_PLAN
+        part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=plan)
+        made = ColumnMakeup(index, column.name, first_folio, part, plan)
+    else:  # the second round: go on from the first round's layout, with 补白 for roomy pages too
+        plan, part, made = start.plan, start.part, start
     views = read_pages(part.pages)
-    made = ColumnMakeup(index, column.name, first_folio, part, plan)
     tried: set[str] = set()
     line = house().line_pt * PX
     for _ in range(MAX_PASSES - 1):
-        ctx = Context(column, plan, tried, [f for f in pool if f.id not in _placed(plan)], heights, line, tail)
+        ctx = Context(
+            column, plan, tried, [f for f in pool if f.id not in _placed(plan)], heights, line, tail, start is not None
+        )
         fixes = structure_fixes(views, ctx)
         unfilled: list[Action] = []
         if not fixes:

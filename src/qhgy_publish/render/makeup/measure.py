@@ -166,7 +166,9 @@ def _walk(
         _walk(child, view, column, block, article, columns, box)
 
 
-INTERESTING = frozenset({"article-head", "heading-1", "heading-2", "photo", "profile", "fill", "note", "source-line"})
+INTERESTING = frozenset(
+    {"article-head", "heading-1", "heading-2", "runin-head", "photo", "profile", "fill", "note", "source-line"}
+)
 
 
 def _texts(box: boxes.Box) -> Iterator[boxes.TextBox]:

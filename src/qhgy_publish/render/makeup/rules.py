@@ -22,8 +22,10 @@ Read in this order (a layout is judged again after every fix):
    only a short tail is set tighter between its articles (a whole line less
    above each news title: the same for every article, so facing columns
    keep one grid) when that pulls the tail back; what is left is filled
-   with 补白 (``fillers/``) whose height fits the gap; a page that none of
-   these can fill is reported.
+   with 补白 (``fillers/``) whose height fits the gap — on near-empty pages
+   first, then on any page ending in an empty stretch over a third of the
+   type area, while 补白 are left; a near-empty page that none of these can
+   fill is reported.
 
 Each rule returns a :class:`Fix`: the new plan, what it did (for the
 report), and how to tell whether it helped (a fix that did not is undone).
@@ -40,6 +42,7 @@ from .plan import Plan
 
 MIN_LINES_AFTER = 3
 NEAR_EMPTY = 0.5  # a page is near-empty when its content ends above half the type area
+FILL_ROOM = 0.35  # an empty stretch this tall at a page's foot is worth a 补白 as well
 LOOSE_EM = 0.15  # justification spacing above this is a loose line
 HOLE_LINES = 3
 RUN_ON_KINDS = {Kind.ARTICLE, Kind.NEWS, Kind.REPORT}
@@ -75,6 +78,7 @@ class Context:
     fill_heights: dict[str, float]  # 补白 id → height in px across the type area
     line: float  # body line pitch in px
     tail: float = 0.3  # a last page filled less than this is a tail worth pulling back
+    extra_fills: bool = False  # 补白 on pages more than half full too (once every near-empty page had its turn)
 
 
 def structure_fixes(views: list[PageView], ctx: Context) -> list[Fix]:
@@ -91,8 +95,30 @@ def _later_lines(views: list[PageView], page: int, column: int | None, article: 
     return any(line.article == article for later in views[page + 1 :] for line in later.lines)
 
 
-def _stranded(views: list[PageView], ctx: Context) -> list[Fix]:
+def _stranded_runin(views: list[PageView], ctx: Context) -> list[Fix]:
+    """A paragraph opening with a run-in heading (a long bold lead) that starts at a column's
+    foot with fewer than three lines of text after its heading line goes to the next column."""
     fixes = []
+    for p, view in enumerate(views):
+        for block in view.blocks:
+            if "runin-head" not in block.classes or block.top - view.area_top < ctx.line:
+                continue
+            own = [line for line in view.lines if line.block == block.id and line.column == block.column]
+            if not own or len(own) >= MIN_LINES_AFTER + 1:
+                continue
+            later = [line for line in view.lines if line.block == block.id and (line.column or 0) > (block.column or 0)]
+            if p + 1 < len(views):
+                later += [line for line in views[p + 1].lines if line.block == block.id]
+            if not later:
+                continue  # the paragraph ends in this column: nothing is stranded
+            plan = ctx.plan.with_block_class(block.id, "column-before")
+            action = Action("keep-together", p, block.id, "run-in heading moved to the next column, with its text")
+            fixes.append(Fix(plan, action, f"column-before:{block.id}", _no_new_hole(p, block, ctx)))
+    return fixes
+
+
+def _stranded(views: list[PageView], ctx: Context) -> list[Fix]:
+    fixes = _stranded_runin(views, ctx)
     for p, view in enumerate(views):
         for block in view.blocks:
             heading = block.classes & {"heading-1", "heading-2"}
@@ -129,8 +155,27 @@ def _stranded(views: list[PageView], ctx: Context) -> list[Fix]:
                 plan = ctx.plan.with_page_before(block.article)
                 what = "article moved to the next page: its title stood at the page foot"
                 key = f"page-before:{block.article}"
-            fixes.append(Fix(plan, Action("keep-together", p, block.id or block.article, what), key))
+            # A heading moved inside an article must not leave a hole in the text; an article moved
+            # to the next page leaves the space at the foot of the one before, where a 补白 may go.
+            accept = _no_new_hole(p, block, ctx) if heading else (lambda before, after: True)
+            fixes.append(Fix(plan, Action("keep-together", p, block.id or block.article, what), key, accept))
     return fixes
+
+
+def _no_new_hole(page: int, block, ctx: Context):  # type: ignore[no-untyped-def]
+    """Accept moving a heading on only if the space it leaves is the space it took: the column it
+    stood in must still reach down to where the heading began (a forced break in a balanced
+    column set can empty half a column instead)."""
+
+    def accept(before: list[PageView], after: list[PageView]) -> bool:
+        if page >= len(after):
+            return False
+        view = after[page]
+        column = [line.bottom for line in view.lines if line.column == block.column]
+        reach = max(column, default=view.area_top)
+        return reach >= block.top - ctx.line * 1.5
+
+    return accept
 
 
 def _first_text_column(view: PageView, article: str, below: float) -> int | None:
@@ -266,6 +311,14 @@ def fill_fix(views: list[PageView], ctx: Context) -> tuple[Fix | None, list[Acti
         unfilled.append(
             Action("unfilled", p, after, f"page left {100 - round(view.fill * 100)} % empty: no run-on, pull-back or 补白 fits")
         )
+    # A page more than half full may still end in a large empty stretch: 补白 go there too, once
+    # every 栏目's near-empty pages had theirs (the issue-level make-up's second round).
+    for p, view in enumerate(views if ctx.extra_fills else ()):
+        ending = [a for a in view.article_ids() if a in articles]
+        if view.fill < NEAR_EMPTY or view.fill > 1 - FILL_ROOM or not ending or _placed_on(view, ctx):
+            continue
+        if fix := _fill(view, p, ending[-1], ctx):
+            return fix, unfilled
     return None, unfilled
 
 
