@@ -22,7 +22,8 @@ from qhgy_publish.workflow.proofs import build_proof, load_proof
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 SENTENCE = ("研究部署全年工作。", "研究部署明年工作。")  # the same length: no line moves
-LONG = "新年前夕，国家主席习近平通过中央广播电视台总台和互联网，发表了二〇二五年新年贺词。" * 30
+# Long enough to push the speech's end onto page 3, short enough to stay on page 2 itself.
+LONG = "新年前夕，国家主席习近平通过中央广播电视台总台和互联网，发表了二〇二五年新年贺词。" * 26
 
 
 def edit(path: Path, old: str, new: str) -> None:
