@@ -92,7 +92,7 @@ def test_wheel_builds_checks_and_scaffolds_in_the_editors_folder(venv: Path, tmp
     _run([qhgy, "build", editors / "content" / "2025-02"], cwd=elsewhere, env=env)
     out = editors / "output" / "2025-02"
     names = ["qhgy-2025-02-print.pdf", "qhgy-2025-02-screen.pdf", "qhgy-2025-02.epub"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, "qhgy-2025-02-makeup.json"])
     assert (out / names[0]).read_bytes().startswith(b"%PDF-") and (out / names[2]).stat().st_size > 10_000
     built = {n: (out / n).stat().st_mtime_ns for n in names}
 

@@ -42,7 +42,12 @@ def built(mini_issue: Path, tmp_path: Path) -> tuple[Path, Path]:
 def test_interrupted_build_keeps_earlier_outputs(built) -> None:
     issue, out = built
     before = _outputs(out)
-    assert set(before) == {"qhgy-2025-02-print.pdf", "qhgy-2025-02-screen.pdf", "qhgy-2025-02.epub"}
+    assert set(before) == {
+        "qhgy-2025-02-print.pdf",
+        "qhgy-2025-02-screen.pdf",
+        "qhgy-2025-02.epub",
+        "qhgy-2025-02-makeup.json",  # the make-up's report, written after the products
+    }
     article = issue / "articles" / "020-dongtai.md"
     article.write_text(
         article.read_text(encoding="utf-8").replace("研究部署", "认真研究部署"), encoding="utf-8"

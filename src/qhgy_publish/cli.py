@@ -144,6 +144,8 @@ def build(
 
         remember_pages(root, result.layout.article_pages)
     _print_summary(result.summary)
+    for note in result.notes:
+        out.print(f"[cyan]note[/] {note}", soft_wrap=True)
     for warning in result.warnings:
         err.print(f"[bold yellow]warning[/] {warning}", soft_wrap=True)
     for path in result.outputs:

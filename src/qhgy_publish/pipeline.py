@@ -24,6 +24,7 @@ from .summary import IssueSummary, summarise
 from .transforms import apply_transforms
 
 if TYPE_CHECKING:
+    from .render.makeup import MakeupReport
     from .render.print_pdf import PrintLayout
 
 
@@ -34,9 +35,26 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     layout: PrintLayout | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the build did that the editors may want to know
 
 
 TARGETS = ("print", "screen", "epub")
+
+
+def makeup_report_path(out_dir: Path, issue: Issue) -> Path:
+    """The make-up's report beside the outputs: what it did to each page, what it could not do."""
+    return out_dir / f"qhgy-{issue.id}-makeup.json"
+
+
+def write_makeup_report(report: MakeupReport, out_dir: Path, issue: Issue) -> Path:
+    import json
+
+    from .output import atomic_path
+
+    target = makeup_report_path(out_dir, issue)
+    with atomic_path(target) as tmp:
+        tmp.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return target
 
 
 def output_path(out_dir: Path, issue: Issue, target: str) -> Path:
@@ -132,6 +150,15 @@ def build_issue(
             f"{layout.notes_pages} 学习笔记 page(s) added before 封三 to make {layout.page_count} pages "
             "(a multiple of 4 for saddle stitching)"
         )
+    if layout.makeup is not None:
+        made = layout.makeup
+        result.notes.append(
+            f"make-up: {sum(len(c.actions) for c in made.columns)} adjustment(s) in {len(made.columns)} 栏目 "
+            f"(`qhgy check` lists them page by page)"
+        )
+        result.warnings += [f"make-up: {problem}" for problem in made.problems()]
+        if made.unplaced_fills:
+            result.notes.append(f"make-up: 补白 not used this time: {', '.join(made.unplaced_fills)}")
     if fonts_done is not None:
         fonts_done()  # the subsets are in the cache now; render_epub reads them there
     print_target, screen_target = (output_path(out_dir, issue, t) for t in ("print", "screen"))
@@ -155,4 +182,7 @@ def build_issue(
                 warnings=result.warnings,
             )
         )
+    if layout.makeup is not None and wanted & {"print", "screen"}:
+        # Written last: an interrupted build leaves the report that goes with the PDFs beside them.
+        result.outputs.append(write_makeup_report(layout.makeup, out_dir, issue))
     return result

@@ -239,3 +239,25 @@ def test_no_hole_above_or_below_a_picture(scans) -> None:
                 if gap > 3.5 * pitch:
                     holes.append(f"p.{view.folio}: {gap / pitch:.1f} lines empty {where} a picture")
     assert holes == []
+
+
+def test_qhgy_check_lists_what_the_make_up_did_where_the_pdf_shows_it(both_issues, scans) -> None:
+    """The build's make-up report reaches `qhgy check`: every 补白 it says it placed stands on that
+    page of the PDF, and the 学习笔记 pages it names are the PDF's."""
+    from qhgy_publish.check import makeup_findings
+
+    out = both_issues.print_pdf.parent
+    findings = makeup_findings(out / f"qhgy-{both_issues.issue.id}-makeup.json")
+    assert findings, "the build leaves its make-up report beside the outputs"
+    text = {view.folio: "".join(line.text for line in view.lines) for view in scans if view.folio}
+    fills = {f.id: f for f in both_issues.issue.fillers}
+    placed = [f for f in findings if f.code == "M-100" and "补白 placed" in f.message]
+    assert placed, "both issues have pages the make-up fills with 补白"
+    for finding in placed:
+        page = int(str(finding.where).removeprefix("page "))
+        ids = finding.message.rsplit("(", 1)[1].rstrip(")").split(",")
+        for filler_id in ids:
+            first = fills[filler_id].meta.title or fills[filler_id].blocks[0].text
+            assert re.sub(r"\s", "", first)[:6] in text[page], (page, filler_id)
+    notes = [v.folio for v in scans if v.kind == "notes"]
+    assert bool(notes) == any(f.code == "M-003" for f in findings)

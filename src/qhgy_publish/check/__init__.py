@@ -77,4 +77,46 @@ def run_checks(issue_dir: Path, out_dir: Path, *, rebuild: bool = False) -> Repo
             )
         )
     report.findings += check_epub(paths["epub"])
+    report.findings += makeup_findings(out_dir / f"qhgy-{issue.id}-makeup.json")
     return report
+
+
+def makeup_findings(path: Path) -> list[Finding]:
+    """What the print make-up did to each page (info) and could not do (warnings), from the report
+    the build leaves beside the outputs (render/makeup)."""
+    import json
+
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    codes = {"unfilled": "M-001", "loose": "M-002"}
+    hints = {
+        "unfilled": "add a 补白 to fillers/ (docs/source-format.md, 补白), shorten or lengthen an article, "
+        "or mark the next one layout: new_page: false",
+        "loose": "a word that may not break (a URL, a number with its unit) stands after it: "
+        "rewording the sentence helps",
+    }
+    findings = [
+        Finding(
+            Severity.WARNING,
+            codes.get(p["kind"], "M-009"),
+            f"{p['column']}: {p['detail']}",
+            f"page {p['page']}",
+            hints.get(p["kind"], ""),
+        )
+        for p in data["problems"]
+    ]
+    findings += [
+        Finding(Severity.INFO, "M-100", f"{a['column']}: {a['detail']} ({a['target']})", f"page {a['page']}")
+        for a in data["actions"]
+    ]
+    if data["notes_pages"]:
+        pages = "、".join(str(p) for p in data["notes_pages"])
+        findings.append(
+            Finding(Severity.INFO, "M-003", f"学习笔记 pages {pages} make the page count a multiple of 4", "")
+        )
+    if data["unplaced_fills"]:
+        findings.append(
+            Finding(Severity.INFO, "M-004", f"补白 not used: {'、'.join(data['unplaced_fills'])}", "fillers/")
+        )
+    return findings

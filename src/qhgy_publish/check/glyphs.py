@@ -110,6 +110,16 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc | _Key]]:
                     yield "kai", block.figure.caption, block.figure.loc
             elif getattr(block, "caption", ""):
                 yield "kai", block.caption, block.loc
+    for filler in issue.fillers:  # 补白: boxed items in the make-up's gaps
+        m = filler.meta
+        if m.title:
+            yield "heading", m.title, _Key(filler.path, ("title",), front_matter=True)
+        if m.source:
+            yield "kai", "——" + m.source, _Key(filler.path, ("source",), front_matter=True)
+        role = {"quote": "kai", "slogan": "title"}.get(m.kind.value, "body")
+        for block in filler.blocks:
+            if isinstance(block, Paragraph):
+                yield role, block.text, block.loc
 
 
 def uncovered_characters(issue: Issue) -> list[SourceError]:

@@ -331,6 +331,11 @@ def check_sources(issue: Issue) -> list[Finding]:
             findings += _punctuation(
                 where, text, part, spaces=part in ("body", "heading", "note"), regulation=regulation
             )
+    for filler in issue.fillers:  # 补白 print in the magazine's own voice, like its articles
+        for block in filler.blocks:
+            if text := getattr(block, "text", ""):
+                findings += check_wording(block.loc, text, "body")
+                findings += _punctuation(block.loc, text, "body", spaces=True, regulation=False)
     findings += _alt_texts(issue)
     findings += _contents(issue)
     findings += _dates(issue)

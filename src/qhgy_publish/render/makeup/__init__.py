@@ -66,6 +66,24 @@ class MakeupReport:
                 out.append(f"{column.name} {action.describe(column.first_folio + action.page)}")
         return out
 
+    def as_dict(self) -> dict:
+        """What the make-up did and could not do, for the report file beside the outputs
+        (`qhgy check` and the preview read it)."""
+
+        def entries(actions: list[Action], column: ColumnMakeup) -> list[dict]:
+            return [
+                {"column": column.name, "page": column.first_folio + a.page, "kind": a.kind, "target": a.target, "detail": a.detail}
+                for a in actions
+            ]
+
+        return {
+            "actions": [e for c in self.columns for e in entries(c.actions, c)],
+            "problems": [e for c in self.columns for e in entries([*c.unfilled, *c.loose], c)],
+            "notes_pages": self.notes_pages,
+            "unplaced_fills": self.unplaced_fills,
+            "passes": {c.name: c.passes for c in self.columns},
+        }
+
     def loose_lines(self) -> dict[int, int]:
         """Folio → number of lines on it the make-up reported as loose and beyond help."""
         counts: dict[int, int] = {}
