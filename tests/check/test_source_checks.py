@@ -89,6 +89,7 @@ def test_check_command_json_and_exit_codes(mini_issue: Path, tmp_path: Path, run
     assert {f["code"] for f in findings if f["severity"] != "info"} == {
         "S-201",
         "S-202",
+        "M-001",  # the mini issue has no 补白 for the pages its short articles leave near-empty
     }  # PDF and EPUB clean
     assert (out / "qhgy-2025-02-print.pdf").exists() and (out / "qhgy-2025-02.epub").exists()
     assert run_cli("check", mini_issue, "--out", out, "--strict").exit_code == 1  # warnings count

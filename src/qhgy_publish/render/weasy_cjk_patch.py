@@ -205,23 +205,39 @@ def _gaps(text: str) -> float:
     return sum((flags[a] + flags[b]) / 2 for a, b in itertools.pairwise(visible))
 
 
-def _spacing_ranges(text: str) -> list[tuple[int, int, bool]]:
-    """Byte ranges of ``text`` with whether each stretches. Zero-width controls form ranges of
-    their own that never stretch, so Pango's half-shares around them add up to one share."""
+def _spacing_ranges(text: str) -> list[tuple[int, int, bool, bool]]:
+    """Byte ranges of ``text`` with whether each stretches and whether it is zero-width.
+    Zero-width controls form ranges of their own with no spacing at all (not even the
+    style's letter-spacing), so Pango's half-shares around them add up to one share."""
     flags = _stretch_flags(text)
-    ranges: list[tuple[int, int, bool]] = []
+    ranges: list[tuple[int, int, bool, bool]] = []
     position, previous = 0, ""
     for char, stretch in zip(text, flags, strict=True):
         kind = "zero" if char in ZERO_WIDTH else "stretch" if stretch else "fixed"
         size = len(char.encode())
         if kind == previous:
-            start, _, same = ranges[-1]
-            ranges[-1] = (start, position + size, same)
+            start, _, same, zero = ranges[-1]
+            ranges[-1] = (start, position + size, same, zero)
         else:
-            ranges.append((position, position + size, kind == "stretch"))
+            ranges.append((position, position + size, kind == "stretch", kind == "zero"))
         position += size
         previous = kind
     return ranges
+
+
+def _unspace_zero_width(layout) -> None:  # type: ignore[no-untyped-def]
+    """Take the style's letter-spacing off the zero-width break controls of a letter-spaced text:
+    Pango spaces every character of the range, so each word joiner the markup put between
+    two characters (a word kept whole, the last two of a paragraph) would open a visible gap."""
+    attr_list = pango.pango_layout_get_attributes(layout.layout)
+    if attr_list == ffi.NULL:
+        attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    for start, end, _, zero in _spacing_ranges(layout.text):
+        if zero:
+            attr = pango.pango_attr_letter_spacing_new(0)
+            attr.start_index, attr.end_index = start, end
+            pango.pango_attr_list_change(attr_list, attr)
+    pango.pango_layout_set_attributes(layout.layout, attr_list)
 
 
 def install() -> None:
@@ -250,6 +266,8 @@ def install() -> None:
     def set_text(self, text, justify=False):  # type: ignore[no-untyped-def]
         if not (justify and self.justification_spacing and CJK.search(text)):
             original_set_text(self, text, justify)
+            if self.style["letter_spacing"] != "normal" and any(c in ZERO_WIDTH for c in self.text):
+                _unspace_zero_width(self)
             _halt_marks(self)
             return None
         original_set_text(self, text, False)
@@ -259,8 +277,9 @@ def install() -> None:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
         letter_spacing = self.style["letter_spacing"]
         base = 0 if letter_spacing == "normal" else int(letter_spacing * TO_UNITS)
-        for start, end, stretch in _spacing_ranges(self.text):
-            attr = pango.pango_attr_letter_spacing_new(base + spacing if stretch else base)
+        for start, end, stretch, zero in _spacing_ranges(self.text):
+            amount = base + spacing if stretch else 0 if zero else base
+            attr = pango.pango_attr_letter_spacing_new(amount)
             attr.start_index, attr.end_index = start, end
             pango.pango_attr_list_change(attr_list, attr)
         pango.pango_layout_set_attributes(self.layout, attr_list)
