@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "src"))
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from qhgy_publish.render.preview.server import serve_in_thread
+    from qhgy_publish.preview.server import serve_in_thread
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)

@@ -289,7 +289,7 @@ def _accepted(root: Path, findings: list) -> dict[int, str]:
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
 def preview(issue_dir: Path | None, host: str, port: int, open_browser: bool) -> None:
     """Live preview: page spreads that follow every saved change."""
-    from .render.preview.server import serve
+    from .preview.server import serve
 
     root = _issue_dir(issue_dir)
     url = f"http://{host}:{port}/"

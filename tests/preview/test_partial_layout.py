@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from qhgy_publish.render.preview.builder import Builder
+from qhgy_publish.preview.builder import Builder
 
 SAMPLE = Path(__file__).resolve().parents[2] / "content" / "2025-01"
 ARTICLE = "articles/190-bingxue-fengshang.md"  # a news brief in 新视点

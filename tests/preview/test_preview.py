@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from qhgy_publish.render.preview.server import serve_in_thread
+from qhgy_publish.preview.server import serve_in_thread
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 CHROMIUM = "/usr/bin/chromium"
@@ -125,6 +125,6 @@ def test_nothing_outside_what_it_serves(server, path: str) -> None:
 def test_binds_loopback_by_default() -> None:
     import inspect
 
-    from qhgy_publish.render.preview.server import serve
+    from qhgy_publish.preview.server import serve
 
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"

@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ...model import Article
-from ...paths import FONTS_DIR, layout_dirs, layout_file
-from ..epub import article_preview_xhtml
-from ..templates import environment, render_template
+from ..model import Article
+from ..paths import FONTS_DIR, layout_dirs, layout_file
+from ..render.epub import article_preview_xhtml
+from ..render.templates import environment, render_template
 from .builder import Builder
 
 STATIC = {"preview.js": "text/javascript", "preview.css": "text/css"}

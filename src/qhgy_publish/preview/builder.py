@@ -14,10 +14,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import QhgyError, SourceErrors
-from ...load import load_issue
-from ...model import Issue
-from ...transforms import apply_transforms
+from ..errors import QhgyError, SourceErrors
+from ..load import load_issue
+from ..model import Issue
+from ..transforms import apply_transforms
 
 SCALE = 1.0  # PDF points → pixels: 216 mm page ≈ 612 px wide
 
@@ -108,7 +108,7 @@ class Builder:
         its articles' start pages — then every other page, and the contents,
         are what a full build would give.
         """
-        from ..makeup import remake_column
+        from ..render.makeup import remake_column
 
         previous = self.state.issue
         articles = (self.issue_dir / "articles").resolve()
@@ -189,7 +189,7 @@ class Builder:
         return images
 
     def _full(self, issue: Issue) -> tuple[Issue, list[PageImage], list[dict]]:
-        from ..print_pdf import layout
+        from ..render.print_pdf import layout
 
         laid_out = layout(issue)
         doc = laid_out.document
