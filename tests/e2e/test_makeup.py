@@ -261,3 +261,43 @@ def test_qhgy_check_lists_what_the_make_up_did_where_the_pdf_shows_it(both_issue
             assert re.sub(r"\s", "", first)[:6] in text[page], (page, filler_id)
     notes = [v.folio for v in scans if v.kind == "notes"]
     assert bool(notes) == any(f.code == "M-003" for f in findings)
+
+
+def test_a_credit_on_a_line_of_its_own_stands_flush_right(both_issues, scans) -> None:
+    """A news item's credit （省总办公室） that does not fit on the last line of the text is set on a
+    line of its own at the right edge of its column — never at the start of a line, where it would
+    read as the first words of a new paragraph."""
+    credits = {f"（{a.meta.credit}）" for a in both_issues.issue.body_articles if a.meta.credit}
+    alone = [
+        (view.index, line)
+        for view in scans
+        if view.kind == "inner"
+        for line in view.lines
+        if line.text.strip() in credits
+    ]
+    assert alone, "no credit stands on a line of its own: the test found nothing to judge"
+    left = [
+        f"PDF page {page + 1}: {line.text} ends {view_edge - line.x1:.1f} pt short of the column edge"
+        for page, line in alone
+        for view_edge in [scans[page].column_edge(line)]
+        if view_edge - line.x1 > 1.0
+    ]
+    assert left == [], "\n".join(left)
+
+
+def test_no_loose_line_beside_a_half_width_picture(second) -> None:
+    """The narrow measure beside a {size=half} picture holds about ten characters: a number or a
+    quoted word that may not break would leave a line there spread by an em. The make-up moves the
+    picture down the text until no such line is left."""
+    blocks = [b for a in second.issue.body_articles for b in a.blocks]
+    assert any(isinstance(b, Figure) and b.size.value == "half" for b in blocks), "the test issue lost its half-width pictures"
+    scans = makeup.scan(second.print_pdf)
+    _, _, loose = makeup.edges(scans)
+    beside = []
+    for fault in loose:
+        view = scans[fault.page]
+        for x0, top, _x1, bottom in view.images:
+            line = next((ln for ln in view.lines if ln.text == fault.text), None)
+            if line is not None and top - 1 <= line.top <= bottom and line.x1 <= x0 + 1:
+                beside.append(f"PDF page {fault.page + 1}: “{fault.text}” spread {fault.spacing} em")
+    assert beside == [], "\n".join(beside)

@@ -112,6 +112,9 @@ class Line:
         return statistics.mean(gaps) / self.size if gaps else 0.0
 
 
+RUNAROUND_GAP_PT = 10.5  # between a half-width picture and the text beside it (magazine.css: 1 em)
+
+
 @dataclass
 class PageScan:
     index: int  # PDF page index
@@ -133,10 +136,18 @@ class PageScan:
         return max(0.0, min(1.0, (self.content_bottom - top) / (bottom - top)))
 
     def column_edge(self, line: Line) -> float:
+        """The right edge ``line`` is set to: its column's, or a picture's left side less the gap
+        when it runs beside one ({size=half}: the text runs round the picture)."""
         _x0, _, x1, _ = self.area
+        edge = x1
         if line.column == 0 and line.x1 <= self.columns[0][1] + 2:
-            return self.columns[0][1]
-        return x1
+            edge = self.columns[0][1]
+        start, end = self.columns[line.column] if line.column is not None else (line.x0, x1)
+        for left, top, _right, bottom in self.images:
+            within = start + 1 < left < end - 1  # a picture in the line's own column, right of its start
+            if within and line.x1 <= left + 1 and top - 1 <= line.top <= bottom + 1:
+                edge = left - RUNAROUND_GAP_PT
+        return edge
 
 
 def _role(fontname: str) -> str:

@@ -21,7 +21,7 @@ from ...model import Issue
 from .measure import PX, PageView, read_pages
 from .parts import Part, join, lay_out_part
 from .plan import NO_PLAN, Plan
-from .rules import Action, Context, fill_fix, loose_lines, structure_fixes
+from .rules import FILL_ROOM, NEAR_EMPTY, Action, Context, fill_fix, loose_lines, structure_fixes
 
 MAX_PASSES = 12
 FRONT_UNCOUNTED = 2  # 封一 and 封二 carry no folio
@@ -129,13 +129,17 @@ def make_up(issue: Issue) -> MadeUp:
         folio = body_start + sum(len(c.part.pages) for c in columns)
         pool = [f for f in issue.fillers if f.id not in {g.id for c in columns for g in c.plan.placed_fills}]
     back = _back(issue, folio, notes)
-    if pool:  # 补白 left over: pages more than half full but ending in a large empty stretch
-        for k, made in enumerate(columns):
+    if pool:  # 补白 left over: pages more than half full but ending in a large empty stretch,
+        # the 栏目 with the emptiest such page first (the pool may not reach them all)
+        for k in sorted(range(len(columns)), key=lambda k: _emptiest(columns[k])):
             if not pool:
                 break
+            made = columns[k]
             columns[k] = made = make_up_column(issue, k + 1, made.first_folio, pool, heights, start=made)
             placed = {f.id for f in made.plan.placed_fills}
             pool = [f for f in pool if f.id not in placed]
+    for made in columns:
+        made.actions += room_left(made)
     folios = {}
     for made in columns:
         folios.update(_article_folios(made.part, made.first_folio, issue))
@@ -146,6 +150,23 @@ def make_up(issue: Issue) -> MadeUp:
     report = MakeupReport(columns, list(range(folio, folio + notes)), [f.id for f in pool], heights)
     warnings = [w for part in parts for w in part.warnings]
     return MadeUp(join(parts), parts, folios, notes, report, warnings)
+
+
+def room_left(made: ColumnMakeup) -> list[Action]:
+    """Pages that end in a stretch a 补白 could fill but that none left in the pool fits: said, so
+    the editors can add one (the issue still prints; the page is more than half full)."""
+    line = house().line_pt * PX
+    found = []
+    for p, view in enumerate(read_pages(made.part.pages)):
+        if NEAR_EMPTY <= view.fill <= 1 - FILL_ROOM and not any("fill" in b.classes for b in view.blocks):
+            lines = int((view.area_bottom - view.content_bottom) // line)
+            found.append(Action("room", p, made.name, f"{lines} lines empty at the page foot: room for a 补白 (fillers/)"))
+    return found
+
+
+def _emptiest(made: ColumnMakeup) -> float:
+    """How full the 栏目's emptiest page is (its content's depth as a share of the type area)."""
+    return min((view.fill for view in read_pages(made.part.pages)), default=1.0)
 
 
 def make_up_column(

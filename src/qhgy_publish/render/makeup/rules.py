@@ -11,7 +11,9 @@ Read in this order (a layout is judged again after every fix):
    a line of its own, flush right (``tails_apart``).
 3. **No hole above a picture.** A picture that found no room at the foot of
    a column and left a gap of more than three lines there moves down the
-   flow, after the next paragraph, so text fills the gap.
+   flow, after the next paragraph, so text fills the gap; so does a
+   half-width picture with a loose line in the narrow measure beside it,
+   when that leaves fewer loose lines.
 4. **Full pages.** A page whose content reaches less than half-way down the
    type area is filled, in this order: the next article follows on the
    page when the house allows it (reports, articles and news may run on;
@@ -23,7 +25,7 @@ Read in this order (a layout is judged again after every fix):
    above each news title: the same for every article, so facing columns
    keep one grid) when that pulls the tail back; what is left is filled
    with 补白 (``fillers/``) whose height fits the gap — on near-empty pages
-   first, then on any page ending in an empty stretch over a third of the
+   first, then on any page ending in an empty stretch over a quarter of the
    type area, while 补白 are left; a near-empty page that none of these can
    fill is reported.
 
@@ -42,7 +44,7 @@ from .plan import Plan
 
 MIN_LINES_AFTER = 3
 NEAR_EMPTY = 0.5  # a page is near-empty when its content ends above half the type area
-FILL_ROOM = 0.35  # an empty stretch this tall at a page's foot is worth a 补白 as well
+FILL_ROOM = 0.25  # an empty stretch this tall at a page's foot (ten lines) is worth a 补白 as well
 LOOSE_EM = 0.15  # justification spacing above this is a loose line
 HOLE_LINES = 3
 RUN_ON_KINDS = {Kind.ARTICLE, Kind.NEWS, Kind.REPORT}
@@ -52,7 +54,7 @@ RUN_ON_KINDS = {Kind.ARTICLE, Kind.NEWS, Kind.REPORT}
 class Action:
     """One thing the make-up did (or could not do), for the build report, `qhgy check` and the preview."""
 
-    kind: str  # keep-together, credit-apart, figure-down, run-on, pull-back, fill, unfilled
+    kind: str  # keep-together, credit-apart, figure-down, run-on, pull-back, fill, unfilled, room
     page: int  # index of the page in the part (the caller turns it into a folio)
     target: str  # article, element or 补白 id
     detail: str
@@ -85,6 +87,8 @@ def structure_fixes(views: list[PageView], ctx: Context) -> list[Fix]:
     """Fixes of rules 1–3 found on this layout (several may apply at once)."""
     fixes = [*_stranded(views, ctx), *_loose_tails(views, ctx), *_loose_lines(views, ctx), *_holes(views, ctx)]
     unique = {f.key: f for f in fixes if f.key not in ctx.tried}
+    if not unique:  # tried alone: its acceptance must not undo the fixes above
+        unique = {f.key: f for f in _loose_beside_pictures(views, ctx) if f.key not in ctx.tried}
     return list(unique.values())
 
 
@@ -187,15 +191,21 @@ def _first_text_column(view: PageView, article: str, below: float) -> int | None
 
 def _loose_tails(views: list[PageView], ctx: Context) -> list[Fix]:
     """A line spread out because the credit or source after it moved to the next line whole,
-    or because the source's words break badly inside it."""
+    or because the source's words break badly inside it; or a credit that wrapped whole and
+    so starts a line at the left."""
     fixes = []
     articles = {a.id for a in ctx.column.articles}
     for p, view in enumerate(views):
         lines = sorted(view.lines, key=lambda line: (line.column or 0, line.top))
         for line, nxt in zip(lines, [*lines[1:], None], strict=False):
-            if line.spacing <= LOOSE_EM or line.article not in articles:
+            if line.article not in articles:
                 continue
             wrapped = nxt is not None and nxt.starts_with_tail and nxt.block == line.block
+            # A credit that wrapped whole would stand at the start of a line, flush left, like
+            # the first words of a paragraph: it is set flush right on its own line instead.
+            alone = wrapped and not line.ends_in_tail
+            if line.spacing <= LOOSE_EM and not alone:
+                continue
             if wrapped or line.ends_in_tail:
                 plan = ctx.plan.with_tail_apart(line.article)
                 action = Action("credit-apart", p, line.article, "credit or source set on its own line, flush right")
@@ -217,6 +227,47 @@ def _loose_lines(views: list[PageView], ctx: Context) -> list[Fix]:
             action = Action("tight-gaps", p, line.block, "Han–Latin gaps of a paragraph narrowed to ⅛ em: a loose line")
             fixes.append(Fix(plan, action, key))
     return fixes
+
+
+def _loose_beside_pictures(views: list[PageView], ctx: Context) -> list[Fix]:
+    """A line spread out in the narrow measure beside a half-width picture (a number or a quoted
+    word that may not break leaves half the line empty there): the picture moves after the next
+    paragraph (or, if that did not help, the one after), so other text runs round it — kept only
+    if fewer lines are left loose and the 栏目 takes no more pages."""
+    articles = {a.id: a for a in ctx.column.articles}
+    fixes = []
+    for p, view in enumerate(views):
+        for block in view.blocks:
+            if "size-half" not in block.classes or block.source_index is None or block.article not in articles:
+                continue
+            beside = [
+                line for line in view.lines
+                if line.column == block.column and block.top - 1 <= line.top < block.bottom and line.spacing > LOOSE_EM
+            ]
+            if not beside:
+                continue
+            article = articles[block.article]
+            order = [i for i, _ in ctx.plan.ordered(article)]
+            position = order.index(block.source_index)
+            key = f"{article.id}-b{block.source_index}"
+            following = [
+                i
+                for i in order[position + 1 :]
+                if article.blocks[i].type == "paragraph" and f"move:{key}:{i}" not in ctx.tried
+            ]
+            if not following:  # each later paragraph in turn, until one leaves fewer loose lines
+                continue
+
+            def accept(before: list[PageView], after: list[PageView]) -> bool:
+                return len(after) <= len(before) and _count_loose(after) < _count_loose(before)
+
+            action = Action("figure-down", p, block.id, "picture moved after the next paragraph: a loose line beside it")
+            fixes.append(Fix(ctx.plan.with_move(key, following[0]), action, f"move:{key}:{following[0]}", accept))
+    return fixes
+
+
+def _count_loose(views: list[PageView]) -> int:
+    return sum(1 for view in views for line in view.lines if line.spacing > LOOSE_EM)
 
 
 def loose_lines(views: list[PageView]) -> list[Action]:
