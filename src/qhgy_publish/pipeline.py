@@ -83,6 +83,16 @@ def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
         job.result()
         pool.shutdown(wait=True)  # its helper threads end too: the PDF writer forks after this
 
+    def abort() -> None:
+        # The build failed or was interrupted: stop the subsetter now. Left to the interpreter's
+        # exit, a pool whose worker died (SIGXFSZ under `ulimit -f`, the terminal's Ctrl-C)
+        # prints a traceback from concurrent.futures' exit hook (EBADF on its wake-up pipe).
+        job.cancel()
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    finish.abort = abort  # type: ignore[attr-defined]
     return finish
 
 
@@ -139,7 +149,12 @@ def build_issue(
         )
     fonts_done = _start_epub_fonts(issue) if "epub" in wanted and embed_fonts else None
     # One layout serves both PDFs and the EPUB's print page numbers.
-    layout = print_pdf.layout(issue)
+    try:
+        layout = print_pdf.layout(issue)
+    except BaseException:
+        if fonts_done is not None:
+            fonts_done.abort()  # type: ignore[attr-defined]
+        raise
     result.layout = layout
     result.warnings += [f"layout: {w}" for w in layout.warnings]
     from .check.layout_pictures import picture_warnings

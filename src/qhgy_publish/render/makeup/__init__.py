@@ -271,7 +271,12 @@ def remake_column(issue: Issue, index: int, report: MakeupReport) -> ColumnMakeu
     before = report.columns[index - 1]
     elsewhere = {f.id for c in report.columns if c.index != index for f in c.plan.placed_fills}
     pool = [f for f in issue.fillers if f.id not in elsewhere]
-    return make_up_column(issue, index, before.first_folio, pool, report.fill_heights)
+    made = make_up_column(issue, index, before.first_folio, pool, report.fill_heights)
+    pool = [f for f in pool if f.id not in _placed(made.plan)]
+    if pool:  # the second round, as make_up runs it: 补白 left over for roomy pages too
+        made = make_up_column(issue, index, before.first_folio, pool, report.fill_heights, start=made)
+    made.actions += room_left(made)
+    return made
 
 
 def _placed(plan: Plan) -> set[str]:
