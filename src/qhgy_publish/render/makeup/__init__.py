@@ -41,6 +41,7 @@ class ColumnMakeup:
     unfilled: list[Action] = field(default_factory=list)
     loose: list[Action] = field(default_factory=list)  # lines no rule could set solid
     passes: int = 1
+    tried: set[str] = field(default_factory=set)  # keys of the fixes tried (a second round skips them)
 
 
 @dataclass
@@ -191,7 +192,7 @@ def make_up_column(
     else:  # the second round: go on from the first round's layout, with 补白 for roomy pages too
         plan, part, made = start.plan, start.part, start
     views = read_pages(part.pages)
-    tried: set[str] = set()
+    tried: set[str] = set(made.tried)  # a fix that did not cure its page in the first round never will
     line = house().line_pt * PX
     for _ in range(MAX_PASSES - 1):
         ctx = Context(
@@ -214,8 +215,8 @@ def make_up_column(
         made.passes += 1
         if all(fix.accept(views, new_views) for fix in fixes):
             plan, part, views = new_plan, new_part, new_views
-            made.actions += [fix.action for fix in fixes]
-    made.part, made.plan = part, plan
+            made.actions += [fix.action for fix in fixes if fix.action not in made.actions]
+    made.part, made.plan, made.tried = part, plan, tried
     made.loose = loose_lines(views)
     return made
 
