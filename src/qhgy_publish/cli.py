@@ -31,7 +31,7 @@ class _Group(click.Group):
         except SourceErrors as exc:
             count = len(exc.errors)
             for e in exc.errors:
-                err.print(f"[bold red]error[/] {e.loc}: {e.message} [dim]({e.code})[/]", soft_wrap=True)
+                err.print(f"[bold red]error[/] {e.where}: {e.message} [dim]({e.code})[/]", soft_wrap=True)
                 if e.hint:
                     err.print(f"      → {e.hint}", soft_wrap=True)
             err.print(

@@ -8,7 +8,8 @@ The CLI prints them; a traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 
 
@@ -36,19 +37,62 @@ class Loc:
 
 
 @dataclass(frozen=True)
-class SourceError:
-    """One problem in the sources: where, what, and how to fix it."""
+class Product:
+    """A place in a built file: a page of a PDF (1-based, not the folio; 0 = the file as a whole),
+    or the members of an EPUB a message names."""
 
-    loc: Loc
-    message: str
-    hint: str = ""
-    code: str = "S-000"
+    file: str = ""
+    page: int = 0
+    members: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        text = f"{self.loc}: {self.code} {self.message}"
-        if self.hint:
-            text += f"\n    → {self.hint}"
+        parts = [self.file] if self.file else []
+        if self.page:
+            parts.append(f"page {self.page}")
+        text = " ".join(parts)
+        if self.members:
+            text += f": {', '.join(self.members)}" if text else ", ".join(self.members)
         return text
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem or note, from loading the sources to reading the built files.
+
+    ``code`` is registered in :mod:`qhgy_publish.codes` (and documented in docs/checks.md);
+    ``where`` is a source place (:class:`Loc`) or a place in a built file (:class:`Product`),
+    never text to be parsed again (a folder named “第1期:20” would be cut at the colon).
+    """
+
+    severity: Severity
+    code: str
+    message: str
+    where: Loc | Product | None = None
+    hint: str = ""
+
+    @property
+    def page(self) -> int | None:
+        """The PDF page of a finding on a built PDF, else None."""
+        return self.where.page or None if isinstance(self.where, Product) else None
+
+    def as_dict(self) -> dict[str, str]:
+        return {f.name: "" if (v := getattr(self, f.name)) is None else str(v) for f in fields(self)}
+
+    def __str__(self) -> str:
+        text = f"{self.where}: " if self.where else ""
+        text += f"{self.severity} {self.code} {self.message}"
+        return text + (f"\n    → {self.hint}" if self.hint else "")
+
+
+def source_error(where: Loc, message: str, hint: str = "", code: str = "S-000") -> Finding:
+    """A problem that stops the build: an error finding at a place in the sources."""
+    return Finding(Severity.ERROR, code, message, where, hint)
 
 
 class QhgyError(Exception):
@@ -59,10 +103,12 @@ class QhgyError(Exception):
 class SourceErrors(QhgyError):
     """Raised once, after loading, with every problem found."""
 
-    errors: list[SourceError] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+        return "\n".join(
+            f"{e.where}: {e.code} {e.message}" + (f"\n    → {e.hint}" if e.hint else "") for e in self.errors
+        )
 
 
 class BuildError(QhgyError):

@@ -16,7 +16,7 @@ from rich.console import Console
 from .check.findings import Severity
 from .check.glyphs import uncovered_characters
 from .check.sources import check_sources
-from .errors import Loc, SourceError, SourceErrors
+from .errors import SourceErrors
 from .load import load_issue
 from .model import Issue
 from .output import prepare_output_dir
@@ -96,10 +96,6 @@ def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
     return finish
 
 
-def _loc(where: str | Loc) -> Loc:
-    return where if isinstance(where, Loc) else Loc(Path(where))
-
-
 def harfbuzz_subset_available() -> bool:
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
@@ -119,7 +115,7 @@ def build_issue(
     findings = check_sources(loaded)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
-        raise SourceErrors([SourceError(_loc(f.where), f.message, f.hint, f.code) for f in errors])
+        raise SourceErrors(errors)
     issue = apply_transforms(loaded)
     if missing := uncovered_characters(issue):
         raise SourceErrors(missing)

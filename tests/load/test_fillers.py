@@ -52,7 +52,7 @@ def test_a_bad_filler_names_its_file_and_line(mini_issue: Path, text: str, code:
     with pytest.raises(SourceErrors) as caught:
         load_issue(mini_issue)
     (error,) = caught.value.errors
-    assert (error.code, error.loc.path, error.loc.line) == (code, path, line)
+    assert (error.code, error.where.path, error.where.line) == (code, path, line)
 
 
 def test_a_fillers_folder_leading_outside_the_issue_is_not_read(mini_issue: Path, tmp_path: Path) -> None:
@@ -73,4 +73,4 @@ def test_fillers_are_checked_like_articles(mini_issue: Path) -> None:
     assert [(f.where.path, f.where.line) for f in wording] == [(path, 6)]
     write(mini_issue, "030-x.md", "---\nkind: notice\ntitle: 启事\n---\n\n欢迎来稿\U0002a6a5。\n")
     missing = uncovered_characters(load_issue(mini_issue))
-    assert missing and all(e.loc.path == path for e in missing)
+    assert missing and all(e.where.path == path for e in missing)

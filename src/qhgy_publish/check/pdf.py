@@ -36,13 +36,14 @@ import math
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 
-from .findings import Severity
+from ..codes import REGISTRY
+from .findings import Finding, Product, Severity
 
 MM = 72 / 25.4
 BOX_TOLERANCE_PT = 0.1
@@ -51,59 +52,15 @@ DPI_ERROR = 150
 DPI_WARNING = 300
 _MAX_DEPTH = 12  # nested Form XObjects / patterns followed at most this deep
 
-# Code → what it means. Codes never change meaning; new checks take new codes.
-CODES: dict[str, str] = {
-    "P-000": "the PDF cannot be read",
-    "P-001": "no PDF/X (GTS_PDFX) output intent",
-    "P-002": "more than one PDF/X output intent",
-    "P-003": "output intent profile missing or not CMYK (N = 4)",
-    "P-004": "output intent without OutputConditionIdentifier",
-    "P-005": "output intent without RegistryName",
-    "P-006": "no PDF/X version key",
-    "P-007": "PDF version does not match the PDF/X variant",
-    "P-008": "Trapped missing or Unknown",
-    "P-009": "no document title",
-    "P-010": "no trailer /ID",
-    "P-011": "page without TrimBox, or with TrimBox and ArtBox",
-    "P-012": "trim size differs from the magazine's",
-    "P-013": "BleedBox missing or bleed differs from 3 mm",
-    "P-014": "boxes not nested (TrimBox ⊆ BleedBox ⊆ MediaBox)",
-    "P-015": "no slug or no crop marks outside the bleed",
-    "P-020": "font not embedded",
-    "P-021": "font embedded in full, not as a subset",
-    "P-022": "OpenType font program in a PDF older than 1.6",
-    "P-023": "missing glyph (.notdef) drawn",
-    "P-030": "picture below 150 dpi at its placed size",
-    "P-031": "picture below 300 dpi at its placed size",
-    "P-032": "DeviceRGB picture",
-    "P-033": "ICC-based RGB or Lab picture",
-    "P-034": "transparency in a PDF/X-1a or X-3 file",
-    "P-040": "page count not a multiple of 4",
-    "P-041": "text within 3 mm of the trim",
-    "P-042": "text crosses the trim",
-    "P-043": "empty page",
-    "P-044": "DeviceRGB colour in page content",
-    "P-045": "black text not in K only",
-    "P-046": "annotation inside the bleed",
-    "P-047": "ICC-based RGB or Lab colour in page content",
-}
+# The P- codes of the one registry (qhgy_publish.codes): code → what it means.
+CODES: dict[str, str] = {c: entry.summary for c, entry in REGISTRY.items() if c.startswith("P-")}
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One preflight result. ``severity`` is "error", "warning" or "info" (a str enum);
-    ``page`` is the 1-based PDF page (the first one when several share the finding)."""
-
-    severity: Severity
-    code: str
-    message: str
-    page: int | None = None
-    hint: str = ""
-
-    def __str__(self) -> str:
-        where = f"page {self.page}: " if self.page else ""
-        text = f"{where}{self.severity} {self.code} {self.message}"
-        return text + (f"\n    → {self.hint}" if self.hint else "")
+def _finding(
+    severity: Severity, code: str, message: str, page: int | None = None, hint: str = ""
+) -> Finding:
+    """A finding on page ``page`` (1-based) of the PDF; the file's name is added at the end."""
+    return Finding(severity, code, message, Product(page=page or 0), hint)
 
 
 # ---------------------------------------------------------------------------
@@ -847,7 +804,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
     intents = [oi for oi in pdf.Root.get("/OutputIntents", []) if str(oi.get("/S", "")) == "/GTS_PDFX"]
     if not intents:
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-001",
                 "no PDF/X output intent (/OutputIntents with /S /GTS_PDFX)",
@@ -855,7 +812,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
             )
         )
     elif len(intents) > 1:
-        out.append(Finding(Severity.ERROR, "P-002", f"{len(intents)} PDF/X output intents; PDF/X allows one"))
+        out.append(_finding(Severity.ERROR, "P-002", f"{len(intents)} PDF/X output intents; PDF/X allows one"))
     for intent in intents[:1]:
         profile = intent.get("/DestOutputProfile")
         header = b""
@@ -872,7 +829,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
                 else f"N = {n}, colour space {header[16:20]!r}"
             )
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-003",
                     f"the output intent's profile is not a CMYK profile ({what})",
@@ -881,7 +838,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
             )
         if not str(intent.get("/OutputConditionIdentifier", "")).strip():
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-004",
                     "the output intent has no OutputConditionIdentifier",
@@ -890,7 +847,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
             )
         if not str(intent.get("/RegistryName", "")).strip():
             out.append(
-                Finding(
+                _finding(
                     Severity.INFO,
                     "P-005",
                     "the output intent has no RegistryName",
@@ -900,7 +857,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
 
     if not variant:
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-006",
                 "no PDF/X version key (XMP pdfxid:GTS_PDFXVersion or Info GTS_PDFXVersion)",
@@ -911,7 +868,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
     limit = {"x-1a": (1, 4), "x-1": (1, 4), "x-3": (1, 4), "x-4": (1, 6)}.get(variant)
     if limit and version > limit:
         out.append(
-            Finding(
+            _finding(
                 Severity.WARNING,
                 "P-007",
                 f"PDF {pdf.pdf_version} is newer than PDF/X-{variant[2:]} allows ({limit[0]}.{limit[1]})",
@@ -921,7 +878,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
     trapped = str(info.get("/Trapped", "")) if info is not None else ""
     if trapped not in ("/True", "/False"):
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-008",
                 f"Trapped is {trapped.lstrip('/') or 'missing'}; PDF/X needs True or False",
@@ -934,14 +891,14 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
         and str(xmp.get("pdf:Trapped", "")) != trapped.lstrip("/")
     ):
         out.append(
-            Finding(Severity.ERROR, "P-008", "Trapped in the XMP metadata differs from the document info")
+            _finding(Severity.ERROR, "P-008", "Trapped in the XMP metadata differs from the document info")
         )
 
     title = str(info.get("/Title", "")).strip() if info is not None else ""
     xmp_title = str(xmp.get("dc:title", "") or "").strip() if xmp is not None else ""
     if not title or (variant in ("x-4", "x-5") and not xmp_title):
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-009",
                 "the document has no title" + ("" if not title else " in its XMP metadata"),
@@ -952,7 +909,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
     ids = pdf.trailer.get("/ID")
     if not isinstance(ids, pikepdf.Array) or len(ids) != 2:
         out.append(
-            Finding(Severity.ERROR, "P-010", "the trailer has no /ID", hint="PDF/X variants write one")
+            _finding(Severity.ERROR, "P-010", "the trailer has no /ID", hint="PDF/X variants write one")
         )
     return variant, out
 
@@ -968,11 +925,13 @@ def preflight_pdf(
     try:
         pdf = pikepdf.open(path)
     except (pikepdf.PdfError, OSError) as exc:
-        return [Finding(Severity.ERROR, "P-000", f"cannot read {path}: {exc}")]
-    with pdf:
-        findings = _preflight(pdf, trim_mm, bleed_mm)
+        findings = [_finding(Severity.ERROR, "P-000", f"cannot read {path}: {exc}")]
+    else:
+        with pdf:
+            findings = _preflight(pdf, trim_mm, bleed_mm)
     rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    return sorted(_merge(findings), key=lambda f: (rank[f.severity], f.code, f.page or 0))
+    named = [replace(f, where=Product(path.name, f.page or 0)) for f in _merge(findings)]
+    return sorted(named, key=lambda f: (rank[f.severity], f.code, f.page or 0))
 
 
 def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) -> list[Finding]:
@@ -981,7 +940,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
     count = len(pdf.pages)
     if count % 4:
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-040",
                 f"{count} pages: not a multiple of 4, as saddle stitching needs",
@@ -999,7 +958,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
         bleed = _page_box(page, "/BleedBox")
         if trim is None:
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-011",
                     "page has no TrimBox",
@@ -1010,12 +969,12 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
             trim = media
         elif "/ArtBox" in page.obj:
             out.append(
-                Finding(Severity.ERROR, "P-011", "page has both TrimBox and ArtBox; PDF/X allows one", number)
+                _finding(Severity.ERROR, "P-011", "page has both TrimBox and ArtBox; PDF/X allows one", number)
             )
         width, height = trim[2] - trim[0], trim[3] - trim[1]
         if abs(width - want_w) > BOX_TOLERANCE_PT or abs(height - want_h) > BOX_TOLERANCE_PT:
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-012",
                     f"TrimBox is {_mm(width)} × {_mm(height)} mm, the trim is {_mm(want_w)} × {_mm(want_h)} mm",
@@ -1025,7 +984,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
             )
         if bleed is None:
             out.append(
-                Finding(Severity.ERROR, "P-013", "page has no BleedBox", number, "set @page { bleed: 3mm }")
+                _finding(Severity.ERROR, "P-013", "page has no BleedBox", number, "set @page { bleed: 3mm }")
             )
             bleed = trim
         else:
@@ -1033,7 +992,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
             if any(abs(s - bleed_pt) > BOX_TOLERANCE_PT for s in sides):
                 shown = " / ".join(_mm(s) for s in (sides[0], sides[1], sides[2], sides[3]))
                 out.append(
-                    Finding(
+                    _finding(
                         Severity.ERROR,
                         "P-013",
                         f"bleed is {shown} mm (left / bottom / right / top), not {_mm(bleed_pt)} mm",
@@ -1048,7 +1007,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
             or (crop is not None and not _inside(trim, crop))
         ):
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-014",
                     "page boxes are not nested: TrimBox ⊆ BleedBox ⊆ MediaBox (and CropBox ⊇ TrimBox)",
@@ -1064,7 +1023,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
                 bleed,
             ):
                 out.append(
-                    Finding(
+                    _finding(
                         Severity.ERROR,
                         "P-046",
                         f"{str(annot.get('/Subtype', 'an')).lstrip('/')} annotation inside the bleed; PDF/X forbids it",
@@ -1080,7 +1039,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
         try:
             walker.run(pikepdf.parse_content_stream(page), page.obj.get("/Resources"), _State())
         except pikepdf.PdfError as exc:
-            out.append(Finding(Severity.ERROR, "P-000", f"page content cannot be parsed: {exc}", number))
+            out.append(_finding(Severity.ERROR, "P-000", f"page content cannot be parsed: {exc}", number))
             continue
         scan = walker.scan
         for key in scan.fonts_used:
@@ -1092,7 +1051,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
         first = font_pages.get(key)
         if not font.embedded:
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-020",
                     f"font {font.name} ({font.subtype}) is not embedded",
@@ -1102,13 +1061,13 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
             )
         elif font.subtype != "Type3" and not _SUBSET_TAG.match(font.name):
             out.append(
-                Finding(
+                _finding(
                     Severity.WARNING, "P-021", f"font {font.name} is embedded in full, not as a subset", first
                 )
             )
         if font.program == "/FontFile3/OpenType" and version < (1, 6):
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-022",
                     f"font {font.name} is an OpenType program, which needs PDF 1.6; the file is PDF {pdf.pdf_version}",
@@ -1131,7 +1090,7 @@ def _page_findings(
             else "no crop marks are drawn outside the bleed"
         )
         out.append(
-            Finding(
+            _finding(
                 Severity.WARNING,
                 "P-015",
                 f"{what}: the print shop gets no crop marks",
@@ -1142,7 +1101,7 @@ def _page_findings(
     for font, char in sorted(scan.notdef):
         shown = f"“{char}” (U+{ord(char[0]):04X})" if char else "an unknown character"
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-023",
                 f"{shown} has no glyph in font {font}: drawn as .notdef (an empty box)",
@@ -1158,7 +1117,7 @@ def _page_findings(
         size = f"{image.width} × {image.height} px placed at {_mm(image.size_pt[0])} × {_mm(image.size_pt[1])} mm"
         if dpi < DPI_ERROR:
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-030",
                     f"picture of {size}: {dpi:.0f} dpi, below {DPI_ERROR}",
@@ -1168,7 +1127,7 @@ def _page_findings(
             )
         elif dpi < DPI_WARNING - 0.5:
             out.append(
-                Finding(
+                _finding(
                     Severity.WARNING,
                     "P-031",
                     f"picture of {size}: {dpi:.0f} dpi, below {DPI_WARNING}",
@@ -1178,7 +1137,7 @@ def _page_findings(
             )
         if image.family == "rgb":
             out.append(
-                Finding(
+                _finding(
                     Severity.ERROR,
                     "P-032",
                     f"picture of {size} is DeviceRGB; PDF/X with a CMYK intent forbids it",
@@ -1189,7 +1148,7 @@ def _page_findings(
         elif image.family in ("rgb-icc", "lab"):
             severity = Severity.ERROR if strict_colour else Severity.WARNING
             out.append(
-                Finding(
+                _finding(
                     severity,
                     "P-033",
                     f"picture of {size} is ICC-based RGB/Lab: the RIP converts it",
@@ -1199,7 +1158,7 @@ def _page_findings(
             )
     if variant in ("x-1a", "x-1", "x-3") and scan.transparency:
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-034",
                 f"transparency ({', '.join(sorted(scan.transparency))}) in a PDF/X-{variant[2:]} file",
@@ -1211,7 +1170,7 @@ def _page_findings(
         edge, _ = scan.crossing[0]
         sample = "".join(c for _, c in scan.crossing[:12])
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-042",
                 f"{len(scan.crossing)} character(s) cross the trim ({edge} edge): “{sample}”",
@@ -1223,7 +1182,7 @@ def _page_findings(
         distance, edge, _ = min(scan.near_edge)
         sample = "".join(c for _, _, c in scan.near_edge[:12])
         out.append(
-            Finding(
+            _finding(
                 Severity.WARNING,
                 "P-041",
                 f"{len(scan.near_edge)} character(s) within {SAFE_MARGIN_MM:g} mm of the trim, nearest {_mm(distance)} mm from the {edge} edge: “{sample}”",
@@ -1233,7 +1192,7 @@ def _page_findings(
         )
     if not (scan.text_inside or scan.images or scan.painted):
         out.append(
-            Finding(
+            _finding(
                 Severity.INFO,
                 "P-043",
                 "empty page (no text, picture or drawing)",
@@ -1243,7 +1202,7 @@ def _page_findings(
         )
     if scan.rgb_text:
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-044",
                 "text drawn in DeviceRGB colour (not K-only black)",
@@ -1253,7 +1212,7 @@ def _page_findings(
         )
     if scan.rgb_graphics:
         out.append(
-            Finding(
+            _finding(
                 Severity.ERROR,
                 "P-044",
                 "graphics drawn in DeviceRGB colour",
@@ -1263,7 +1222,7 @@ def _page_findings(
         )
     if scan.rich_black_text:
         out.append(
-            Finding(
+            _finding(
                 Severity.WARNING,
                 "P-045",
                 "near-black text uses C, M or Y ink besides K",
@@ -1274,7 +1233,7 @@ def _page_findings(
     if scan.icc_rgb:
         severity = Severity.ERROR if strict_colour else Severity.WARNING
         out.append(
-            Finding(
+            _finding(
                 severity,
                 "P-047",
                 "ICC-based RGB or Lab colour in page content: the RIP converts it",
@@ -1295,7 +1254,7 @@ def _merge(findings: list[Finding]) -> list[Finding]:
         numbers = sorted({p for p in pages if p is not None})
         if len(numbers) > 1:
             message = f"{message} (pages {_ranges(numbers)})"
-        merged.append(Finding(Severity(severity), code, message, numbers[0] if numbers else None, hint))
+        merged.append(_finding(Severity(severity), code, message, numbers[0] if numbers else None, hint))
     return merged
 
 

@@ -257,11 +257,12 @@ def _dates(issue: Issue) -> Iterator[Finding]:
             for ch in MIXED_ZERO.findall(text):
                 kinds.setdefault(ch, where)
     if len(kinds) > 1:
+        first, *others = kinds.values()
         yield Finding(
             W,
             "T-304",
-            "dates mix 〇 (U+3007) and ○ (U+25CB)",
-            " and ".join(str(w) for w in kinds.values()),
+            f"dates mix 〇 (U+3007) and ○ (U+25CB): the other at {', '.join(str(w) for w in others)}",
+            first,
             "use 〇 throughout",
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Loc, SourceError
+from ..errors import Finding, Loc, source_error
 from ..limits import (
     MAX_ARTICLE_BLOCKS,
     MAX_ARTICLE_CHARS,
@@ -42,7 +42,7 @@ def front_matter_lines(path: Path) -> LineMap:
 
 def load_article(
     path: Path, issue_root: Path, columns: list[str]
-) -> tuple[Article | None, list[SourceError]]:
+) -> tuple[Article | None, list[Finding]]:
     """Load and validate one article; return it (or None) with every problem found."""
     text, problem = read_source(path, issue_root)
     if problem:
@@ -51,7 +51,7 @@ def load_article(
     parts = split_front_matter(text)
     if parts is None:
         return None, [
-            SourceError(
+            source_error(
                 Loc(path, 1),
                 "no front matter",
                 "start the file with a line “---”, the title and 栏目 as “key: value” lines, and another “---”",
@@ -64,7 +64,7 @@ def load_article(
         return None, errors
     if not isinstance(data, dict):
         return None, [
-            SourceError(
+            source_error(
                 Loc(path, 2),
                 "the front matter is not a list of “key: value” lines",
                 "write title: …, column: … between the --- lines",
@@ -77,7 +77,7 @@ def load_article(
     if meta.placement is Placement.BODY:
         if meta.column is None:
             errors.append(
-                SourceError(
+                source_error(
                     lines.loc(()),
                     "no “column” (栏目) is given",
                     f"add column: with one of {'、'.join(columns)}",
@@ -86,7 +86,7 @@ def load_article(
             )
         elif meta.column not in columns:
             errors.append(
-                SourceError(
+                source_error(
                     lines.loc(("column",)),
                     f"unknown 栏目 “{meta.column}”",
                     f"use one of {'、'.join(columns)}, or add it to columns: in issue.yaml",
@@ -107,7 +107,7 @@ def load_article(
         blocks = regulation_blocks(blocks)
     if not any(isinstance(b, Paragraph) or getattr(b, "paragraphs", None) for b in blocks):
         errors.append(
-            SourceError(
+            source_error(
                 Loc(path, body_start + 1),
                 "the article has no text",
                 "write the article below the closing --- line, or delete the file",
@@ -120,7 +120,7 @@ def load_article(
     if len(figures) > MAX_PICTURES:  # not one more picture is opened
         return None, [
             *errors,
-            SourceError(
+            source_error(
                 figures[0].loc,
                 f"{len(figures):,} pictures in one article; an issue may hold at most {MAX_PICTURES:,} "
                 "(2025-01 has 44)",
@@ -130,7 +130,7 @@ def load_article(
         ]
     for fig in figures:
         if bad := inspect_image(fig.src):
-            errors.append(SourceError(fig.loc, *bad, "S-152"))
+            errors.append(source_error(fig.loc, *bad, "S-152"))
     if errors:
         return None, errors
     return Article(id=path.stem, path=path, meta=meta, blocks=_with_pixel_sizes(blocks)), []
@@ -168,14 +168,14 @@ def article_characters(article: Article) -> int:
     return sum(len(p.text) for p in _paragraphs(article.blocks))
 
 
-def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[SourceError]:
+def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[Finding]:
     """The article-size limits of load/limits.py: paragraph, article, number of blocks."""
     errors = []
     paragraphs = _paragraphs(blocks)
     for p in paragraphs:
         if len(p.text) > MAX_PARAGRAPH_CHARS:
             errors.append(
-                SourceError(
+                source_error(
                     p.loc,
                     f"a paragraph of {len(p.text):,} characters; one paragraph may hold at most "
                     f"{MAX_PARAGRAPH_CHARS:,} (the longest of 2025-01 holds 1,122)",
@@ -192,7 +192,7 @@ def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[Sourc
         for what, text in texts:
             if len(text) > MAX_FIELD_CHARS:
                 errors.append(
-                    SourceError(
+                    source_error(
                         block.loc,
                         f"a {what} of {len(text):,} characters; at most {MAX_FIELD_CHARS:,}",
                         "shorten it; a missing blank line after it is the usual cause",
@@ -202,7 +202,7 @@ def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[Sourc
     chars = sum(len(p.text) for p in paragraphs)
     if chars > MAX_ARTICLE_CHARS:
         errors.append(
-            SourceError(
+            source_error(
                 Loc(path, body_start + 1),
                 f"the article holds {chars:,} characters; one article may hold at most {MAX_ARTICLE_CHARS:,} "
                 "(the longest of 2025-01 holds 14,317)",
@@ -212,7 +212,7 @@ def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[Sourc
         )
     if len(blocks) > MAX_ARTICLE_BLOCKS:
         errors.append(
-            SourceError(
+            source_error(
                 Loc(path, body_start + 1),
                 f"the article has {len(blocks):,} paragraphs, headings and pictures; one article may have "
                 f"at most {MAX_ARTICLE_BLOCKS:,} (2025-01: at most 74)",

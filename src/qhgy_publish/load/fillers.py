@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Loc, SourceError
+from ..errors import Finding, Loc, source_error
 from ..limits import MAX_ARTICLES
 from ..model import Filler, FillerMeta, Paragraph
 from .article import split_front_matter
@@ -20,20 +20,20 @@ from .yamlloc import load_yaml
 FILLERS_DIR = "fillers"
 
 
-def load_fillers(root: Path, columns: list[str]) -> tuple[list[Filler], list[SourceError]]:
+def load_fillers(root: Path, columns: list[str]) -> tuple[list[Filler], list[Finding]]:
     """Every filler of the issue folder ``root`` (none when it has no fillers/ folder).
 
     The folder and its files are held to the same rules as articles/: nothing
     outside the issue folder is read, through a link or otherwise.
     """
     fillers: list[Filler] = []
-    errors: list[SourceError] = []
+    errors: list[Finding] = []
     folder = root / FILLERS_DIR
     if not folder.exists():
         return [], []
     if not folder.resolve().is_relative_to(root.resolve()):
         return [], [
-            SourceError(
+            source_error(
                 Loc(folder),
                 f"the fillers folder leads to {folder.resolve()}, outside the issue folder (through a link): "
                 "nothing in it was read",
@@ -44,7 +44,7 @@ def load_fillers(root: Path, columns: list[str]) -> tuple[list[Filler], list[Sou
     files = sorted(folder.glob("*.md"))
     if len(files) > MAX_ARTICLES:
         return [], [
-            SourceError(
+            source_error(
                 Loc(folder),
                 f"{len(files)} 补白 files; an issue may hold at most {MAX_ARTICLES}",
                 "keep the 补白 this issue may use",
@@ -59,14 +59,14 @@ def load_fillers(root: Path, columns: list[str]) -> tuple[list[Filler], list[Sou
     return fillers, errors
 
 
-def _load_filler(path: Path, root: Path, columns: list[str]) -> tuple[Filler | None, list[SourceError]]:
+def _load_filler(path: Path, root: Path, columns: list[str]) -> tuple[Filler | None, list[Finding]]:
     text, problem = read_source(path, root)
     if problem:
         return None, [problem]
     parts = split_front_matter(text or "")
     if parts is None:
         return None, [
-            SourceError(
+            source_error(
                 Loc(path, 1),
                 "no front matter",
                 "start the file with a line “---”, “kind: notice” (or quote, slogan, knowledge) and another “---”",
@@ -83,7 +83,7 @@ def _load_filler(path: Path, root: Path, columns: list[str]) -> tuple[Filler | N
     for i, name in enumerate(meta.columns):
         if name not in columns:
             errors.append(
-                SourceError(
+                source_error(
                     lines.loc(("columns", i)),
                     f"unknown 栏目 “{name}”",
                     f"use one of {'、'.join(columns)}, or leave columns: out to let any 栏目 carry it",
@@ -94,7 +94,7 @@ def _load_filler(path: Path, root: Path, columns: list[str]) -> tuple[Filler | N
     errors += body_errors
     if not any(isinstance(b, Paragraph) for b in blocks):
         errors.append(
-            SourceError(Loc(path, body_start + 1), "the filler has no text", "write its text below the --- line", "S-183")
+            source_error(Loc(path, body_start + 1), "the filler has no text", "write its text below the --- line", "S-183")
         )
     if errors:
         return None, errors

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from ..errors import Loc, SourceError, SourceErrors
+from ..errors import Finding, Loc, SourceErrors, source_error
 from ..limits import MAX_ARTICLES, MAX_ISSUE_CHARS, MAX_ISSUE_SOURCE_BYTES, MAX_PICTURES, MAX_SOURCE_BYTES
 from ..model import Article, Column, Issue, IssueMeta, Placement
 from .article import article_characters, load_article
@@ -22,7 +22,7 @@ ARTICLES_DIR = "articles"
 ISSUE_ID = re.compile(r"([0-9]{4})-([0-9]{2})\Z")  # \Z, not $: “2025-02\n” is no id
 
 
-def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[SourceError]]:
+def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Finding]]:
     """Load and validate ``issue.yaml``."""
     path = root / ISSUE_FILE
     if not path.is_file():
@@ -30,7 +30,7 @@ def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Source
             None,
             None,
             [
-                SourceError(
+                source_error(
                     Loc(path),
                     "no issue.yaml in the issue folder",
                     "create one with `qhgy new <issue-id>`",
@@ -49,7 +49,7 @@ def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Source
             None,
             lines,
             [
-                SourceError(
+                source_error(
                     Loc(path, 1),
                     "issue.yaml is not a list of “key: value” lines",
                     "see docs/source-format.md",
@@ -64,13 +64,13 @@ def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Source
     return meta, lines, errors
 
 
-def _check_meta(meta: IssueMeta, lines: LineMap, root: Path) -> list[SourceError]:
-    errors: list[SourceError] = []
+def _check_meta(meta: IssueMeta, lines: LineMap, root: Path) -> list[Finding]:
+    errors: list[Finding] = []
     seen: set[str] = set()
     for i, name in enumerate(meta.columns):
         if name in seen:
             errors.append(
-                SourceError(lines.loc(("columns", i)), f"栏目 “{name}” is listed twice", "keep one", "S-011")
+                source_error(lines.loc(("columns", i)), f"栏目 “{name}” is listed twice", "keep one", "S-011")
             )
         seen.add(name)
     for i, key in enumerate(meta.placeholders):
@@ -79,7 +79,7 @@ def _check_meta(meta: IssueMeta, lines: LineMap, root: Path) -> list[SourceError
             node = getattr(node, part, None)
         if node is None:
             errors.append(
-                SourceError(
+                source_error(
                     lines.loc(("placeholders", i)),
                     f"placeholder “{key}” names no key of issue.yaml",
                     "write a dotted key such as colophon.permit",
@@ -88,12 +88,12 @@ def _check_meta(meta: IssueMeta, lines: LineMap, root: Path) -> list[SourceError
             )
     path, problem = resolve_image(str(meta.cover.image), root)
     if problem or (problem := inspect_image(path)):
-        errors.append(SourceError(lines.loc(("cover", "image")), *problem, "S-013"))
+        errors.append(source_error(lines.loc(("cover", "image")), *problem, "S-013"))
     errors += _check_folder_name(meta, lines, root)
     return errors
 
 
-def _check_folder_name(meta: IssueMeta, lines: LineMap, root: Path) -> list[SourceError]:
+def _check_folder_name(meta: IssueMeta, lines: LineMap, root: Path) -> list[Finding]:
     """A folder named year-期号 must hold that issue: its outputs are named after the folder."""
     match = ISSUE_ID.fullmatch(root.name)
     if not match:
@@ -103,7 +103,7 @@ def _check_folder_name(meta: IssueMeta, lines: LineMap, root: Path) -> list[Sour
     for key, folder, written in (("year", year, meta.year), ("number", number, meta.number)):
         if folder != written:
             errors.append(
-                SourceError(
+                source_error(
                     lines.loc((key,)),
                     f"{key}: {written} in issue.yaml, but the folder “{root.name}” says {folder}: "
                     f"the outputs would be named qhgy-{root.name}-… and print {meta.label}",
@@ -119,7 +119,7 @@ def load_issue(root: Path) -> Issue:
     root = root.resolve()
     if not root.is_dir():
         raise SourceErrors(
-            [SourceError(Loc(root), "no such issue folder", "give a folder such as content/2025-01", "S-000")]
+            [source_error(Loc(root), "no such issue folder", "give a folder such as content/2025-01", "S-000")]
         )
     meta, _, errors = load_meta(root)
     if meta is None:
@@ -128,7 +128,7 @@ def load_issue(root: Path) -> Issue:
         raise SourceErrors([*errors, *outside])
     folder = root / ARTICLES_DIR
     if not folder.resolve().is_relative_to(root):
-        outside = SourceError(
+        outside = source_error(
             Loc(folder),
             f"the articles folder leads to {folder.resolve()}, outside the issue folder (through a link): "
             "nothing in it was read",
@@ -140,7 +140,7 @@ def load_issue(root: Path) -> Issue:
     if len(files) > MAX_ARTICLES:
         raise SourceErrors(
             [
-                SourceError(
+                source_error(
                     Loc(root / ARTICLES_DIR),
                     f"{len(files)} article files; an issue may hold at most {MAX_ARTICLES} (2025-01 has 49)",
                     "check that this is the issue's articles folder, or split the issue",
@@ -153,7 +153,7 @@ def load_issue(root: Path) -> Issue:
     if (size := sum(n for n in sizes if n <= MAX_SOURCE_BYTES)) > MAX_ISSUE_SOURCE_BYTES:
         raise SourceErrors(
             [
-                SourceError(
+                source_error(
                     Loc(root / ARTICLES_DIR),
                     f"the article files hold {size / 1e6:.1f} MB together; an issue may hold at most "
                     f"{MAX_ISSUE_SOURCE_BYTES / 1e6:.0f} MB (2025-01: 0.3 MB)",
@@ -164,7 +164,7 @@ def load_issue(root: Path) -> Issue:
         )
     if not files:
         errors.append(
-            SourceError(
+            source_error(
                 Loc(root / ARTICLES_DIR),
                 "the issue has no articles",
                 "add Markdown files to articles/",
@@ -197,7 +197,7 @@ def load_issue(root: Path) -> Issue:
     if articles and not by_column:
         raise SourceErrors(
             [
-                SourceError(
+                source_error(
                     Loc(root / ARTICLES_DIR),
                     "no article stands in a 栏目: the issue would print no pages",
                     "give at least one article a column: from issue.yaml's columns",
@@ -216,7 +216,7 @@ def load_issue(root: Path) -> Issue:
     )
 
 
-def _layout_links_outside(root: Path) -> list[SourceError]:
+def _layout_links_outside(root: Path) -> list[Finding]:
     """The issue's own layouts/ (templates and stylesheets that override the house's) must lie
     inside the issue folder too: a link out of it is refused before any template is read."""
     own = root / "layouts"
@@ -228,7 +228,7 @@ def _layout_links_outside(root: Path) -> list[SourceError]:
         real = path.resolve()
         if not real.is_relative_to(root):
             found.append(
-                SourceError(
+                source_error(
                     Loc(path),
                     f"“{path.relative_to(root)}” leads to {real}, outside the issue folder (through a link): "
                     "it was not read",
@@ -248,13 +248,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _totals(articles: list[Article], root: Path) -> list[SourceError]:
+def _totals(articles: list[Article], root: Path) -> list[Finding]:
     """The issue-wide limits: characters and pictures (see load/limits.py)."""
     errors = []
     chars = sum(article_characters(a) for a in articles)
     if chars > MAX_ISSUE_CHARS:
         errors.append(
-            SourceError(
+            source_error(
                 Loc(root / ARTICLES_DIR),
                 f"the articles hold {chars:,} characters; an issue may hold at most {MAX_ISSUE_CHARS:,} "
                 "(2025-01 holds 98,366)",
@@ -265,7 +265,7 @@ def _totals(articles: list[Article], root: Path) -> list[SourceError]:
     pictures = 1 + sum(len(a.figures) for a in articles)
     if pictures > MAX_PICTURES:
         errors.append(
-            SourceError(
+            source_error(
                 Loc(root / ARTICLES_DIR),
                 f"{pictures:,} pictures with the cover; an issue may hold at most {MAX_PICTURES:,} (2025-01 has 44)",
                 "remove pictures, or split the issue",
@@ -280,14 +280,14 @@ def slug(article: Article) -> str:
     return article.id.split("-", 1)[1] if article.id[:1].isdigit() and "-" in article.id else article.id
 
 
-def _duplicates(articles: list[Article]) -> list[SourceError]:
+def _duplicates(articles: list[Article]) -> list[Finding]:
     errors = []
     slugs: dict[str, Article] = {}
     for art in articles:
         other = slugs.get(slug(art))
         if other:
             errors.append(
-                SourceError(
+                source_error(
                     Loc(art.path, 1),
                     f"the name “{slug(art)}” is also used by {other.path.name}",
                     "rename one of the files: the part after the number names the article in the EPUB and the preview",
@@ -300,7 +300,7 @@ def _duplicates(articles: list[Article]) -> list[SourceError]:
         other = titles.get(art.title_text)
         if other:
             errors.append(
-                SourceError(
+                source_error(
                     Loc(art.path, 2),
                     f"the title “{art.title_text}” is also the title of {other.path.name}",
                     "give each article its own title",

@@ -15,7 +15,7 @@ from mdit_py_cjk_friendly import cjk_friendly
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
-from ..errors import Loc, SourceError
+from ..errors import Finding, Loc, source_error
 from ..figures import parse_height
 from ..limits import MAX_ARTICLE_BLOCKS, MAX_NESTING, MAX_PARAGRAPH_CHARS, MAX_PARAGRAPH_MARKS
 from ..model import Block, Figure, FigureSize, Heading, Note, Paragraph, Profile, Run
@@ -42,14 +42,14 @@ class _BodyReader:
         self.path = path
         self.offset = line_offset
         self.root = issue_root
-        self.errors: list[SourceError] = []
+        self.errors: list[Finding] = []
 
     def loc(self, token: Token) -> Loc:
         line = token.map[0] + 1 + self.offset if token.map else self.offset + 1
         return Loc(self.path, line)
 
     def error(self, token: Token, message: str, hint: str, code: str = "S-140") -> None:
-        self.errors.append(SourceError(self.loc(token), message, hint, code))
+        self.errors.append(source_error(self.loc(token), message, hint, code))
 
     def runs(self, inline: Token) -> list[Run]:
         runs: list[Run] = []
@@ -318,18 +318,18 @@ def _raw_paragraphs(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _raw_limits(text: str, path: Path, line_offset: int) -> list[SourceError]:
+def _raw_limits(text: str, path: Path, line_offset: int) -> list[Finding]:
     """The limits of load/limits.py that must hold before Markdown parses the body.
 
     markdown-it's cost grows with the square of a paragraph's emphasis and
     bracket marks, and of very long runs of lines: measured before parsing, a
     runaway paragraph costs a scan, not minutes.
     """
-    errors: list[SourceError] = []
+    errors: list[Finding] = []
     paragraphs = _raw_paragraphs(text)
     if len(paragraphs) > MAX_ARTICLE_BLOCKS:
         return [
-            SourceError(
+            source_error(
                 Loc(path, line_offset + 1),
                 f"the article has {len(paragraphs):,} paragraphs; one article may have at most "
                 f"{MAX_ARTICLE_BLOCKS:,} (2025-01: at most 74)",
@@ -341,7 +341,7 @@ def _raw_limits(text: str, path: Path, line_offset: int) -> list[SourceError]:
         loc = Loc(path, index + 1 + line_offset)
         if len(raw) > MAX_PARAGRAPH_CHARS:
             errors.append(
-                SourceError(
+                source_error(
                     loc,
                     f"a paragraph of {len(raw):,} characters; one paragraph may hold at most "
                     f"{MAX_PARAGRAPH_CHARS:,} (the longest of 2025-01 holds 1,122)",
@@ -352,7 +352,7 @@ def _raw_limits(text: str, path: Path, line_offset: int) -> list[SourceError]:
             )
         elif (marks := len(_MARKS.findall(raw))) > MAX_PARAGRAPH_MARKS:
             errors.append(
-                SourceError(
+                source_error(
                     loc,
                     f"a paragraph with {marks:,} Markdown marks (* _ [ ] ! ` < > \\); one paragraph may hold "
                     f"at most {MAX_PARAGRAPH_MARKS:,} (2025-01: at most 28)",
@@ -365,7 +365,7 @@ def _raw_limits(text: str, path: Path, line_offset: int) -> list[SourceError]:
     return errors
 
 
-def _nesting_errors(tokens: list[Token], path: Path, line_offset: int) -> list[SourceError]:
+def _nesting_errors(tokens: list[Token], path: Path, line_offset: int) -> list[Finding]:
     """Blocks inside blocks deeper than the magazine uses (a note or a profile card: one level)."""
     depth = 0
     for tok in tokens:
@@ -374,7 +374,7 @@ def _nesting_errors(tokens: list[Token], path: Path, line_offset: int) -> list[S
             if depth > MAX_NESTING:
                 line = tok.map[0] + 1 + line_offset if tok.map else line_offset + 1
                 return [
-                    SourceError(
+                    source_error(
                         Loc(path, line),
                         f"blocks nested {depth} deep (> or ::: inside each other); at most {MAX_NESTING}",
                         "a note (>) or a ::: profile card holds paragraphs only: remove the inner > or :::",
@@ -388,7 +388,7 @@ def _nesting_errors(tokens: list[Token], path: Path, line_offset: int) -> list[S
 
 def parse_body(
     text: str, path: Path, line_offset: int, issue_root: Path
-) -> tuple[list[Block], list[SourceError]]:
+) -> tuple[list[Block], list[Finding]]:
     """Parse an article body that starts ``line_offset`` lines into ``path``."""
     if errors := _raw_limits(text, path, line_offset):
         return [], errors

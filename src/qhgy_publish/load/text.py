@@ -11,16 +11,16 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from ..errors import Loc, SourceError
+from ..errors import Finding, Loc, source_error
 from ..limits import MAX_SOURCE_BYTES
 
 
-def outside_issue(path: Path, issue_root: Path) -> SourceError | None:
+def outside_issue(path: Path, issue_root: Path) -> Finding | None:
     """An error when ``path`` (links followed) is not a regular file inside ``issue_root``."""
     root = issue_root.resolve()
     real = path.resolve()
     if not real.is_relative_to(root):
-        return SourceError(
+        return source_error(
             Loc(path),
             f"“{path.name}” leads to {real}, outside the issue folder (through a link): it was not read",
             "copy the file into the issue folder instead of linking to it",
@@ -29,9 +29,9 @@ def outside_issue(path: Path, issue_root: Path) -> SourceError | None:
     try:
         mode = real.stat().st_mode
     except OSError as exc:
-        return SourceError(Loc(path), f"“{path.name}” cannot be opened ({exc.strerror})", "", "S-004")
+        return source_error(Loc(path), f"“{path.name}” cannot be opened ({exc.strerror})", "", "S-004")
     if not stat.S_ISREG(mode):
-        return SourceError(
+        return source_error(
             Loc(path),
             f"“{path.name}” is not a plain file",
             "replace it with a text file saved as UTF-8",
@@ -40,7 +40,7 @@ def outside_issue(path: Path, issue_root: Path) -> SourceError | None:
     return None
 
 
-def read_source(path: Path, issue_root: Path | None = None) -> tuple[str | None, SourceError | None]:
+def read_source(path: Path, issue_root: Path | None = None) -> tuple[str | None, Finding | None]:
     """Return the file's text with ``\\n`` line ends, or an error naming the problem.
 
     With ``issue_root``, a file outside it (through a link) or not a plain file is refused unread.
@@ -49,7 +49,7 @@ def read_source(path: Path, issue_root: Path | None = None) -> tuple[str | None,
         return None, problem
     size = path.stat().st_size
     if size > MAX_SOURCE_BYTES:
-        return None, SourceError(
+        return None, source_error(
             Loc(path),
             f"the file is {size / 1000:,.0f} kB; a source file may hold at most {MAX_SOURCE_BYTES // 1000} kB "
             "(the longest article of 2025-01 is 43 kB)",
@@ -70,7 +70,7 @@ def read_source(path: Path, issue_root: Path | None = None) -> tuple[str | None,
             hint += f", or convert it: iconv -f GB18030 -t UTF-8 '{path.name}' > tmp && mv tmp '{path.name}'"
         except UnicodeDecodeError:
             what = "the file is not UTF-8 text"
-        return None, SourceError(Loc(path, line), what, hint, "S-100")
+        return None, source_error(Loc(path, line), what, hint, "S-100")
     if "\x00" in text:
-        return None, SourceError(Loc(path, 1), "the file holds NUL bytes: it is not a text file", "", "S-100")
+        return None, source_error(Loc(path, 1), "the file holds NUL bytes: it is not a text file", "", "S-100")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None

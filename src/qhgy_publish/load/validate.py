@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import SourceError
+from ..errors import Finding, source_error
 from .yamlloc import LineMap
 
 M = TypeVar("M", bound=BaseModel)
@@ -53,7 +53,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
 
 def validate(
     model: type[M], data: Any, lines: LineMap, code: str = "S-110"
-) -> tuple[M | None, list[SourceError]]:
+) -> tuple[M | None, list[Finding]]:
     """Validate ``data`` against ``model``; map each error to the line it concerns."""
     try:
         return model.model_validate(data), []
@@ -73,5 +73,5 @@ def validate(
             hint = _HINTS.get(kind, "")
             if kind in _BOUNDS or kind.startswith("int_"):
                 hint = _KEY_HINTS.get(_dotted(loc), hint)
-            errors.append(SourceError(lines.loc(loc), message, hint, code))
+            errors.append(source_error(lines.loc(loc), message, hint, code))
         return None, errors

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Loc, SourceError
+from ..errors import Finding, Loc, source_error
 from ..limits import MAX_YAML_DEPTH
 
 KeyPath = tuple[str | int, ...]
@@ -99,7 +99,7 @@ class LineMap:
         return Loc(self.path, line, col)
 
 
-def _walk(node: yaml.Node, key: KeyPath, lines: LineMap, errors: list[SourceError]) -> None:
+def _walk(node: yaml.Node, key: KeyPath, lines: LineMap, errors: list[Finding]) -> None:
     lines.add(key, node.start_mark)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -107,7 +107,7 @@ def _walk(node: yaml.Node, key: KeyPath, lines: LineMap, errors: list[SourceErro
             name = str(k_node.value)
             if name in seen:
                 errors.append(
-                    SourceError(
+                    source_error(
                         Loc(lines.path, k_node.start_mark.line + 1 + lines.offset),
                         f"key “{name}” is written twice",
                         "keep one of the two lines",
@@ -123,14 +123,14 @@ def _walk(node: yaml.Node, key: KeyPath, lines: LineMap, errors: list[SourceErro
             _walk(item, (*key, i), lines, errors)
 
 
-def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap, list[SourceError]]:
+def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap, list[Finding]]:
     """Parse ``text`` (from ``path``, starting ``line_offset`` lines into the file).
 
     Returns the data, its line map and the problems found; malformed YAML gives
     ``None`` data and one error at the line the parser stopped.
     """
     lines = LineMap(path, line_offset)
-    errors: list[SourceError] = []
+    errors: list[Finding] = []
     loader = SourceLoader(text)
     try:
         node = loader.get_single_node()
@@ -141,7 +141,7 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
     except _Refused as exc:
         mark = exc.problem_mark
         errors.append(
-            SourceError(
+            source_error(
                 Loc(path, mark.line + 1 + line_offset, mark.column + 1), str(exc.problem), exc.hint, exc.code
             )
         )
@@ -154,7 +154,7 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
         col = mark.column + 1 if mark else 0
         problem = exc.problem or exc.context or "YAML syntax error"
         errors.append(
-            SourceError(
+            source_error(
                 Loc(path, line, col),
                 f"malformed YAML: {problem}",
                 "check indentation and quoting on this line; a value holding “: ” or "
@@ -164,7 +164,7 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
         )
         return None, lines, errors
     except yaml.YAMLError as exc:
-        errors.append(SourceError(Loc(path, line_offset + 1), f"malformed YAML: {exc}", "", "S-101"))
+        errors.append(source_error(Loc(path, line_offset + 1), f"malformed YAML: {exc}", "", "S-101"))
         return None, lines, errors
     finally:
         loader.dispose()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..check.findings import Finding, Severity
+from ..check.findings import Finding, Product, Severity
 from ..errors import Loc, QhgyError
 from ..load import load_issue
 from ..load.article import split_front_matter
@@ -100,12 +100,12 @@ def _stand_in(where: Loc, text: str) -> Finding:
         Severity.ERROR,
         "F-001",
         f"“{STAND_IN}” in the text: …{context}…",
-        str(where),
+        where,
         "write the real text; the final build prints nothing that waits to be supplied",
     )
 
 
-def _relative(where: str | Loc, root: Path) -> str:
+def _relative(where: Loc | Product | None, root: Path) -> str:
     """A finding's place relative to the issue folder (what an acceptance's ``where`` names)."""
     if isinstance(where, Loc):
         try:
@@ -113,13 +113,7 @@ def _relative(where: str | Loc, root: Path) -> str:
         except ValueError:
             return str(where)
         return place + (f":{where.line}" if where.line else "")
-    path, sep, rest = where.partition(":")
-    candidate = Path(path)
-    full = candidate if candidate.is_absolute() else Path.cwd() / candidate  # Loc prints cwd-relative
-    try:
-        return str(full.resolve().relative_to(root.resolve())) + sep + rest
-    except ValueError:
-        return where
+    return "" if where is None else str(where)
 
 
 def matching(finding: Finding, accept: list[Acceptance], root: Path) -> Acceptance | None:
@@ -189,16 +183,7 @@ def final_build(root: Path, out_dir: Path, console: Console | None = None) -> Fi
         stamp_pdf(paths["print"], digest)
         stamp_pdf(paths["screen"], digest)
         stamp_epub(paths["epub"], digest)
-        output_findings = [
-            Finding(
-                Severity(str(f.severity)),
-                f.code,
-                f.message,
-                f"{paths['print'].name} page {f.page}" if f.page else paths["print"].name,
-                f.hint,
-            )
-            for f in preflight_pdf(paths["print"])
-        ] + check_epub(paths["epub"])
+        output_findings = preflight_pdf(paths["print"]) + check_epub(paths["epub"])
         stop, more = sort_findings(output_findings, issue)
         if stop:
             raise Refusal(stop, "outputs")
