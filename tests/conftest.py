@@ -29,3 +29,44 @@ def run_cli():
         return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+# -- every finding code fires on some test input ----------------------------------------------
+# Each Finding made while the suite runs is noted by its code; tests/test_codes.py's last test
+# compares them with the registry. It runs only with the whole suite (a subset fires a subset).
+
+FIRED_CODES: set[str] = set()
+WHOLE_SUITE_TEST = "test_every_code_fires_on_some_test_input"
+
+
+def _note_fired_codes() -> None:
+    from qhgy_publish.errors import Finding
+
+    made = Finding.__init__
+
+    def noting(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        made(self, *args, **kwargs)
+        FIRED_CODES.add(self.code)
+
+    Finding.__init__ = noting  # type: ignore[method-assign]
+
+
+_note_fired_codes()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    last = [item for item in items if item.name == WHOLE_SUITE_TEST]
+    if not last:
+        return
+    whole = (
+        all(Path(a).resolve() in (TESTS, TESTS.parent) for a in config.args)
+        and not config.option.keyword
+        and not config.option.markexpr
+        and not config.option.lf
+    )
+    for item in last:
+        items.remove(item)
+    if whole:
+        items.extend(last)  # after every other test, so every code the suite fires is noted
+    else:
+        config.hook.pytest_deselected(items=last)

@@ -580,3 +580,16 @@ def index(year: int, content_dir: Path | None, out_dir: Path | None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.option("--write", "write_to", type=click.Path(path_type=Path), help="Write the Markdown to this file.")
+def codes(write_to: Path | None) -> None:
+    """Every finding code and what it means (docs/checks.md is this, written with --write)."""
+    from .codes import markdown
+
+    if write_to is None:
+        click.echo(markdown(), nl=False)
+        return
+    write_to.write_text(markdown(), encoding="utf-8")
+    out.print(f"[green]wrote[/] {write_to}")

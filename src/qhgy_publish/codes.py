@@ -1,7 +1,7 @@
 """Every finding code of the project, in one registry: what it means, how grave, who finds it.
 
 A code never changes meaning; a new check takes a new code. ``docs/checks.md``
-is generated from this table (``qhgy codes --write``, and a test holds the two
+is generated from this table (``qhgy codes --write docs/checks.md``, and a test holds the two
 equal), and the tests prove that every code here fires on some test input.
 
 Families, as in Standard Ebooks' lint: S- the sources (loading and
@@ -161,7 +161,7 @@ def markdown() -> str:
     out = [
         "# Finding codes",
         "",
-        "<!-- Generated from src/qhgy_publish/codes.py by `qhgy codes --write`; do not edit. -->",
+        "<!-- Generated from src/qhgy_publish/codes.py by `qhgy codes --write docs/checks.md`; do not edit. -->",
         "",
         "Every message of `qhgy build`, `qhgy check` and `qhgy build --final` carries a code. "
         "A code never changes meaning; a new check takes a new code. Warnings may be accepted "
@@ -177,4 +177,4 @@ def markdown() -> str:
             if c.code.startswith(f"{prefix}-")
         ]
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -155,7 +155,7 @@ def build_issue(
     result.warnings += [f"layout: {w}" for w in layout.warnings]
     from .check.layout_pictures import picture_warnings
 
-    result.warnings += picture_warnings(layout.document, issue)
+    result.warnings += [f"{f.where}: {f.message} ({f.code})" for f in picture_warnings(layout.document, issue)]
     if layout.notes_pages:
         result.warnings.append(
             f"{layout.notes_pages} 学习笔记 page(s) added before 封三 to make {layout.page_count} pages "

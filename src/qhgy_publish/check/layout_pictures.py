@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import Loc
+from ..errors import Finding, Loc, Severity
 from ..model import Figure, Issue
 
 TOLERANCE_PX = 1.0  # 0.75 pt
@@ -104,10 +104,10 @@ def placed_pictures(document, issue: Issue) -> list[PlacedPicture]:  # type: ign
     ]
 
 
-def picture_warnings(document, issue: Issue) -> list[str]:  # type: ignore[no-untyped-def]
-    """One line per misplaced picture: file:line, which picture, what is wrong."""
-    out = []
-    for placed in placed_pictures(document, issue):
-        for problem in placed.problems():
-            out.append(f"{placed.loc}: picture {placed.id} {problem} (S-158)")
-    return out
+def picture_warnings(document, issue: Issue) -> list[Finding]:  # type: ignore[no-untyped-def]
+    """One finding per misplaced picture: file:line, which picture, what is wrong."""
+    return [
+        Finding(Severity.WARNING, "S-158", f"picture {placed.id} {problem}", placed.loc)
+        for placed in placed_pictures(document, issue)
+        for problem in placed.problems()
+    ]

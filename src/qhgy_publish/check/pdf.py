@@ -24,8 +24,8 @@ XObjects, tiling patterns) and sees what a RIP would draw:
   for X-1a; near-black text with C, M or Y ink is a warning (K-only black);
 - text within the safe area (3 mm inside the trim), from each glyph's box.
 
-Findings carry stable codes (P-0xx; P-050 is the build's own note on filler
-pages) and the 1-based PDF page, not the folio. A problem found on many pages
+Findings carry stable codes (P-0xx, registered in qhgy_publish.codes) and
+the 1-based PDF page, not the folio. A problem found on many pages
 is reported once, listing its pages.
 """
 
