@@ -227,16 +227,25 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
     """Preflight: sources, print PDF and EPUB. Exit 0 clean, 1 errors, 2 could not run."""
     import json
 
-    from .check import run_checks
+    from .check import Report, outdated_products, run_checks
     from .check.epub import EpubCheckUnavailable
     from .check.findings import Severity
+    from .pipeline import build_issue, prepare
 
     root = _issue_dir(issue_dir)
+    folder = _out_dir(out_dir, root)
     try:
-        report = run_checks(root, _out_dir(out_dir, root), rebuild=rebuild)
-    except (EpubCheckUnavailable, OSError) as exc:
-        err.print(f"[bold red]check could not run[/] {exc}")
-        sys.exit(2)
+        prepared = prepare(root)
+    except SourceErrors as exc:  # nothing to build: the report is the sources' findings
+        report = Report(findings=exc.report or exc.errors)
+    else:
+        try:
+            if rebuild or outdated_products(prepared.issue, folder):
+                build_issue(root, folder, prepared=prepared)
+            report = run_checks(prepared.issue, folder, prepared.findings)
+        except (EpubCheckUnavailable, OSError) as exc:
+            err.print(f"[bold red]check could not run[/] {exc}")
+            sys.exit(2)
     accepted = _accepted(root, report.findings)
     if as_json:
         items = [

@@ -104,6 +104,7 @@ class SourceErrors(QhgyError):
     """Raised once, after loading, with every problem found."""
 
     errors: list[Finding] = field(default_factory=list)
+    report: list[Finding] = field(default_factory=list)  # every finding of the failing stage, warnings too
 
     def __str__(self) -> str:
         return "\n".join(

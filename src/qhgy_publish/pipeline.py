@@ -1,31 +1,61 @@
-"""The one-way flow of a build: load → transforms → renderers.
+"""The one-way flow of a build: ``prepare`` (load → gates → transforms), then the renderers.
 
-Each renderer writes its file atomically (see :mod:`qhgy_publish.output`), so a
+``qhgy build``, ``qhgy check`` and the preview all start from :func:`prepare`,
+so they refuse the same sources with the same findings. The renderers come
+from one registry, :data:`RENDERERS`, each owning its output's name (from
+:mod:`.products`, which ``qhgy check`` reads too: check never imports this
+module). Each renderer writes its file atomically (see :mod:`.output`), so a
 failed or interrupted build leaves the previous outputs as they were.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from .check.findings import Severity
 from .check.glyphs import uncovered_characters
 from .check.sources import check_sources
-from .errors import SourceErrors
+from .errors import Finding, Severity, SourceErrors
 from .load import load_issue
 from .model import Issue
 from .output import prepare_output_dir
+from .products import product_path
 from .summary import IssueSummary, summarise
 from .transforms import apply_transforms
 
 if TYPE_CHECKING:
     from .render.makeup import MakeupReport
     from .render.print_pdf import PrintLayout
+
+
+@dataclass
+class Prepared:
+    """An issue ready for the renderers: loaded, through the gates, transformed."""
+
+    issue: Issue  # after the transforms: what prints
+    findings: list[Finding]  # the source checks' report (warnings and notes; errors stopped prepare)
+    summary: IssueSummary
+
+
+def prepare(issue_dir: Path) -> Prepared:
+    """Load ``issue_dir``, check the sources as typed, transform, check every glyph has a face.
+
+    Raises :class:`SourceErrors` with the errors (and, in ``report``, every finding of
+    the failing stage) when the build must not go on.
+    """
+    loaded = load_issue(issue_dir)
+    # The fast source checks run on the text as typed, before any transform.
+    findings = check_sources(loaded)
+    if errors := [f for f in findings if f.severity is Severity.ERROR]:
+        raise SourceErrors(errors, report=findings)
+    issue = apply_transforms(loaded)
+    if missing := uncovered_characters(issue):
+        raise SourceErrors(missing, report=[*findings, *missing])
+    return Prepared(issue, findings, summarise(issue))
 
 
 @dataclass
@@ -36,14 +66,67 @@ class BuildResult:
     layout: PrintLayout | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the build did that the editors may want to know
+    findings: list[Finding] = field(default_factory=list)  # prepare's report
 
 
-TARGETS = ("print", "screen", "epub")
+@dataclass
+class RenderContext:
+    """What every renderer reads: the prepared issue, the one print layout (with its page map),
+    whether to embed fonts, and the build's warnings to add to."""
+
+    issue: Issue
+    layout: PrintLayout
+    embed_fonts: bool
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class Renderer:
+    target: str
+    write: Callable[[RenderContext, Path], Path]
+
+    def output(self, out_dir: Path, issue: Issue) -> Path:
+        """The renderer's own output file in ``out_dir``."""
+        return product_path(out_dir, issue, self.target)
+
+
+def _write_print(ctx: RenderContext, target: Path) -> Path:
+    from .render import print_pdf
+
+    return print_pdf.write_print_pdf(ctx.layout, target)
+
+
+def _write_screen(ctx: RenderContext, target: Path) -> Path:
+    from .render import print_pdf
+
+    return print_pdf.write_screen_pdf(ctx.layout, target)
+
+
+def _write_epub(ctx: RenderContext, target: Path) -> Path:
+    from .render.epub import render_epub
+    from .render.epub_cover import cover_jpeg
+
+    return render_epub(
+        ctx.issue,
+        target,
+        page_map=ctx.layout.page_map,
+        cover=cover_jpeg(ctx.layout.document),
+        embed_fonts=ctx.embed_fonts,
+        warnings=ctx.warnings,
+    )
+
+
+RENDERERS: dict[str, Renderer] = {
+    "print": Renderer("print", _write_print),
+    "screen": Renderer("screen", _write_screen),
+    "epub": Renderer("epub", _write_epub),
+}
+TARGETS = tuple(RENDERERS)
 
 
 def makeup_report_path(out_dir: Path, issue: Issue) -> Path:
     """The make-up's report beside the outputs: what it did to each page, what it could not do."""
-    return out_dir / f"qhgy-{issue.id}-makeup.json"
+    return product_path(out_dir, issue, "makeup")
 
 
 def write_makeup_report(report: MakeupReport, out_dir: Path, issue: Issue) -> Path:
@@ -58,9 +141,7 @@ def write_makeup_report(report: MakeupReport, out_dir: Path, issue: Issue) -> Pa
 
 
 def output_path(out_dir: Path, issue: Issue, target: str) -> Path:
-    names = {"print": "print.pdf", "screen": "screen.pdf", "epub": "epub"}
-    stem = f"qhgy-{issue.id}"
-    return out_dir / (f"{stem}.epub" if target == "epub" else f"{stem}-{names[target]}")
+    return RENDERERS[target].output(out_dir, issue)
 
 
 def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
@@ -108,18 +189,15 @@ def build_issue(
     targets: Iterable[str] | None = None,
     console: Console | None = None,
     embed_fonts: bool = True,
+    prepared: Prepared | None = None,
 ) -> BuildResult:
-    """Build ``root`` into ``out_dir``; ``targets`` None means every output."""
-    loaded = load_issue(root)
-    # The fast source checks run on the text as typed, before any transform.
-    findings = check_sources(loaded)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        raise SourceErrors(errors)
-    issue = apply_transforms(loaded)
-    if missing := uncovered_characters(issue):
-        raise SourceErrors(missing)
-    result = BuildResult(issue=issue, summary=summarise(issue))
+    """Build ``root`` into ``out_dir``; ``targets`` None means every output.
+
+    ``prepared`` is :func:`prepare`'s result when the caller has it already.
+    """
+    prepared = prepared or prepare(root)
+    issue, findings = prepared.issue, prepared.findings
+    result = BuildResult(issue=issue, summary=prepared.summary, findings=findings)
     # A 栏目 left out changes what prints: say which, here; the rest `qhgy check` lists.
     result.warnings += [f"{f.where}: {f.message} ({f.code})" for f in findings if f.code == "S-014"]
     warnings = [
@@ -172,27 +250,17 @@ def build_issue(
             result.notes.append(f"make-up: 补白 not used this time: {', '.join(made.unplaced_fills)}")
     if fonts_done is not None:
         fonts_done()  # the subsets are in the cache now; render_epub reads them there
-    print_target, screen_target = (output_path(out_dir, issue, t) for t in ("print", "screen"))
+    ctx = RenderContext(issue, layout, embed_fonts, result.warnings)
+    order = [t for t in TARGETS if t in wanted]
     if {"print", "screen"} <= wanted:
-        result.outputs += print_pdf.write_both_pdfs(layout, print_target, screen_target)
-    elif "print" in wanted:
-        result.outputs.append(print_pdf.write_print_pdf(layout, print_target))
-    elif "screen" in wanted:
-        result.outputs.append(print_pdf.write_screen_pdf(layout, screen_target))
-    if "epub" in wanted:
-        from .render.epub import render_epub
-        from .render.epub_cover import cover_jpeg
-
-        result.outputs.append(
-            render_epub(
-                issue,
-                output_path(out_dir, issue, "epub"),
-                page_map=layout.page_map,
-                cover=cover_jpeg(layout.document),
-                embed_fonts=embed_fonts,
-                warnings=result.warnings,
-            )
+        # The two PDFs of one layout are written side by side (render/print_pdf.py), not one after the other.
+        result.outputs += print_pdf.write_both_pdfs(
+            layout, output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen")
         )
+        order = [t for t in order if t not in ("print", "screen")]
+    for target in order:
+        renderer = RENDERERS[target]
+        result.outputs.append(renderer.write(ctx, renderer.output(out_dir, issue)))
     if layout.makeup is not None and wanted & {"print", "screen"}:
         # Written last: an interrupted build leaves the report that goes with the PDFs beside them.
         result.outputs.append(write_makeup_report(layout.makeup, out_dir, issue))

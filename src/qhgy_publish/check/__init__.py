@@ -2,8 +2,10 @@
 
 Code families: S- sources (placeholders, legal items, contents), T- typing and
 punctuation of the sources, P- the print PDF (boxes, intent, fonts, images),
-E- EPUBCheck's own message ids. Severity decides the exit code: 0 clean,
-1 errors (warnings too with --strict), 2 the check could not run.
+E- EPUBCheck's own message ids, M- the make-up (every code: qhgy_publish.codes).
+Severity decides the exit code: 0 clean, 1 errors (warnings too with --strict),
+2 the check could not run. This package reads sources and built files; it
+never builds (the CLI builds first when the files are missing or stale).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import SourceErrors
+from ..model import Issue
+from ..products import product_path
 from .findings import Finding, Loc, Product, Severity
+
+READS = ("print", "epub")  # the products check reads (the screen PDF is the print one's twin)
 
 
 @dataclass
@@ -39,31 +44,25 @@ def _newest_input(issue_dir: Path) -> float:
     )
 
 
-def run_checks(issue_dir: Path, out_dir: Path, *, rebuild: bool = False) -> Report:
-    """Check the sources, build the outputs when they are missing or stale, check those."""
-    from ..load import load_issue
-    from ..pipeline import build_issue, output_path
+def outdated_products(issue: Issue, out_dir: Path) -> list[Path]:
+    """The built files ``qhgy check`` reads that are missing or older than a source, layout, font
+    or the code: the caller builds them again (check itself never builds)."""
+    paths = [product_path(out_dir, issue, t) for t in READS]
+    newest = _newest_input(issue.root)
+    return [p for p in paths if not p.exists() or p.stat().st_mtime < newest]
+
+
+def run_checks(issue: Issue, out_dir: Path, source_findings: list[Finding]) -> Report:
+    """The preflight report: the sources' findings, then what the built files say of themselves
+    (the print PDF read by :mod:`.pdf`, the EPUB by EPUBCheck, the make-up's report)."""
     from .epub import check_epub
     from .pdf import preflight_pdf
-    from .sources import check_sources
 
-    report = Report()
-    try:
-        issue = load_issue(issue_dir)
-    except SourceErrors as exc:
-        report.findings += exc.errors
-        return report
-    report.findings += check_sources(issue)
-    if report.count(Severity.ERROR):
-        return report
-    paths = {t: output_path(out_dir, issue, t) for t in ("print", "epub")}
-    newest = _newest_input(issue.root)
-    if rebuild or any(not p.exists() or p.stat().st_mtime < newest for p in paths.values()):
-        build_issue(issue.root, out_dir)
-    report.outputs = list(paths.values())
+    paths = {t: product_path(out_dir, issue, t) for t in READS}
+    report = Report(findings=list(source_findings), outputs=list(paths.values()))
     report.findings += preflight_pdf(paths["print"])
     report.findings += check_epub(paths["epub"])
-    report.findings += makeup_findings(out_dir / f"qhgy-{issue.id}-makeup.json", issue.root)
+    report.findings += makeup_findings(product_path(out_dir, issue, "makeup"), issue.root)
     return report
 
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QhgyError, SourceErrors
-from ..load import load_issue
 from ..model import Issue
-from ..transforms import apply_transforms
+from ..pipeline import prepare
 
 SCALE = 1.0  # PDF points → pixels: 216 mm page ≈ 612 px wide
 
@@ -92,7 +91,8 @@ class Builder:
                 self._publish(building=False, error="", pages=pages, toc=toc, issue=issue)
 
     def _build(self, changed: set[Path] | None) -> tuple[Issue, list[PageImage], list[dict]]:
-        issue = apply_transforms(load_issue(self.issue_dir))
+        # The same gates as `qhgy build`: the preview shows no issue the build would refuse.
+        issue = prepare(self.issue_dir).issue
         partial = self._partial(issue, changed)
         if partial is not None:
             self.last_build = "partial"
