@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .errors import Loc
+from .han import HAN_CHAR
 from .model import Article, Issue, Note, Paragraph, Profile
 
-_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]")
+_HAN = HAN_CHAR
 
 
 def article_text(article: Article) -> str:

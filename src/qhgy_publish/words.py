@@ -22,11 +22,12 @@ import threading
 from collections.abc import Iterable
 from functools import cache
 
+from .han import HAN_CHAR
 from .model import Issue
 from .paths import LAYOUTS_DIR
 
 HOUSE_WORDS = LAYOUTS_DIR / "words.txt"
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN = HAN_CHAR
 CN_NUM = "〇一二三四五六七八九十百千万亿两零"
 # Units a line must not split: a date, an ordinal, a number with its measure word.
 _WHOLE = re.compile(

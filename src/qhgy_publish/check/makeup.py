@@ -36,9 +36,10 @@ from pathlib import Path
 
 import pdfplumber
 
+from ..han import HAN_CHAR
 from ..house import MM, House, house
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN = HAN_CHAR
 INVISIBLE = {"\u200b", "\u2060", " ", "\u00a0"}
 MARKS = set("，。、：；！？“”‘’（）《》〈〉【】「」『』〔〕〖〗［］｛｝…—·")
 EDGE_TOLERANCE = 0.3  # pt

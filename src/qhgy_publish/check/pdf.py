@@ -43,6 +43,7 @@ from typing import Any
 import pikepdf
 
 from ..codes import REGISTRY
+from ..house import house
 from .findings import Finding, Product, Severity
 
 MM = 72 / 25.4
@@ -919,9 +920,14 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
 
 
 def preflight_pdf(
-    path: Path, *, trim_mm: tuple[float, float] = (210, 285), bleed_mm: float = 3.0
+    path: Path, *, trim_mm: tuple[float, float] | None = None, bleed_mm: float | None = None
 ) -> list[Finding]:
-    """Check the press PDF at ``path``; findings sorted errors first, then by code and page."""
+    """Check the press PDF at ``path``; findings sorted errors first, then by code and page.
+
+    The trim and the bleed are the house file's (layouts/house.toml) unless given.
+    """
+    trim_mm = trim_mm or (house().width_mm, house().height_mm)
+    bleed_mm = house().bleed_mm if bleed_mm is None else bleed_mm
     try:
         pdf = pikepdf.open(path)
     except (pikepdf.PdfError, OSError) as exc:
@@ -1280,8 +1286,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m qhgy_publish.check.pdf", description="Preflight a press PDF."
     )
     parser.add_argument("pdf", type=Path)
-    parser.add_argument("--trim", default="210x285", help="trim width x height in mm (default 210x285)")
-    parser.add_argument("--bleed", type=float, default=3.0, help="bleed in mm (default 3)")
+    h = house()
+    trim = f"{h.width_mm:g}x{h.height_mm:g}"
+    parser.add_argument("--trim", default=trim, help=f"trim width x height in mm (default {trim}, the house's)")
+    parser.add_argument("--bleed", type=float, default=h.bleed_mm, help=f"bleed in mm (default {h.bleed_mm:g})")
     args = parser.parse_args(argv)
     width, _, height = args.trim.lower().partition("x")
     findings = preflight_pdf(args.pdf, trim_mm=(float(width), float(height)), bleed_mm=args.bleed)

@@ -40,12 +40,12 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .. import words as wordbreaks
+from ..han import HAN, HAN_CHAR
 from ..model import Run
 from .weasy_cjk_patch import CLOSING, OPENING, pair_halts
 
 MARKS = set(OPENING + CLOSING)
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-_HAN = re.compile(f"[{HAN}]")
+_HAN = HAN_CHAR
 ZWSP, WJ = "\u200b", "\u2060"
 ZERO_WIDTH = ZWSP + WJ
 

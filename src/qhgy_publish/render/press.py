@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import pikepdf
 
 from ..errors import BuildError
+from ..house import house
 from ..output import atomic_path
 from ..paths import LAYOUTS_DIR
 from .pdf_finish import make_reproducible, save_reproducible, stamp_dates
@@ -55,7 +56,7 @@ OUTPUT_CONDITION_IDENTIFIER = "FOGRA39"
 OUTPUT_CONDITION = "Offset printing on coated paper, ISO 12647-2:2004 (FOGRA39L)"
 REGISTRY_NAME = "http://www.color.org"
 
-BLEED_MM = 3.0  # what layouts/print/page.css asks for; the marks follow the actual BleedBox
+BLEED_MM = house().bleed_mm  # layouts/house.toml, as page.css asks; the marks follow the actual BleedBox
 SLUG_MM = 10.0  # MediaBox = TrimBox ± this
 MARK_GAP_MM = 1.0  # from the bleed edge to where a crop mark starts: never touches the bleed
 MARK_LENGTH_MM = 5.0

@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+from ..han import HAN
+
 CJK_PUNCT = "，。、：；！？“”‘’（）《》〈〉【】「」『』—…·～"
 _FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 SPACES = " \u3000\u00a0"
