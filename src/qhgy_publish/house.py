@@ -1,4 +1,4 @@
-"""The house geometry (``layouts/house.toml``): page, margins, type grid.
+"""The house file (``layouts/house.toml``): page, margins, type grid, and which font role draws which text.
 
 One typed view read by the print stylesheet (:func:`page_css`) and by the
 make-up measures that read the PDF back (the type area and its columns on a
@@ -102,3 +102,10 @@ def page_css(h: House | None = None) -> str:
 html {{ font-size: {h.body_pt}pt; line-height: {h.line_pt}pt; }}
 .cols-2 .article-body {{ column-count: {h.columns}; column-gap: {h.gutter_chars}em; }}
 """
+
+
+@cache
+def text_roles(path: Path = LAYOUTS_DIR / "house.toml") -> dict[str, str]:
+    """Which font role draws each kind of text (``[roles]`` of the house file): the glyph check
+    and the EPUB's font subsets read the same table."""
+    return dict(tomllib.loads(path.read_text(encoding="utf-8"))["roles"])

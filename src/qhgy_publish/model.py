@@ -9,9 +9,10 @@ point back to the source line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -226,6 +227,32 @@ class Profile(Strict):
 
 
 Block = Annotated[Paragraph | Heading | Figure | Note | Profile, Field(discriminator="type")]
+
+
+class BlockText(NamedTuple):
+    """A piece of printed text in an article's blocks, named by where it stands."""
+
+    part: Literal["body", "heading", "note", "caption"]
+    loc: Loc
+    text: str
+    paragraph: Paragraph | None  # the paragraph it is (body, note): its runs carry the styles
+
+
+def block_texts(blocks: Iterable[Paragraph | Heading | Figure | Note | Profile]) -> Iterator[BlockText]:
+    """Every text of ``blocks`` in reading order: the one walk over the block types (a profile
+    card's paragraphs are body text, its photo's caption follows them)."""
+    for block in blocks:
+        if isinstance(block, Heading):
+            yield BlockText("heading", block.loc, block.text, None)
+        elif isinstance(block, Paragraph):
+            yield BlockText("body", block.loc, block.text, block)
+        elif isinstance(block, Note | Profile):
+            part: Literal["body", "note"] = "note" if isinstance(block, Note) else "body"
+            for p in block.paragraphs:
+                yield BlockText(part, p.loc, p.text, p)
+        figure = block if isinstance(block, Figure) else getattr(block, "figure", None)
+        if figure is not None and figure.caption:
+            yield BlockText("caption", figure.loc, figure.caption, None)
 
 
 # kind → (columns, starts a new page); docs/source-format.md shows the same table.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .errors import Loc
 from .han import HAN_CHAR
-from .model import Article, Issue, Note, Paragraph, Profile
+from .model import Article, Issue, block_texts
 
 _HAN = HAN_CHAR
 
@@ -17,15 +17,7 @@ def article_text(article: Article) -> str:
     parts = [m.kicker or "", article.title_text, m.subtitle or ""]
     parts += [f"{b.position}{b.name}" for b in m.bylines]
     parts += [m.dateline or "", m.salutation or ""]
-    for block in article.blocks:
-        if isinstance(block, Paragraph):
-            parts.append(block.text)
-        elif isinstance(block, Note | Profile):
-            parts += [p.text for p in block.paragraphs]
-            if isinstance(block, Profile) and block.figure:
-                parts.append(block.figure.caption)
-        else:
-            parts.append(getattr(block, "text", "") or getattr(block, "caption", ""))
+    parts += [piece.text for piece in block_texts(article.blocks)]
     parts += [m.signature or "", m.date or "", m.source or "", m.credit or ""]
     return "".join(parts)
 

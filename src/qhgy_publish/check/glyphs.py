@@ -17,10 +17,11 @@ from fontTools.ttLib import TTFont
 
 from ..errors import Finding, Loc, source_error
 from ..fonts import face_file, font_roles
+from ..house import text_roles
 from ..load.article import front_matter_lines
 from ..load.issue import ISSUE_FILE
 from ..load.yamlloc import load_yaml
-from ..model import Heading, Issue, Note, Paragraph, Profile
+from ..model import Article, Issue, Paragraph, block_texts
 from ..paths import LAYOUTS_DIR
 
 # Characters the layout adds or that never need a glyph.
@@ -60,66 +61,66 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc | _Key]]:
     )
     path = issue.root / ISSUE_FILE
     meta = issue.meta
+    r = text_roles()
 
     def key(*parts: str | int) -> _Key:
         return _Key(path, parts, front_matter=False)
 
-    yield "title", meta.magazine.name, key("magazine", "name")
-    yield "title", meta.magazine.back_cover_name, key("magazine", "back_cover_name")
-    yield "heading", meta.magazine.pinyin, key("magazine", "pinyin")
-    yield "heading", meta.label, key("number")
+    yield r["magazine_name"], meta.magazine.name, key("magazine", "name")
+    yield r["magazine_name"], meta.magazine.back_cover_name, key("magazine", "back_cover_name")
+    yield r["magazine_pinyin"], meta.magazine.pinyin, key("magazine", "pinyin")
+    yield r["issue_label"], meta.label, key("number")
     for i, name in enumerate(meta.columns):
-        yield "heading", name, key("columns", i)
-    yield "heading", meta.colophon.notice, key("colophon", "notice")
-    yield "kai", meta.cover.caption, key("cover", "caption")
-    yield "kai", meta.cover.credit, key("cover", "credit")
+        yield r["column_name"], name, key("columns", i)
+    yield r["colophon_notice"], meta.colophon.notice, key("colophon", "notice")
+    yield r["cover_caption"], meta.cover.caption, key("cover", "caption")
+    yield r["cover_caption"], meta.cover.credit, key("cover", "credit")
     for field, value in meta.colophon.model_dump().items():
-        yield "body", str(value), key("colophon", field)
+        yield r["colophon"], str(value), key("colophon", field)
     for i, role in enumerate(meta.board):
-        yield "body", role.role, key("board", i, "role")
+        yield r["board"], role.role, key("board", i, "role")
         for j, name in enumerate(role.names):
-            yield "body", name, key("board", i, "names", j)
+            yield r["board"], name, key("board", i, "names", j)
     for article in issue.all_articles:
-        m = article.meta
-
-        def head(*parts: str | int, article=article) -> _Key:  # type: ignore[no-untyped-def]
-            return _Key(article.path, parts, front_matter=True)
-
-        roles = {"title": "title", "kicker": "heading", "subtitle": "heading", "dateline": "kai"}
-        roles |= {"source": "kai", "credit": "kai", "salutation": "body", "signature": "body"}
-        roles |= {"date": "body", "toc_title": "body", "toc_author": "kai"}
-        for field, role in roles.items():
-            if value := getattr(m, field):
-                yield role, value, head(field)
-        if not m.toc_title:  # the contents set the title in the body face
-            yield "body", m.title, head("title")
-        for i, byline in enumerate(m.bylines):
-            yield "kai", byline.position, head("bylines", i, "position")
-            yield "kai", byline.name, head("bylines", i, "name")
-        for block in article.blocks:
-            if isinstance(block, Heading):
-                yield "heading", block.text, block.loc
-            elif isinstance(block, Note):
-                for p in block.paragraphs:
-                    yield "kai", p.text, p.loc
-            elif isinstance(block, Paragraph | Profile):
-                for p in [block] if isinstance(block, Paragraph) else block.paragraphs:
-                    for run in p.runs:
-                        yield ("heading" if run.strong else "kai" if run.em else "body"), run.text, p.loc
-                if isinstance(block, Profile) and block.figure:
-                    yield "kai", block.figure.caption, block.figure.loc
-            elif getattr(block, "caption", ""):
-                yield "kai", block.caption, block.loc
+        yield from _article_texts(article, r)
     for filler in issue.fillers:  # 补白: boxed items in the make-up's gaps
         m = filler.meta
         if m.title:
-            yield "heading", m.title, _Key(filler.path, ("title",), front_matter=True)
+            yield r["filler_title"], m.title, _Key(filler.path, ("title",), front_matter=True)
         if m.source:
-            yield "kai", "——" + m.source, _Key(filler.path, ("source",), front_matter=True)
-        role = {"quote": "kai", "slogan": "title"}.get(m.kind.value, "body")
+            yield r["filler_source"], "——" + m.source, _Key(filler.path, ("source",), front_matter=True)
+        role = r.get(f"filler_{m.kind.value}", r["filler_text"])
         for block in filler.blocks:
             if isinstance(block, Paragraph):
                 yield role, block.text, block.loc
+
+
+# front matter field → the key of its role in the house file
+_FRONT_ROLES = {"title": "title", "kicker": "kicker", "subtitle": "subtitle", "dateline": "dateline"}
+_FRONT_ROLES |= {"source": "source", "credit": "credit", "salutation": "salutation", "signature": "signature"}
+_FRONT_ROLES |= {"date": "date", "toc_title": "contents_title", "toc_author": "contents_author"}
+
+
+def _article_texts(article: Article, r: dict[str, str]) -> Iterator[tuple[str, str, Loc | _Key]]:
+    m = article.meta
+
+    def head(*parts: str | int) -> _Key:
+        return _Key(article.path, parts, front_matter=True)
+
+    for field, kind in _FRONT_ROLES.items():
+        if value := getattr(m, field):
+            yield r[kind], value, head(field)
+    if not m.toc_title:  # the contents print the title itself
+        yield r["contents_title"], m.title, head("title")
+    for i, byline in enumerate(m.bylines):
+        yield r["byline"], byline.position, head("bylines", i, "position")
+        yield r["byline"], byline.name, head("bylines", i, "name")
+    for piece in block_texts(article.blocks):
+        if piece.part == "body" and piece.paragraph is not None:
+            for run in piece.paragraph.runs:
+                yield r["strong" if run.strong else "em" if run.em else "body"], run.text, piece.loc
+        else:
+            yield r[piece.part], piece.text, piece.loc
 
 
 def uncovered_characters(issue: Issue) -> list[Finding]:

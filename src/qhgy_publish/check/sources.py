@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from ..errors import Loc
 from ..load.issue import ISSUE_FILE
 from ..load.yamlloc import LineMap, load_yaml
-from ..model import Article, Figure, Heading, Issue, Kind, Note, Paragraph, Profile
+from ..model import Article, Figure, Issue, Kind, Paragraph, Profile, block_texts
 from ..transforms.rules import HAN, normalise_text, stray_spaces
 from .findings import Finding, Severity
 from .pictures import check_pictures
@@ -76,20 +76,9 @@ def _article_texts(article: Article) -> Iterator[tuple[Loc, str, str, str]]:
     for i, byline in enumerate(m.bylines):
         text = f"{byline.position}{byline.name}"
         yield Loc(article.path, lines.get(f"byline{i}", 2)), text, text, "byline"
-    for block in article.blocks:
-        if isinstance(block, Paragraph):
-            yield block.loc, block.text, _unquoted(block), "body"
-        elif isinstance(block, Heading):
-            yield block.loc, block.text, block.text, "heading"
-        elif isinstance(block, Note):
-            for p in block.paragraphs:
-                yield p.loc, p.text, _unquoted(p), "note"
-        elif isinstance(block, Profile):
-            for p in block.paragraphs:
-                yield p.loc, p.text, _unquoted(p), "body"
-        figure = block if isinstance(block, Figure) else getattr(block, "figure", None)
-        if figure is not None and figure.caption:
-            yield figure.loc, figure.caption, figure.caption, "caption"
+    for piece in block_texts(article.blocks):
+        wording = _unquoted(piece.paragraph) if piece.paragraph else piece.text
+        yield piece.loc, piece.text, wording, piece.part
 
 
 def _yaml_texts(issue: Issue) -> Iterator[tuple[Loc, str, str]]:

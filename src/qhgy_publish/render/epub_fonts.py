@@ -2,8 +2,9 @@
 
 fontTools subsets the faces named in fonts/roles.toml; OpenType (not WOFF2,
 not obfuscated) so every EPUB 3 reader takes them. Which text a role draws
-mirrors layouts/epub/epub.css: the body face is also the fallback for every
-other element, so it gets all the book's characters.
+is the house file's ``[roles]`` table (layouts/house.toml), which the print
+glyph check reads too; the body face is also the fallback for every other
+element, so it gets all the book's characters.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from ..model import Heading, Issue, Note, Paragraph, Profile
+from ..house import text_roles
+from ..model import Issue, block_texts
 from ..paths import CACHE_DIR
 
 BASICS = set(
@@ -30,34 +32,41 @@ PROOF_NOTICE = "校样：本书尚有处占位内容（标有“待补”），�
 def role_texts(issue: Issue) -> dict[str, set[str]]:
     """Characters each font role must draw in the EPUB."""
     meta = issue.meta
-    title, heading, kai, body = set(meta.magazine.name + "目录"), set(LABELS + PROOF_NOTICE), set(), set()
-    heading |= set(meta.label + meta.colophon.notice + meta.magazine.name + "".join(meta.columns))
-    heading |= set(meta.colophon.host + "".join(r.role for r in meta.board))  # colophon tables' labels
-    kai |= set(meta.cover.caption + meta.cover.credit + "封面照片")
+    r = text_roles()
+    sets: dict[str, set[str]] = {role: set() for role in ("title", "heading", "kai", "body")}
+
+    def add(kind: str, text: str) -> None:
+        sets[r[kind]].update(text)
+
+    # What the EPUB's own pages add (layouts/epub/*.j2): the labels, the masthead, the colophon's tables.
+    sets["title"] |= set(meta.magazine.name + "目录")
+    sets["heading"] |= set(LABELS + PROOF_NOTICE + meta.magazine.name)
+    sets["heading"] |= set(meta.colophon.host + "".join(b.role for b in meta.board))  # colophon tables' labels
+    sets["kai"] |= set("封面照片")
+    add("issue_label", meta.label)
+    add("colophon_notice", meta.colophon.notice)
+    add("column_name", "".join(meta.columns))
+    add("cover_caption", meta.cover.caption + meta.cover.credit)
     for article in issue.all_articles:
         m = article.meta
-        title |= set(m.title)
-        heading |= set((m.kicker or "") + (m.subtitle or "") + article.contents_title)
-        kai |= set(article.contents_author)  # the contents page sets authors in 楷体
-        kai |= set("".join(f"{b.position}{b.name}" for b in m.bylines) + (m.dateline or ""))
-        kai |= set(f"（来源：{m.source}）" if m.source else "") | set(f"（{m.credit}）" if m.credit else "")
-        for block in article.blocks:
-            paragraphs: list[Paragraph] = []
-            if isinstance(block, Paragraph):
-                paragraphs = [block]
-            elif isinstance(block, Heading):
-                heading |= set(block.text)
-            elif isinstance(block, Note):
-                kai |= set("".join(p.text for p in block.paragraphs))
-            elif isinstance(block, Profile):
-                paragraphs = block.paragraphs
-                if block.figure:
-                    kai |= set(block.figure.caption)
-            elif hasattr(block, "caption"):
-                kai |= set(block.caption)
-            for p in paragraphs:
-                for run in p.runs:
-                    (heading if run.strong else kai if run.em else body).update(run.text)
+        add("title", m.title)
+        add("kicker", m.kicker or "")
+        add("subtitle", m.subtitle or "")
+        add("contents_title", article.contents_title)
+        add("contents_author", article.contents_author)
+        add("byline", "".join(f"{b.position}{b.name}" for b in m.bylines))
+        add("dateline", m.dateline or "")
+        add("source", f"（来源：{m.source}）" if m.source else "")
+        add("credit", f"（{m.credit}）" if m.credit else "")
+        for field in ("salutation", "signature", "date"):  # a letter's: they were left out of every subset
+            add(field, getattr(m, field) or "")
+        for piece in block_texts(article.blocks):
+            if piece.part == "body" and piece.paragraph is not None:
+                for run in piece.paragraph.runs:
+                    add("strong" if run.strong else "em" if run.em else "body", run.text)
+            else:
+                add(piece.part, piece.text)
+    title, heading, kai, body = (sets[role] for role in ("title", "heading", "kai", "body"))
     everything = title | heading | kai | body
     colophon = meta.colophon.model_dump()
     everything |= set("".join(str(v) for v in colophon.values()) + meta.magazine.pinyin)
