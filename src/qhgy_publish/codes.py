@@ -56,7 +56,6 @@ _ALL: tuple[Code, ...] = (
     _c("S-103", "error", "a YAML alias (*name) repeats another value"),
     _c("S-104", "error", "YAML values nested too deep"),
     _c("S-105", "error", "a date that is not in the calendar"),
-    _c("S-110", "error", "a value of the front matter or issue.yaml is missing or of the wrong kind"),
     _c("S-120", "error", "an article without front matter"),
     _c("S-121", "error", "the front matter is not a list of “key: value” lines"),
     _c("S-122", "error", "a front-matter value is missing or of the wrong kind"),

@@ -45,6 +45,12 @@ class PlacedPicture:
             found.append("is missing from the pages")
         return found
 
+    def findings(self) -> list[Finding]:
+        """The problems as S-158 warnings at the picture's line in its article."""
+        return [
+            Finding(Severity.WARNING, "S-158", f"picture {self.id} {problem}", self.loc) for problem in self.problems()
+        ]
+
 
 def _inside(box: tuple[float, float, float, float], area: tuple[float, float, float, float]) -> bool:
     return (
@@ -106,8 +112,4 @@ def placed_pictures(document, issue: Issue) -> list[PlacedPicture]:  # type: ign
 
 def picture_warnings(document, issue: Issue) -> list[Finding]:  # type: ignore[no-untyped-def]
     """One finding per misplaced picture: file:line, which picture, what is wrong."""
-    return [
-        Finding(Severity.WARNING, "S-158", f"picture {placed.id} {problem}", placed.loc)
-        for placed in placed_pictures(document, issue)
-        for problem in placed.problems()
-    ]
+    return [f for placed in placed_pictures(document, issue) for f in placed.findings()]

@@ -52,7 +52,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
 
 
 def validate(
-    model: type[M], data: Any, lines: LineMap, code: str = "S-110"
+    model: type[M], data: Any, lines: LineMap, code: str
 ) -> tuple[M | None, list[Finding]]:
     """Validate ``data`` against ``model``; map each error to the line it concerns."""
     try:
