@@ -31,7 +31,7 @@ class _Group(click.Group):
         except SourceErrors as exc:
             count = len(exc.errors)
             for e in exc.errors:
-                err.print(f"[bold red]error[/] {e.where}: {e.message} [dim]({e.code})[/]", soft_wrap=True)
+                err.print(f"[bold red]error[/] {e.place}: {e.message} [dim]({e.code})[/]", soft_wrap=True)
                 if e.hint:
                     err.print(f"      → {e.hint}", soft_wrap=True)
             err.print(
@@ -160,7 +160,7 @@ def _final(root: Path, out_dir: Path) -> None:
     except Refusal as exc:
         for f in exc.items:
             err.print(
-                f"[bold red]refused[/] {f.where}: {f.message} [dim]({f.code} {f.severity})[/]", soft_wrap=True
+                f"[bold red]refused[/] {f.place}: {f.message} [dim]({f.code} {f.severity})[/]", soft_wrap=True
             )
             if f.hint:
                 err.print(f"      → {f.hint}", soft_wrap=True)
@@ -179,7 +179,7 @@ def _final(root: Path, out_dir: Path) -> None:
     _print_summary(done.result.summary)
     for finding, entry in done.accepted:
         out.print(
-            f"[cyan]accepted[/] {finding.where}: {finding.code} {finding.message} — {entry.reason}",
+            f"[cyan]accepted[/] {finding.place}: {finding.code} {finding.message} — {entry.reason}",
             soft_wrap=True,
         )
     for entry in done.unused:
@@ -262,7 +262,8 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
             out.print(f"[{styles[severity]}]{severity.upper()}S ({len(group)})[/]")
             for f in group:
                 note = f" [cyan](accepted in issue.yaml: {accepted[id(f)]})[/]" if id(f) in accepted else ""
-                out.print(f"  [{styles[severity]}]{f.code}[/] {f.where}: {f.message}{note}", soft_wrap=True)
+                place = f"{f.place}: " if f.place else ""
+                out.print(f"  [{styles[severity]}]{f.code}[/] {place}{f.message}{note}", soft_wrap=True)
                 if f.hint and not note:
                     out.print(f"      → {f.hint}", soft_wrap=True)
         errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)

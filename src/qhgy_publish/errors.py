@@ -77,6 +77,11 @@ class Finding:
     hint: str = ""
 
     @property
+    def place(self) -> str:
+        """Where, as the editor reads it ("" for a finding on the issue as a whole)."""
+        return "" if self.where is None else str(self.where)
+
+    @property
     def page(self) -> int | None:
         """The PDF page of a finding on a built PDF, else None."""
         return self.where.page or None if isinstance(self.where, Product) else None
@@ -85,7 +90,7 @@ class Finding:
         return {f.name: "" if (v := getattr(self, f.name)) is None else str(v) for f in fields(self)}
 
     def __str__(self) -> str:
-        text = f"{self.where}: " if self.where else ""
+        text = f"{self.place}: " if self.place else ""
         text += f"{self.severity} {self.code} {self.message}"
         return text + (f"\n    → {self.hint}" if self.hint else "")
 
@@ -108,7 +113,7 @@ class SourceErrors(QhgyError):
 
     def __str__(self) -> str:
         return "\n".join(
-            f"{e.where}: {e.code} {e.message}" + (f"\n    → {e.hint}" if e.hint else "") for e in self.errors
+            f"{e.place}: {e.code} {e.message}" + (f"\n    → {e.hint}" if e.hint else "") for e in self.errors
         )
 
 

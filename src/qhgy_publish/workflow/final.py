@@ -113,7 +113,7 @@ def _relative(where: Loc | Product | None, root: Path) -> str:
         except ValueError:
             return str(where)
         return place + (f":{where.line}" if where.line else "")
-    return "" if where is None else str(where)
+    return "" if where is None else str(where)  # a built file's page, or the issue as a whole
 
 
 def matching(finding: Finding, accept: list[Acceptance], root: Path) -> Acceptance | None:
@@ -128,7 +128,7 @@ def matching(finding: Finding, accept: list[Acceptance], root: Path) -> Acceptan
         # “articles/x.md:9” names the line (any column); “page 7” a PDF page.
         if place == entry.where or place.startswith(entry.where + ":") or place.endswith(entry.where):
             return entry
-        if re.search(rf"(^|\W){re.escape(entry.where)}(\W|$)", str(finding.where)):
+        if re.search(rf"(^|\W){re.escape(entry.where)}(\W|$)", finding.place):
             return entry
     return None
 
