@@ -8,20 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from qhgy_publish.preview.server import serve_in_thread
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +21,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(MINI, issue)
     base, srv = serve_in_thread(issue)
     yield base, issue
-    srv.should_exit = True
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    srv.stop()
 
 
 def _edit(path: Path, old: str, new: str) -> None:

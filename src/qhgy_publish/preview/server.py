@@ -336,15 +336,15 @@ def serve(
 ) -> None:
     """Serve the preview until Ctrl-C. A non-loopback ``host`` needs ``allow_network`` (the CLI
     sets it when --host is given) and is warned about."""
-    if not is_loopback(host):
-        if not allow_network:
-            raise BuildError(
-                f"the preview binds only to this computer (127.0.0.1), not {host}\n"
-                "      → to show it on the network, give --host explicitly"
-            )
-        print(NETWORK_WARNING.format(host=host), file=sys.stderr)
-    app = create_app(issue_dir, host=host, editor_url=editor_url)
-    server = PreviewServer(_config(app, host, port), app)
-    # uvicorn re-raises the Ctrl-C it caught once it has stopped: that is our normal end.
+    if not is_loopback(host) and not allow_network:
+        raise BuildError(
+            f"the preview binds only to this computer (127.0.0.1), not {host}\n"
+            "      → to show it on the network, give --host explicitly"
+        )
+    # uvicorn re-raises the Ctrl-C it caught once it has stopped, and one may come while it
+    # starts: either way that is the normal end.
     with contextlib.suppress(KeyboardInterrupt):
-        server.run()
+        if not is_loopback(host):
+            print(NETWORK_WARNING.format(host=host), file=sys.stderr, flush=True)
+        app = create_app(issue_dir, host=host, editor_url=editor_url)
+        PreviewServer(_config(app, host, port), app).run()
