@@ -136,7 +136,17 @@ function updatePages(pages) {
 
 // ---- where am I, moving around ----
 
+function inTopRow(node) {
+  const v = $("viewer").getBoundingClientRect();
+  const r = node.getBoundingClientRect();
+  return r.top >= v.top - 2 && r.top < v.top + v.height / 2;
+}
+
 function currentIndex() {
+  // The page last gone to stays current while it is still in view (the last spread cannot
+  // scroll to the top; both pages of a spread stand equally high).
+  const marked = document.querySelector(".page.current");
+  if (marked && inTopRow(marked)) return Number(marked.dataset.index);
   const viewer = $("viewer");
   const top = viewer.getBoundingClientRect().top;
   let best = 0, bestDistance = Infinity;
