@@ -363,10 +363,12 @@ function setStatus(text, cls) {
 let connected = false;
 function apply(state) {
   connected = true;
-  setStatus(state.building ? "正在排版…" : state.error ? "排版失败" : "已更新 · " + state.pages.length + " 页",
-    state.building ? "building" : state.error ? "failed" : "");
+  setStatus(state.note || (state.building ? "正在排版…" : state.error ? "排版失败" : "已更新 · " + state.pages.length + " 页"),
+    state.building || state.note ? "building" : state.error ? "failed" : "");
   renderErrors(state);
-  if (!state.building && state.pages.length) {
+  // Pages are drawn as soon as there are any (the last build's at start); a page whose hash
+  // stands still is not touched.
+  if (state.pages.length) {
     const first = !current.pages.length;
     updatePages(state.pages);
     current = state;

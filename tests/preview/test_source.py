@@ -121,3 +121,26 @@ def test_sidebar_findings_contents_and_downloads(issue, browser) -> None:
         assert len(pdf.pages) == len(state["pages"])
     expect(page.locator("#downloads")).not_to_contain_text("EPUB")  # not built: not offered
     page.close()
+
+
+def test_the_last_build_is_shown_while_the_first_layout_runs(issue) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    from qhgy_publish.preview.builder import Builder
+
+    _, root, out = issue
+    builder = Builder(root, out)
+    assert builder.preload()
+    shown = builder.state.pages
+    assert builder.state.note and len(shown) == len(pikepdf.open(out / "qhgy-2025-02-print.pdf").pages)
+    builder.rebuild()
+    laid_out = builder.state.pages
+    assert not builder.state.note
+    assert [p.label for p in shown] == [p.label for p in laid_out]
+    for before, after in zip(shown, laid_out, strict=True):
+        # The crop marks cut off: the same page, bleed included, at the same size.
+        (w1, h1), (w2, h2) = Image.open(BytesIO(before.png)).size, Image.open(BytesIO(after.png)).size
+        assert abs(w1 - w2) <= 1 and abs(h1 - h2) <= 1  # 612.28 pt wide: rounded either way
+        assert before.text.replace(" ", "")[:40] == after.text.replace(" ", "")[:40]

@@ -43,6 +43,7 @@ class PreviewState:
     version: int = 0
     building: bool = False
     error: str = ""
+    note: str = ""  # what the pages shown are, when not this layout's (the last build's, at start)
     errors: list[dict] = field(default_factory=list)  # the error's parts, each with its file and line
     pages: list[PageImage] = field(default_factory=list)
     toc: list[dict] = field(default_factory=list)  # 栏目 → articles with their PDF page index
@@ -54,6 +55,7 @@ class PreviewState:
             "version": self.version,
             "building": self.building,
             "error": self.error,
+            "note": self.note,
             "errors": self.errors,
             "pages": [
                 {"index": p.index, "label": p.label, "hash": p.digest, "text": p.text, "regions": p.regions}
@@ -91,6 +93,48 @@ class Builder:
             self.state.version += 1
             self.changed.notify_all()
 
+    def preload(self) -> bool:
+        """Show the pages of the last ``qhgy build`` while the first layout runs (a cold layout of
+        the sample takes half a minute; its print PDF draws in a second or two). Its crop marks
+        are cut off: the pages stand as the preview draws them, bleed included."""
+        import pikepdf
+        import pypdfium2
+
+        if self.output_dir is None or self.state.pages:
+            return False
+        stem = self.output_dir / f"qhgy-{self.issue_dir.name}"
+        print_pdf, screen_pdf = Path(f"{stem}-print.pdf"), Path(f"{stem}-screen.pdf")
+        try:
+            data = print_pdf.read_bytes()
+            labels: list[str] = []
+            if screen_pdf.is_file():
+                with pikepdf.open(screen_pdf) as screen:
+                    labels = [str(page.label) for page in screen.pages]
+            images = []
+            with self._draw_lock:
+                pdf = pypdfium2.PdfDocument(data)
+                total = len(pdf)
+                if len(labels) != total:
+                    covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
+                    labels = [covers.get(i, str(i - 1)) for i in range(total)]
+                for index in range(total):
+                    page = pdf[index]
+                    media, bleed = page.get_mediabox(), page.get_bleedbox()
+                    crop = (bleed[0] - media[0], bleed[1] - media[1], media[2] - bleed[2], media[3] - bleed[3])
+                    buffer = io.BytesIO()
+                    page.render(scale=SCALE, crop=crop).to_pil().save(buffer, format="PNG", compress_level=1)
+                    png = buffer.getvalue()
+                    text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
+                    digest = hashlib.sha1(png).hexdigest()[:12]
+                    images.append(PageImage(index, labels[index], png, digest, text, b"", index, []))
+        except (OSError, pikepdf.PdfError, pypdfium2.PdfiumError):
+            return False  # no earlier build, or one being written: wait for the layout
+        with self.changed:
+            if self.state.pages:  # the layout was quicker
+                return False
+        self._publish(pages=images, note="显示上一次 qhgy build 的页面，正在重新排版…")
+        return True
+
     def rebuild(self, changed: set[Path] | None = None) -> None:
         """Rebuild after ``changed`` files were saved (None: everything may have changed)."""
         with self._lock:
@@ -119,7 +163,14 @@ class Builder:
                 self._drawn = {}
                 findings = self._findings(issue)
                 self._publish(
-                    building=False, error="", errors=[], pages=pages, toc=toc, issue=issue, findings=findings
+                    building=False,
+                    error="",
+                    errors=[],
+                    note="",
+                    pages=pages,
+                    toc=toc,
+                    issue=issue,
+                    findings=findings,
                 )
 
     def _build(self, changed: set[Path] | None) -> tuple[Issue, list[PageImage], list[dict]]:
@@ -239,7 +290,7 @@ class Builder:
         if not 0 <= index < len(pages) or scale not in SCALES:
             return None
         page = pages[index]
-        if scale == SCALE:
+        if scale == SCALE or not page.pdf:  # the last build's pages, shown at start: 1× only
             return page.png
         key = (index, page.digest, scale)
         with self._draw_lock:
@@ -262,7 +313,7 @@ class Builder:
             return hits
         with self._draw_lock:
             for page in self.state.pages:
-                if wanted not in re.sub(r"\s+", "", page.text):
+                if not page.pdf or wanted not in re.sub(r"\s+", "", page.text):
                     continue
                 pdf_page = pypdfium2.PdfDocument(page.pdf)[page.pdf_index]
                 # Character boxes are in user space, whose origin is the trim box's corner;

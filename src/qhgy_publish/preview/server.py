@@ -231,12 +231,21 @@ def create_app(
     async def watch_sources(stop: asyncio.Event) -> None:
         from watchfiles import awatch
 
-        await _run_in_daemon(builder.rebuild)
+        def first() -> None:
+            builder.preload()
+            builder.rebuild()
+
+        await _run_in_daemon(first)
         if not watch:
             return
         roots = [issue_dir, *layouts, FONTS_DIR]
         async for changes in awatch(*roots, debounce=50, step=20, stop_event=stop):
-            paths = {Path(path) for _, path in changes if Path(path).suffix.lower() in WATCHED_SUFFIXES}
+            # A new folder counts: a file saved into it at once may come before its watch does.
+            paths = {
+                Path(path)
+                for _, path in changes
+                if Path(path).suffix.lower() in WATCHED_SUFFIXES or Path(path).is_dir()
+            }
             if paths:
                 await _run_in_daemon(lambda paths=paths: builder.rebuild(paths))
 
@@ -312,7 +321,8 @@ def serve_in_thread(issue_dir: Path, timeout: float = 120, **options: object) ->
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/api/state").json()["pages"]:
+            state = httpx.get(f"{base}/api/state").json()
+            if state["pages"] and not state["note"]:  # this layout's, not the last build's
                 return base, server
         except httpx.HTTPError:
             pass
