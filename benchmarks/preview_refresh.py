@@ -33,7 +33,7 @@ from pathlib import Path
 # Resolves with the wall-clock time (ms) at which a page whose text layer holds
 # the marker is in the document with its image loaded (scrolled into view: the
 # page images load lazily).
-WATCH = """(marker) => {
+WATCH = r"""(marker) => {
   window.__refreshed = null;
   const done = () => { window.__refreshed = Date.now(); };
   const check = () => {

@@ -104,7 +104,16 @@ function pageNode(p) {
     for (const b of hit.boxes) page.append(boxNode("hit", [b[0], b[1], b[2] - b[0], b[3] - b[1]]));
   }
   if (picked && picked.index === p.index) page.append(boxNode("picked", picked.box));
+  markProof(page, p.index);
   return page;
+}
+
+const PROOF = { changed: "自上次校样后有改动", added: "上次校样后新增的页", moved: "自上次校样后移动", reflowed: "自上次校样后重排" };
+function markProof(page, index) {
+  page.querySelectorAll(".since-proof").forEach((n) => n.remove());
+  const status = (current.since_proof || {})[String(index)];
+  page.classList.toggle("changed-since-proof", Boolean(status));
+  if (status) page.append(el("div", "since-proof", PROOF[status] || status));
 }
 
 function groups(pages) {
@@ -372,6 +381,7 @@ function apply(state) {
     const first = !current.pages.length;
     updatePages(state.pages);
     current = state;
+    document.querySelectorAll(".page").forEach((n) => markProof(n, Number(n.dataset.index)));
     renderToc(state.toc, state.pages);
     renderFindings(state.findings || []);
     renderDownloads();

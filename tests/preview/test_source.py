@@ -4,6 +4,7 @@ file and line; the sidebar lists the check findings and the last build's product
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 from qhgy_publish.paths import LAYOUTS_DIR
 from qhgy_publish.pipeline import build_issue
 from qhgy_publish.preview.server import serve_in_thread
+from qhgy_publish.workflow.proofs import build_proof
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 SENTENCE = "研究部署全年工作"
@@ -27,6 +29,7 @@ def issue(tmp_path_factory: pytest.TempPathFactory):
     issue = root / "2025-02"
     shutil.copytree(MINI, issue)
     build_issue(issue, root / "out", targets=["print"])  # the products the sidebar offers
+    build_proof(issue, root / "out")  # proof 1: the pages changed since are marked
     base, srv = serve_in_thread(issue, editor_url=EDITOR, output_dir=root / "out")
     yield base, issue, root / "out"
     srv.stop()
@@ -144,3 +147,20 @@ def test_the_last_build_is_shown_while_the_first_layout_runs(issue) -> None:
         (w1, h1), (w2, h2) = Image.open(BytesIO(before.png)).size, Image.open(BytesIO(after.png)).size
         assert abs(w1 - w2) <= 1 and abs(h1 - h2) <= 1  # 612.28 pt wide: rounded either way
         assert before.text.replace(" ", "")[:40] == after.text.replace(" ", "")[:40]
+
+
+def test_pages_changed_since_the_last_proof_are_marked(issue, browser) -> None:
+    base, root, _ = issue
+    page = _open(browser, base)
+    expect(page.locator(".page.changed-since-proof")).to_have_count(0)
+    article = root / "articles" / "030-fengcai.md"
+    text = article.read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1]
+    sentence = next(line for line in body.splitlines() if line.endswith("。"))
+    article.write_text(text.replace(sentence, sentence + "校样后改动标记。", 1), encoding="utf-8")
+    edited = page.locator(".page").filter(has=page.locator(".text", has_text="校样后改动标记"))
+    expect(edited).to_have_count(1, timeout=60_000)
+    expect(edited).to_have_class(re.compile(r"\bchanged-since-proof\b"), timeout=10_000)
+    expect(edited.locator(".since-proof")).to_have_text("自上次校样后有改动")
+    expect(page.locator("#page-0")).not_to_have_class(re.compile(r"\bchanged-since-proof\b"))  # 封一 as it was
+    page.close()

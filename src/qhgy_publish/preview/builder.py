@@ -48,6 +48,7 @@ class PreviewState:
     pages: list[PageImage] = field(default_factory=list)
     toc: list[dict] = field(default_factory=list)  # 栏目 → articles with their PDF page index
     findings: list[dict] = field(default_factory=list)  # qhgy check's source findings, make-up report
+    since_proof: dict[int, str] = field(default_factory=dict)  # page index → how it differs from the last proof
     issue: Issue | None = None
 
     def as_json(self) -> dict:
@@ -63,6 +64,7 @@ class PreviewState:
             ],
             "toc": self.toc,
             "findings": self.findings,
+            "since_proof": {str(k): v for k, v in self.since_proof.items()},
         }
 
 
@@ -84,6 +86,7 @@ class Builder:
         self._signatures: list[str] = []  # per page: what its boxes are and where (see page_signature)
         self._makeup = None  # the last full layout's make-up: the 补白 each 栏目 placed
         self.last_build = ""  # "full" or "partial": which way the last good build went
+        self._since_proof: dict[int, str] = {}
         self.last_redrawn: list[int] = []  # page indexes the last good build drew again
 
     def _publish(self, **changes: object) -> None:
@@ -171,6 +174,7 @@ class Builder:
                     toc=toc,
                     issue=issue,
                     findings=findings,
+                    since_proof=self._since_proof,
                 )
 
     def _build(self, changed: set[Path] | None) -> tuple[Issue, list[PageImage], list[dict]]:
@@ -256,6 +260,9 @@ class Builder:
                 pages[image.index] = image
         self._signatures = signatures
         self.last_redrawn = [span.start + o for o in redraw]
+        # Without the whole layout the proof comparison cannot run again: a page drawn anew
+        # differs from what was compared, so it counts as changed until the next full layout.
+        self._since_proof = {**self._since_proof, **dict.fromkeys(self.last_redrawn, "changed")}
         return pages
 
     def _images(
@@ -340,6 +347,17 @@ class Builder:
                     start = flat.find(wanted, start + len(wanted))
         return hits
 
+    def _proof_changes(self, document: object, issue: Issue) -> dict[int, str]:
+        """Pages that differ from the last proof kept by ``qhgy proof`` (none kept: none marked)."""
+        from ..workflow.proofdiff import changes_since_last_proof
+
+        if self.output_dir is None:
+            return {}
+        try:
+            return changes_since_last_proof(document, issue, self.output_dir) or {}  # type: ignore[arg-type]
+        except (OSError, ValueError, KeyError):  # an unreadable proof folder marks nothing
+            return {}
+
     def _findings(self, issue: Issue) -> list[dict]:
         """qhgy check's findings on the sources, and the make-up report of the last `qhgy build`."""
         from ..check import makeup_findings
@@ -374,6 +392,7 @@ class Builder:
         pages = self._images(doc.write_pdf(uncompressed_pdf=True), labels, list(range(total)), regions)
         self._signatures = [page_signature(page) for page in doc.pages]
         self.last_redrawn = list(range(total))
+        self._since_proof = self._proof_changes(doc, issue)
         self._columns = laid_out.column_ranges()
         self._makeup = laid_out.makeup
         self._article_pages = laid_out.article_pages
