@@ -324,6 +324,15 @@ function renderFindings(findings) {
   }
 }
 
+// The page an article file starts on, from the last good layout's contents (null: none).
+function pageOfFile(path) {
+  const stem = path.split("/").pop().replace(/\.md$/, "");
+  for (const column of current.toc || []) {
+    for (const a of column.articles) if (a.id === stem && current.pages[a.page]) return a.page;
+  }
+  return null;
+}
+
 function renderErrors(state) {
   const errors = state.errors && state.errors.length ? state.errors : state.error ? [{ message: state.error }] : [];
   $("error").hidden = !errors.length;
@@ -339,6 +348,13 @@ function renderErrors(state) {
     }
     item.append(el("span", "", e.message));
     if (e.hint) item.append(el("span", "hint", "→ " + e.hint));
+    const target = e.path ? pageOfFile(e.path) : null;
+    if (target !== null) {
+      const jump = el("button", "jump", "看第 " + current.pages[target].label + " 页");
+      jump.type = "button";
+      jump.addEventListener("click", () => goTo(target));
+      item.append(jump);
+    }
     list.append(item);
   }
   if (errors.length) openSide();
@@ -363,15 +379,26 @@ async function renderDownloads() {
 
 // ---- status and the event stream ----
 
+let buildingSince = 0;
 function setStatus(text, cls) {
   const status = $("status");
   status.className = "status" + (cls ? " " + cls : "");
   status.textContent = text;
+  status.dataset.text = text;
 }
+// A long layout shows how long it has run, so a slow one is not taken for a stuck one.
+setInterval(() => {
+  const status = $("status");
+  if (!status.classList.contains("building") || !buildingSince) return;
+  const seconds = Math.round((Date.now() - buildingSince) / 1000);
+  if (seconds >= 2) status.textContent = status.dataset.text + " " + seconds + " 秒";
+}, 1000);
 
 let connected = false;
 function apply(state) {
   connected = true;
+  if (state.building && !buildingSince) buildingSince = Date.now();
+  if (!state.building) buildingSince = 0;
   setStatus(state.note || (state.building ? "正在排版…" : state.error ? "排版失败" : "已更新 · " + state.pages.length + " 页"),
     state.building || state.note ? "building" : state.error ? "failed" : "");
   renderErrors(state);

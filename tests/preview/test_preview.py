@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -50,6 +51,12 @@ def test_spreads_live_reload_and_errors(server, browser) -> None:
     _edit(article, "kind: news", "kind: [news")
     expect(page.locator("#error")).to_be_visible(timeout=30_000)
     expect(page.locator("#error-text")).to_contain_text("020-dongtai.md")
+    # The error leads to the article's page in the last good layout.
+    start = next(
+        a["page"] for c in httpx.get(f"{base}/api/state").json()["toc"] for a in c["articles"] if a["id"] == "020-dongtai"
+    )
+    page.locator("#error-text .jump").first.click()
+    expect(page.locator(f"#page-{start}")).to_have_class(re.compile(r"\bcurrent\b"))
     expect(page.locator(".spread .page img")).to_have_count(len(pages))  # last good pages stay
 
     _edit(article, "kind: [news", "kind: news")
