@@ -300,18 +300,24 @@ def preview(
     issue_dir: Path | None, host: str | None, port: int, open_browser: bool, editor_url: str | None
 ) -> None:
     """Live preview: page spreads that follow every saved change."""
-    from .preview.server import serve
-
     root = _issue_dir(issue_dir)
     bind = host or "127.0.0.1"
     url = f"http://{'[' + bind + ']' if ':' in bind else bind}:{port}/"
     out.print(f"preview of {root.name} at [bold]{url}[/] (Ctrl-C stops it)")
-    if open_browser:
-        import webbrowser
+    try:  # Ctrl-C is how the preview ends, even while it is still starting
+        from .preview.server import serve
 
-        webbrowser.open(url)
-    serve(root, host=bind, port=port, allow_network=host is not None, editor_url=editor_url)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        serve(root, host=bind, port=port, allow_network=host is not None, editor_url=editor_url)
+    except KeyboardInterrupt:
+        pass
     out.print("预览已停止 (preview stopped)")
+    from .preview.server import abandon_running_layout
+
+    abandon_running_layout()
 
 
 @main.command()

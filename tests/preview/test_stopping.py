@@ -75,6 +75,10 @@ def test_ctrl_c_with_two_tabs_stops_at_once_and_the_pages_say_so(browser, tmp_pa
         tabs = [_open(browser, url), _open(browser, url)]
         time.sleep(1)  # both event streams open and pinging
         before = {p.name for p in tmpdir.iterdir()}
+        # Stopped while a layout runs (the harder case: the layout is abandoned, not awaited).
+        article = issue / "articles" / "020-dongtai.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("。", "，又一句。", 1), encoding="utf-8")
+        expect(tabs[0].locator("#status")).to_contain_text("正在排版", timeout=10_000)
 
         start = time.monotonic()
         proc.send_signal(signal.SIGINT)

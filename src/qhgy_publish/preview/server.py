@@ -86,6 +86,29 @@ class TrustedHost:
         await self.app(scope, receive, send)
 
 
+BUILD_THREAD = "qhgy-preview-build"
+
+
+def abandon_running_layout() -> None:
+    """End the process now if a layout is still running: finishing it, or letting the
+    interpreter tear down around it, takes seconds nobody waits for. The layout's pages live
+    in memory; the one thing on disk is each WeasyPrint font configuration's temporary
+    folder, which its ``__del__`` would remove: removed here instead."""
+    if not any(t.name == BUILD_THREAD and t.is_alive() for t in threading.enumerate()):
+        return
+    import gc
+    import shutil
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    for thing in gc.get_objects():
+        if isinstance(thing, FontConfiguration) and thing._folder:
+            shutil.rmtree(thing._folder, ignore_errors=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def _run_in_daemon(function: Callable[[], None]) -> asyncio.Future:
     """Run ``function`` in a daemon thread: the process's exit never waits for a build."""
     loop = asyncio.get_running_loop()
@@ -97,7 +120,7 @@ def _run_in_daemon(function: Callable[[], None]) -> asyncio.Future:
         finally:
             loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
 
-    threading.Thread(target=run, daemon=True, name="qhgy-preview-build").start()
+    threading.Thread(target=run, daemon=True, name=BUILD_THREAD).start()
     return future
 
 
