@@ -132,10 +132,10 @@ class Builder:
                     images.append(PageImage(index, labels[index], png, digest, text, b"", index, []))
         except (OSError, pikepdf.PdfError, pypdfium2.PdfiumError):
             return False  # no earlier build, or one being written: wait for the layout
-        with self.changed:
+        with self.changed:  # re-entrant: the check and the publishing are one step
             if self.state.pages:  # the layout was quicker
                 return False
-        self._publish(pages=images, note="显示上一次 qhgy build 的页面，正在重新排版…")
+            self._publish(pages=images, note="显示上一次 qhgy build 的页面，正在重新排版…")
         return True
 
     def rebuild(self, changed: set[Path] | None = None) -> None:
@@ -272,11 +272,16 @@ class Builder:
         reusing unchanged PNG bytes."""
         import pypdfium2
 
-        pdf = pypdfium2.PdfDocument(pdf_bytes)
+        with self._draw_lock:  # PDFium is not thread-safe: one caller at a time
+            return self._draw_images(pypdfium2.PdfDocument(pdf_bytes), pdf_bytes, labels, indexes, regions)
+
+    def _draw_images(
+        self, pdf: object, pdf_bytes: bytes, labels: list[str], indexes: list[int], regions: list[list[dict]]
+    ) -> list[PageImage]:
         old = {p.index: p for p in self.state.pages}
         images = []
         for offset, index in enumerate(indexes):
-            page = pdf[offset]
+            page = pdf[offset]  # type: ignore[index]
             bitmap = page.render(scale=SCALE).to_pil()
             buffer = io.BytesIO()
             bitmap.save(buffer, format="PNG", compress_level=1)

@@ -254,11 +254,9 @@ def create_app(
     async def watch_sources(stop: asyncio.Event) -> None:
         from watchfiles import awatch
 
-        def first() -> None:
-            builder.preload()
-            builder.rebuild()
-
-        await _run_in_daemon(first)
+        # The last build's pages are drawn beside the first layout (PDFium frees the GIL).
+        threading.Thread(target=builder.preload, daemon=True, name=BUILD_THREAD).start()
+        await _run_in_daemon(builder.rebuild)
         if not watch:
             return
         roots = [issue_dir, *layouts, FONTS_DIR]
