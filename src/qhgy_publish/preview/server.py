@@ -118,7 +118,9 @@ def _run_in_daemon(function: Callable[[], None]) -> asyncio.Future:
         try:
             function()
         finally:
-            loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
+            # The server may have stopped meanwhile: then nobody waits for this build.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
 
     threading.Thread(target=run, daemon=True, name=BUILD_THREAD).start()
     return future
