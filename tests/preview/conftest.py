@@ -16,7 +16,9 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: a Playwright sync instance left running would stop the next
+# module that starts its own (tests/workflow) with “Sync API inside the asyncio loop”.
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
