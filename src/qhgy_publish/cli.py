@@ -294,21 +294,40 @@ def _accepted(root: Path, findings: list) -> dict[int, str]:
 
 @main.command()
 @click.argument("issue_dir", required=False, type=click.Path(path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
+@click.option(
+    "--host",
+    default=None,
+    help="Address to bind (default 127.0.0.1). Any other shows the unpublished issue on the network.",
+)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def preview(issue_dir: Path | None, host: str, port: int, open_browser: bool) -> None:
+@click.option(
+    "--editor-url",
+    default=None,
+    help="Link that opens a source line, e.g. vscode://file/{path}:{line} (the default; or $QHGY_EDITOR_URL).",
+)
+def preview(
+    issue_dir: Path | None, host: str | None, port: int, open_browser: bool, editor_url: str | None
+) -> None:
     """Live preview: page spreads that follow every saved change."""
-    from .preview.server import serve
-
     root = _issue_dir(issue_dir)
-    url = f"http://{host}:{port}/"
+    bind = host or "127.0.0.1"
+    url = f"http://{'[' + bind + ']' if ':' in bind else bind}:{port}/"
     out.print(f"preview of {root.name} at [bold]{url}[/] (Ctrl-C stops it)")
-    if open_browser:
-        import webbrowser
+    try:  # Ctrl-C is how the preview ends, even while it is still starting
+        from .preview.server import serve
 
-        webbrowser.open(url)
-    serve(root, host=host, port=port)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        serve(root, host=bind, port=port, allow_network=host is not None, editor_url=editor_url)
+    except KeyboardInterrupt:
+        pass
+    out.print("预览已停止 (preview stopped)")
+    from .preview.server import abandon_running_layout
+
+    abandon_running_layout()
 
 
 @main.command()

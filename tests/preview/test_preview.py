@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from qhgy_publish.preview.server import serve_in_thread
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +22,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(MINI, issue)
     base, srv = serve_in_thread(issue)
     yield base, issue
-    srv.should_exit = True
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    srv.stop()
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -67,6 +51,12 @@ def test_spreads_live_reload_and_errors(server, browser) -> None:
     _edit(article, "kind: news", "kind: [news")
     expect(page.locator("#error")).to_be_visible(timeout=30_000)
     expect(page.locator("#error-text")).to_contain_text("020-dongtai.md")
+    # The error leads to the article's page in the last good layout.
+    start = next(
+        a["page"] for c in httpx.get(f"{base}/api/state").json()["toc"] for a in c["articles"] if a["id"] == "020-dongtai"
+    )
+    page.locator("#error-text .jump").first.click()
+    expect(page.locator(f"#page-{start}")).to_have_class(re.compile(r"\bcurrent\b"))
     expect(page.locator(".spread .page img")).to_have_count(len(pages))  # last good pages stay
 
     _edit(article, "kind: [news", "kind: news")

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import QhgyError, SourceErrors
+from ..errors import Loc, QhgyError, SourceErrors, source_error
 from ..model import Issue
 from ..pipeline import prepare
+from .sources import page_regions, source_map, stylesheet_errors
 
 SCALE = 1.0  # PDF points → pixels: 216 mm page ≈ 612 px wide
+# Scales a page may be drawn at on request (the browser asks for its zoom × pixel ratio).
+SCALES = (1.0, 1.5, 2.0, 3.0, 4.0)
 
 
 @dataclass
@@ -28,6 +32,9 @@ class PageImage:
     png: bytes
     digest: str
     text: str  # the page's text, for the accessible text layer and search
+    pdf: bytes = b""  # the PDF the page stands in (shared by the pages of one build) …
+    pdf_index: int = 0  # … and its place there: drawn again at other scales on request
+    regions: list[dict] = field(default_factory=list)  # source blocks on the page (see sources.py)
 
 
 @dataclass
@@ -35,8 +42,12 @@ class PreviewState:
     version: int = 0
     building: bool = False
     error: str = ""
+    note: str = ""  # what the pages shown are, when not this layout's (the last build's, at start)
+    errors: list[dict] = field(default_factory=list)  # the error's parts, each with its file and line
     pages: list[PageImage] = field(default_factory=list)
     toc: list[dict] = field(default_factory=list)  # 栏目 → articles with their PDF page index
+    findings: list[dict] = field(default_factory=list)  # qhgy check's source findings, make-up report
+    since_proof: dict[int, str] = field(default_factory=dict)  # page index → how it differs from the last proof
     issue: Issue | None = None
 
     def as_json(self) -> dict:
@@ -44,21 +55,29 @@ class PreviewState:
             "version": self.version,
             "building": self.building,
             "error": self.error,
+            "note": self.note,
+            "errors": self.errors,
             "pages": [
-                {"index": p.index, "label": p.label, "hash": p.digest, "text": p.text} for p in self.pages
+                {"index": p.index, "label": p.label, "hash": p.digest, "text": p.text, "regions": p.regions}
+                for p in self.pages
             ],
             "toc": self.toc,
+            "findings": self.findings,
+            "since_proof": {str(k): v for k, v in self.since_proof.items()},
         }
 
 
 class Builder:
     """Owns the preview state; ``rebuild()`` is safe to call from any thread (one build at a time)."""
 
-    def __init__(self, issue_dir: Path) -> None:
+    def __init__(self, issue_dir: Path, output_dir: Path | None = None) -> None:
         self.issue_dir = issue_dir
+        self.output_dir = output_dir  # where `qhgy build` leaves its products (downloads, make-up report)
         self.state = PreviewState()
         self.changed = threading.Condition()
         self._lock = threading.Lock()
+        self._draw_lock = threading.Lock()  # PDFium is not thread-safe
+        self._drawn: dict[tuple[int, str, float], bytes] = {}
         # From the last full layout: where each 栏目's pages are, each article's folio.
         self._columns: list[range] = []
         self._article_pages: dict[str, int] = {}
@@ -66,6 +85,7 @@ class Builder:
         self._signatures: list[str] = []  # per page: what its boxes are and where (see page_signature)
         self._makeup = None  # the last full layout's make-up: the 补白 each 栏目 placed
         self.last_build = ""  # "full" or "partial": which way the last good build went
+        self._since_proof: dict[int, str] = {}
         self.last_redrawn: list[int] = []  # page indexes the last good build drew again
 
     def _publish(self, **changes: object) -> None:
@@ -75,6 +95,48 @@ class Builder:
             self.state.version += 1
             self.changed.notify_all()
 
+    def preload(self) -> bool:
+        """Show the pages of the last ``qhgy build`` while the first layout runs (a cold layout of
+        the sample takes half a minute; its print PDF draws in a second or two). Its crop marks
+        are cut off: the pages stand as the preview draws them, bleed included."""
+        import pikepdf
+        import pypdfium2
+
+        if self.output_dir is None or self.state.pages:
+            return False
+        stem = self.output_dir / f"qhgy-{self.issue_dir.name}"
+        print_pdf, screen_pdf = Path(f"{stem}-print.pdf"), Path(f"{stem}-screen.pdf")
+        try:
+            data = print_pdf.read_bytes()
+            labels: list[str] = []
+            if screen_pdf.is_file():
+                with pikepdf.open(screen_pdf) as screen:
+                    labels = [str(page.label) for page in screen.pages]
+            images = []
+            with self._draw_lock:
+                pdf = pypdfium2.PdfDocument(data)
+                total = len(pdf)
+                if len(labels) != total:
+                    covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
+                    labels = [covers.get(i, str(i - 1)) for i in range(total)]
+                for index in range(total):
+                    page = pdf[index]
+                    media, bleed = page.get_mediabox(), page.get_bleedbox()
+                    crop = (bleed[0] - media[0], bleed[1] - media[1], media[2] - bleed[2], media[3] - bleed[3])
+                    buffer = io.BytesIO()
+                    page.render(scale=SCALE, crop=crop).to_pil().save(buffer, format="PNG", compress_level=1)
+                    png = buffer.getvalue()
+                    text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
+                    digest = hashlib.sha1(png).hexdigest()[:12]
+                    images.append(PageImage(index, labels[index], png, digest, text, b"", index, []))
+        except (OSError, pikepdf.PdfError, pypdfium2.PdfiumError):
+            return False  # no earlier build, or one being written: wait for the layout
+        with self.changed:  # re-entrant: the check and the publishing are one step
+            if self.state.pages:  # the layout was quicker
+                return False
+            self._publish(pages=images, note="显示上一次 qhgy build 的页面，正在重新排版…")
+        return True
+
     def rebuild(self, changed: set[Path] | None = None) -> None:
         """Rebuild after ``changed`` files were saved (None: everything may have changed)."""
         with self._lock:
@@ -82,17 +144,49 @@ class Builder:
             try:
                 issue, pages, toc = self._build(changed)
             except SourceErrors as exc:
-                self._publish(building=False, error=str(exc))
+                errors = [
+                    {
+                        "message": f"{e.code} {e.message}",
+                        "hint": e.hint,
+                        "where": e.place,
+                        "path": str(Path(e.where.path).resolve()),
+                        "line": e.where.line,
+                        "column": e.where.column,
+                    }
+                    for e in exc.errors
+                ]
+                self._publish(building=False, error=str(exc), errors=errors)
             except QhgyError as exc:
-                self._publish(building=False, error=str(exc))
+                self._publish(building=False, error=str(exc), errors=[{"message": str(exc)}])
             except Exception as exc:  # the server must survive any failed build
-                self._publish(building=False, error=f"{type(exc).__name__}: {exc}")
+                message = f"{type(exc).__name__}: {exc}"
+                self._publish(building=False, error=message, errors=[{"message": message}])
             else:
-                self._publish(building=False, error="", pages=pages, toc=toc, issue=issue)
+                self._drawn = {}
+                findings = self._findings(issue)
+                self._publish(
+                    building=False,
+                    error="",
+                    errors=[],
+                    note="",
+                    pages=pages,
+                    toc=toc,
+                    issue=issue,
+                    findings=findings,
+                    since_proof=self._since_proof,
+                )
 
     def _build(self, changed: set[Path] | None) -> tuple[Issue, list[PageImage], list[dict]]:
         # The same gates as `qhgy build`: the preview shows no issue the build would refuse.
         issue = prepare(self.issue_dir).issue
+        problems = stylesheet_errors(self.issue_dir)
+        if problems:
+            raise SourceErrors(
+                [
+                    source_error(Loc(path, line, column), f"样式表语法错误：{message}", "改正这一处后保存", "CSS")
+                    for path, line, column, message in problems
+                ]
+            )
         partial = self._partial(issue, changed)
         if partial is not None:
             self.last_build = "partial"
@@ -160,22 +254,34 @@ class Builder:
         if redraw:
             pdf = doc.copy([doc.pages[o] for o in redraw]).write_pdf(uncompressed_pdf=True)
             indexes = [span.start + o for o in redraw]
-            for image in self._images(pdf, [str(first_folio + o) for o in redraw], indexes):
+            where = source_map(issue)
+            regions = [page_regions(doc.pages[o], where) for o in redraw]
+            for image in self._images(pdf, [str(first_folio + o) for o in redraw], indexes, regions):
                 pages[image.index] = image
         self._signatures = signatures
         self.last_redrawn = [span.start + o for o in redraw]
+        # Without the whole layout the proof comparison cannot run again: a page drawn anew
+        # differs from what was compared, so it counts as changed until the next full layout.
+        self._since_proof = {**self._since_proof, **dict.fromkeys(self.last_redrawn, "changed")}
         return pages
 
-    def _images(self, pdf_bytes: bytes, labels: list[str], indexes: list[int]) -> list[PageImage]:
+    def _images(
+        self, pdf_bytes: bytes, labels: list[str], indexes: list[int], regions: list[list[dict]]
+    ) -> list[PageImage]:
         """PNG, hash and text of each page of a PDF (standing at ``indexes`` in the issue),
         reusing unchanged PNG bytes."""
         import pypdfium2
 
-        pdf = pypdfium2.PdfDocument(pdf_bytes)
+        with self._draw_lock:  # PDFium is not thread-safe: one caller at a time
+            return self._draw_images(pypdfium2.PdfDocument(pdf_bytes), pdf_bytes, labels, indexes, regions)
+
+    def _draw_images(
+        self, pdf: object, pdf_bytes: bytes, labels: list[str], indexes: list[int], regions: list[list[dict]]
+    ) -> list[PageImage]:
         old = {p.index: p for p in self.state.pages}
         images = []
         for offset, index in enumerate(indexes):
-            page = pdf[offset]
+            page = pdf[offset]  # type: ignore[index]
             bitmap = page.render(scale=SCALE).to_pil()
             buffer = io.BytesIO()
             bitmap.save(buffer, format="PNG", compress_level=1)
@@ -185,8 +291,97 @@ class Builder:
                 png = old[index].png
             # Line ends inside a Chinese sentence are layout, not text: join the lines.
             text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
-            images.append(PageImage(index, labels[offset], png, digest, text))
+            images.append(PageImage(index, labels[offset], png, digest, text, pdf_bytes, offset, regions[offset]))
         return images
+
+    def draw(self, index: int, scale: float) -> bytes | None:
+        """Page ``index`` as a PNG at ``scale`` (one of SCALES), drawn once per build and scale."""
+        import pypdfium2
+
+        pages = self.state.pages
+        if not 0 <= index < len(pages) or scale not in SCALES:
+            return None
+        page = pages[index]
+        if scale == SCALE or not page.pdf:  # the last build's pages, shown at start: 1× only
+            return page.png
+        key = (index, page.digest, scale)
+        with self._draw_lock:
+            if key not in self._drawn:
+                pdf = pypdfium2.PdfDocument(page.pdf)
+                buffer = io.BytesIO()
+                pdf[page.pdf_index].render(scale=scale).to_pil().save(buffer, format="PNG", compress_level=1)
+                self._drawn[key] = buffer.getvalue()
+            return self._drawn[key]
+
+    def search(self, query: str, limit: int = 200) -> list[dict]:
+        """Where ``query`` stands on the pages: page index, label, a snippet and the hit's
+        boxes as fractions of the page. Spaces and line ends are ignored on both sides:
+        a sentence found across a line break is still found."""
+        import pypdfium2
+
+        wanted = re.sub(r"\s+", "", query)
+        hits: list[dict] = []
+        if not wanted:
+            return hits
+        with self._draw_lock:
+            for page in self.state.pages:
+                if not page.pdf or wanted not in re.sub(r"\s+", "", page.text):
+                    continue
+                pdf_page = pypdfium2.PdfDocument(page.pdf)[page.pdf_index]
+                # Character boxes are in user space, whose origin is the trim box's corner;
+                # the drawn page is the media box (bleed included).
+                x0, y0, x1, y1 = pdf_page.get_mediabox()
+                width, height = x1 - x0, y1 - y0
+                textpage = pdf_page.get_textpage()
+                raw = textpage.get_text_range()
+                kept = [i for i, ch in enumerate(raw) if not ch.isspace()]
+                flat = "".join(raw[i] for i in kept)
+                start = flat.find(wanted)
+                while start >= 0 and len(hits) < limit:
+                    boxes: list[list[float]] = []
+                    for i in kept[start : start + len(wanted)]:
+                        left, bottom, right, top = textpage.get_charbox(i)
+                        box = [(left - x0) / width, (y1 - top) / height, (right - x0) / width, (y1 - bottom) / height]
+                        if boxes and abs(boxes[-1][1] - box[1]) < 0.004 and box[0] >= boxes[-1][0]:
+                            boxes[-1][2] = max(boxes[-1][2], box[2])
+                            boxes[-1][3] = max(boxes[-1][3], box[3])
+                        else:
+                            boxes.append(box)
+                    snippet = flat[max(0, start - 12) : start + len(wanted) + 12]
+                    hits.append({"index": page.index, "label": page.label, "snippet": snippet, "boxes": boxes})
+                    start = flat.find(wanted, start + len(wanted))
+        return hits
+
+    def _proof_changes(self, document: object, issue: Issue) -> dict[int, str]:
+        """Pages that differ from the last proof kept by ``qhgy proof`` (none kept: none marked)."""
+        from ..workflow.proofdiff import changes_since_last_proof
+
+        if self.output_dir is None:
+            return {}
+        try:
+            return changes_since_last_proof(document, issue, self.output_dir) or {}  # type: ignore[arg-type]
+        except (OSError, ValueError, KeyError):  # an unreadable proof folder marks nothing
+            return {}
+
+    def _findings(self, issue: Issue) -> list[dict]:
+        """qhgy check's findings on the sources, and the make-up report of the last `qhgy build`."""
+        from ..check import makeup_findings
+        from ..check.sources import check_sources
+
+        found = []
+        try:
+            found += check_sources(issue)
+            if self.output_dir is not None:
+                found += makeup_findings(self.output_dir / f"qhgy-{issue.id}-makeup.json")
+        except Exception as exc:  # a finding list that cannot be made must not stop the preview
+            return [{"severity": "error", "code": "", "message": f"检查未能运行：{exc}", "where": ""}]
+        from ..errors import Loc
+
+        return [
+            f.as_dict()
+            | ({"path": str(Path(f.where.path).resolve()), "line": f.where.line} if isinstance(f.where, Loc) else {})
+            for f in found
+        ]
 
     def _full(self, issue: Issue) -> tuple[Issue, list[PageImage], list[dict]]:
         from ..render.print_pdf import layout
@@ -197,9 +392,12 @@ class Builder:
         total = len(doc.pages)
         covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
         labels = [covers.get(i, str(i - start + 1)) for i in range(total)]
-        pages = self._images(doc.write_pdf(uncompressed_pdf=True), labels, list(range(total)))
+        where = source_map(issue)
+        regions = [page_regions(page, where) for page in doc.pages]
+        pages = self._images(doc.write_pdf(uncompressed_pdf=True), labels, list(range(total)), regions)
         self._signatures = [page_signature(page) for page in doc.pages]
         self.last_redrawn = list(range(total))
+        self._since_proof = self._proof_changes(doc, issue)
         self._columns = laid_out.column_ranges()
         self._makeup = laid_out.makeup
         self._article_pages = laid_out.article_pages
@@ -208,11 +406,17 @@ class Builder:
             {
                 "column": column.name,
                 "articles": [
-                    {"id": a.id, "title": a.contents_title, "page": laid_out.article_pages[a.id] + start - 1}
+                    {
+                        "id": a.id,
+                        "title": a.contents_title,
+                        "page": laid_out.article_pages[a.id] + start - 1,
+                        "folio": laid_out.article_pages[a.id],
+                    }
                     for a in column.articles
                 ],
+                "pages": [span.start, span.stop - 1] if span else None,
             }
-            for column in issue.columns
+            for column, span in zip(issue.columns, self._columns + [None] * len(issue.columns), strict=False)
         ]
         return issue, pages, toc
 

@@ -5,69 +5,227 @@ no path can reach a file we do not mean to serve) and streaming responses for
 server-sent events; uvicorn runs it in one process next to the rebuild
 thread. Live reload is SSE, not a websocket: the browser only listens, and
 EventSource reconnects by itself after a server restart.
+
+The unpublished issue must not leak to other websites: a page elsewhere can
+point a name it controls at 127.0.0.1 (DNS rebinding) and read what we serve,
+so only requests naming a loopback host (or the host the editor asked for)
+are answered. Stopping is immediate: the event streams end when the server is
+told to exit, and builds run in a daemon thread the exit does not wait for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
-from collections.abc import AsyncIterator
+import os
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..errors import BuildError
 from ..model import Article
 from ..paths import FONTS_DIR, layout_dirs, layout_file
 from ..render.epub import article_preview_xhtml
 from ..render.templates import environment, render_template
-from .builder import Builder
+from .builder import SCALES, Builder
 
 STATIC = {"preview.js": "text/javascript", "preview.css": "text/css"}
 WATCHED_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".j2", ".css", ".toml", ".icc"}
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+EDITOR_URL = "vscode://file/{path}:{line}"  # QHGY_EDITOR_URL or --editor-url changes it
+DOWNLOADS = {"print": "-print.pdf", "screen": "-screen.pdf", "epub": ".epub"}
+HEARTBEAT = 0.5  # s between the event stream's pings: the page calls itself disconnected after 3 missed
 
 
-def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
-    builder = Builder(issue_dir)
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port (``[::1]:8000`` → ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else ""
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class TrustedHost:
+    """400 for any request whose Host header is not a loopback name or the configured host.
+
+    Starlette's TrustedHostMiddleware cuts the header at its first colon, which
+    turns ``[::1]:8000`` into ``[``; this one reads IPv6 literals whole.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: set[str]) -> None:
+        self.app = app
+        self.allowed = {h.strip("[]").lower() for h in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = dict(scope["headers"])
+            host = _host_name(headers.get(b"host", b"").decode("latin-1"))
+            if host not in self.allowed:
+                await Response("Invalid host header", status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+BUILD_THREAD = "qhgy-preview-build"
+
+
+def abandon_running_layout() -> None:
+    """End the process now if a layout is still running: finishing it, or letting the
+    interpreter tear down around it, takes seconds nobody waits for. The layout's pages live
+    in memory; the one thing on disk is each WeasyPrint font configuration's temporary
+    folder, which its ``__del__`` would remove: removed here instead."""
+    if not any(t.name == BUILD_THREAD and t.is_alive() for t in threading.enumerate()):
+        return
+    import gc
+    import shutil
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    for thing in gc.get_objects():
+        if isinstance(thing, FontConfiguration) and thing._folder:
+            shutil.rmtree(thing._folder, ignore_errors=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _run_in_daemon(function: Callable[[], None]) -> asyncio.Future:
+    """Run ``function`` in a daemon thread: the process's exit never waits for a build."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+
+    def run() -> None:
+        try:
+            function()
+        finally:
+            # The server may have stopped meanwhile: then nobody waits for this build.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
+
+    threading.Thread(target=run, daemon=True, name=BUILD_THREAD).start()
+    return future
+
+
+def create_app(
+    issue_dir: Path,
+    *,
+    watch: bool = True,
+    host: str = "127.0.0.1",
+    editor_url: str | None = None,
+    output_dir: Path | None = None,
+) -> Starlette:
+    from ..workspace import workspace_of
+
+    if output_dir is None:
+        output_dir = workspace_of(issue_dir).output_for(issue_dir)
+    builder = Builder(issue_dir, output_dir)
     layouts = layout_dirs(issue_dir)
+    stopping = threading.Event()  # set by PreviewServer.handle_exit: event streams end at once
+    editor = editor_url or os.environ.get("QHGY_EDITOR_URL") or EDITOR_URL
 
     async def index(request: Request) -> Response:
-        html = render_template(environment("preview", dirs=layouts), "index.html.j2", issue_id=issue_dir.name)
-        return HTMLResponse(html)
+        html = render_template(
+            environment("preview", dirs=layouts), "index.html.j2", issue_id=issue_dir.name, editor_url=editor
+        )
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
             return Response("not found", status_code=404)
-        return Response(layout_file(f"preview/{name}", issue_dir).read_bytes(), media_type=STATIC[name])
+        return Response(
+            layout_file(f"preview/{name}", issue_dir).read_bytes(),
+            media_type=STATIC[name],
+            headers={"Cache-Control": "no-cache"},
+        )
 
     async def page_png(request: Request) -> Response:
         index = request.path_params["index"]
         pages = builder.state.pages
         if not 0 <= index < len(pages):
             return Response("not found", status_code=404)
-        return Response(
-            pages[index].png, media_type="image/png", headers={"Cache-Control": "max-age=31536000"}
-        )
+        try:
+            scale = float(request.query_params.get("s", "1"))
+        except ValueError:
+            return Response("bad scale", status_code=400)
+        if scale not in SCALES:
+            return Response(f"scale must be one of {', '.join(map(str, SCALES))}", status_code=400)
+        digest = pages[index].digest
+        png = await asyncio.to_thread(builder.draw, index, scale)
+        if png is None:
+            return Response("not found", status_code=404)
+        # A URL naming this very version may be kept for good; any other is asked again each time.
+        current = request.query_params.get("v") == digest
+        cache = "public, max-age=31536000, immutable" if current else "no-cache"
+        return Response(png, media_type="image/png", headers={"Cache-Control": cache, "ETag": f'"{digest}-{scale}"'})
 
     async def state(request: Request) -> Response:
-        return JSONResponse(builder.state.as_json())
+        return JSONResponse(builder.state.as_json(), headers={"Cache-Control": "no-store"})
+
+    async def search(request: Request) -> Response:
+        query = request.query_params.get("q", "")[:200]
+        hits = await asyncio.to_thread(builder.search, query)
+        return JSONResponse({"query": query, "hits": hits}, headers={"Cache-Control": "no-store"})
 
     async def events(request: Request) -> Response:
         async def stream() -> AsyncIterator[str]:
             seen = -1
-            while not await request.is_disconnected():
+            yield "retry: 1000\n\n"
+            waited = 0.0
+            while not stopping.is_set() and not await request.is_disconnected():
                 if builder.state.version != seen:
                     seen = builder.state.version
                     yield f"event: state\ndata: {json.dumps(builder.state.as_json(), ensure_ascii=False)}\n\n"
+                    waited = 0.0
+                elif waited >= HEARTBEAT:
+                    yield "event: ping\ndata: \n\n"
+                    waited = 0.0
                 await asyncio.sleep(0.05)
+                waited += 0.05
 
         return StreamingResponse(
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
+
+    async def download(request: Request) -> Response:
+        kind = request.path_params["kind"]
+        issue = builder.state.issue
+        if kind not in DOWNLOADS or issue is None:
+            return Response("not found", status_code=404)
+        path = output_dir / f"qhgy-{issue.id}{DOWNLOADS[kind]}"
+        if not path.is_file():
+            return Response("还没有这个文件：先运行 qhgy build", status_code=404)
+        return FileResponse(path, filename=path.name, headers={"Cache-Control": "no-cache"})
+
+    async def downloads(request: Request) -> Response:
+        issue = builder.state.issue
+        found = {}
+        if issue is not None:
+            for kind, suffix in DOWNLOADS.items():
+                path = output_dir / f"qhgy-{issue.id}{suffix}"
+                if path.is_file():
+                    found[kind] = {"name": path.name, "size": path.stat().st_size, "mtime": path.stat().st_mtime}
+        return JSONResponse(found, headers={"Cache-Control": "no-store"})
 
     def article_of(request: Request) -> Article | None:
         issue = builder.state.issue
@@ -95,29 +253,44 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
         path = article.figures[index].src
         return Response(path.read_bytes(), media_type="image/png" if path.suffix == ".png" else "image/jpeg")
 
-    async def watch_sources() -> None:
+    async def watch_sources(stop: asyncio.Event) -> None:
         from watchfiles import awatch
 
-        await asyncio.to_thread(builder.rebuild)
+        # The last build's pages are drawn beside the first layout (PDFium frees the GIL).
+        threading.Thread(target=builder.preload, daemon=True, name=BUILD_THREAD).start()
+        await _run_in_daemon(builder.rebuild)
         if not watch:
             return
         roots = [issue_dir, *layouts, FONTS_DIR]
-        async for changes in awatch(*roots, debounce=50, step=20):
-            paths = {Path(path) for _, path in changes if Path(path).suffix.lower() in WATCHED_SUFFIXES}
+        async for changes in awatch(*roots, debounce=50, step=20, stop_event=stop):
+            # A new folder counts: a file saved into it at once may come before its watch does.
+            paths = {
+                Path(path)
+                for _, path in changes
+                if Path(path).suffix.lower() in WATCHED_SUFFIXES or Path(path).is_dir()
+            }
             if paths:
-                await asyncio.to_thread(builder.rebuild, paths)
+                await _run_in_daemon(lambda paths=paths: builder.rebuild(paths))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(watch_sources())
+        stop = asyncio.Event()
+        task = asyncio.create_task(watch_sources(stop))
         yield
+        stopping.set()
+        stop.set()
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(task, 0.5)
 
     routes = [
         Route("/", index),
         Route("/static/{name}", static),
         Route("/pages/{index:int}.png", page_png),
         Route("/api/state", state),
+        Route("/api/search", search),
+        Route("/api/downloads", downloads),
+        Route("/download/{kind}", download),
         Route("/events", events),
         Route("/epub/{article_id}", epub_view),
         Route("/epub-css", epub_css),
@@ -125,34 +298,54 @@ def create_app(issue_dir: Path, *, watch: bool = True) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.builder = builder
+    app.state.stopping = stopping
+    app.add_middleware(TrustedHost, allowed={*LOOPBACK_NAMES, host})
     return app
 
 
-def serve_in_thread(issue_dir: Path, timeout: float = 120) -> tuple[str, object]:
+class PreviewServer(uvicorn.Server):
+    """uvicorn, told to end the app's event streams the moment it is asked to exit (otherwise
+    it waits for every open tab's stream to end, which is never)."""
+
+    def __init__(self, config: uvicorn.Config, app: Starlette) -> None:
+        super().__init__(config)
+        self.preview_app = app
+
+    def handle_exit(self, sig: int, frame: object) -> None:
+        self.preview_app.state.stopping.set()
+        super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self.preview_app.state.stopping.set()
+        self.should_exit = True
+
+
+def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+
+
+def serve_in_thread(issue_dir: Path, timeout: float = 120, **options: object) -> tuple[str, PreviewServer]:
     """Start the preview on a free loopback port in a thread; return its URL once the first build is in.
 
-    For the tests and the refresh benchmark. The returned uvicorn server stops
-    when its ``should_exit`` is set.
+    For the tests and the refresh benchmark. ``server.stop()`` stops it.
     """
     import socket
-    import threading
     import time
 
     import httpx
-    import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(issue_dir), host="127.0.0.1", port=port, log_level="warning")
-    )
+    app = create_app(issue_dir, **options)  # type: ignore[arg-type]
+    server = PreviewServer(_config(app, "127.0.0.1", port), app)
     threading.Thread(target=server.run, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/api/state").json()["pages"]:
+            state = httpx.get(f"{base}/api/state").json()
+            if state["pages"] and not state["note"]:  # this layout's, not the last build's
                 return base, server
         except httpx.HTTPError:
             pass
@@ -160,7 +353,31 @@ def serve_in_thread(issue_dir: Path, timeout: float = 120) -> tuple[str, object]
     raise TimeoutError(f"the preview of {issue_dir} did not build within {timeout} s")
 
 
-def serve(issue_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    import uvicorn
+NETWORK_WARNING = (
+    "注意：预览在 {host} 上监听，网络上的其他人也能看到这期尚未发布的刊物。"
+    " (the unpublished issue is visible on the network)"
+)
 
-    uvicorn.run(create_app(issue_dir), host=host, port=port, log_level="warning")
+
+def serve(
+    issue_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    allow_network: bool = False,
+    editor_url: str | None = None,
+) -> None:
+    """Serve the preview until Ctrl-C. A non-loopback ``host`` needs ``allow_network`` (the CLI
+    sets it when --host is given) and is warned about."""
+    if not is_loopback(host) and not allow_network:
+        raise BuildError(
+            f"the preview binds only to this computer (127.0.0.1), not {host}\n"
+            "      → to show it on the network, give --host explicitly"
+        )
+    # uvicorn re-raises the Ctrl-C it caught once it has stopped, and one may come while it
+    # starts: either way that is the normal end.
+    with contextlib.suppress(KeyboardInterrupt):
+        if not is_loopback(host):
+            print(NETWORK_WARNING.format(host=host), file=sys.stderr, flush=True)
+        app = create_app(issue_dir, host=host, editor_url=editor_url)
+        PreviewServer(_config(app, host, port), app).run()

@@ -13,10 +13,9 @@ filters):
   touches a Han character, the ¼-em gap going to that side alone (``gl``
   left, ``gr`` right) — never next to full-width punctuation; the patch in
   :mod:`weasy_cjk_patch` drops a gap at a line edge and never stretches the
-  letters of a Latin word. Standards and numbers with units are unbreakable
-  (``nw``); a URL may break after a ``/`` or before a ``.``, an e-mail
-  address before its ``@`` or a ``.`` (as Chicago 6.76 allows: a host name of
-  16 letters would otherwise spread the line before it by most of an em), a product of
+  letters of a Latin word. Addresses, standards and numbers with units are
+  unbreakable (``nw``); a URL may break after a ``/`` only (the house rule,
+  issue 13: a break before a dot would read as the end of a sentence), a product of
   quantities (210 mm×285 mm) after its ×;
 * kinsoku Pango misses: U+2060 WORD JOINER before · and ～ so they never
   start a line;
@@ -60,9 +59,7 @@ LATIN_RUN = re.compile(
     rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<std>{_STANDARD})|(?P<qty>{_QUANTITY})"
     rf"|(?P<words>{_WORD}(?: {_WORD})*)"
 )
-# after a /, the last of // included (https:// | www…); before a dot between letters (www | .qhgh)
-_URL_BREAK = re.compile(r"(?<=/)(?=[^/])|(?<=[A-Za-z0-9])(?=\.[A-Za-z0-9])")
-_EMAIL_BREAK = re.compile(r"(?=@)|(?<=[A-Za-z0-9])(?=\.[A-Za-z0-9])")  # qhgy2020 | @163 | .com
+_URL_BREAK = re.compile(r"(?<=/)(?=[^/])")  # after a /, the last of // included: https:// | www…
 _TIMES_BREAK = re.compile(r"(?<=×)")  # 210 mm× | 285 mm: each quantity whole, the product may break
 
 
@@ -120,10 +117,7 @@ def _latin_html(text: str, kind: str) -> str:
         ).removesuffix(ZWSP)
     if kind == "qty":
         return ZWSP.join(f'<span class="nw">{escape(piece)}</span>' for piece in _TIMES_BREAK.split(text) if piece)
-    if kind == "email":  # before the @ or a dot, as a URL (the address reads whole either side)
-        pieces = _EMAIL_BREAK.split(text)
-        return ZWSP.join(f'<span class="nw">{escape(piece)}</span>' for piece in pieces if piece)
-    if kind == "std":
+    if kind in ("email", "std"):
         return f'<span class="nw">{escape(text)}</span>'
     return str(escape(text))
 
