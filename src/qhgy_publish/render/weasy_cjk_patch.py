@@ -34,6 +34,15 @@ What changes, and nothing else:
   ``text-wrap: balance`` asks, which WeasyPrint 70 does not know); a block of
   class ``snap`` is padded at the bottom to a whole number of body lines.
 
+* ``layout.block.columns_layout`` (:mod:`.weasy_columns`): a column set keeps
+  its last trial layout where the final pass would repeat it exactly,
+  instead of laying its columns out once more (a speed change only: the
+  boxes are the same, and the tests compare them with upstream's).
+
+:func:`install` replaces every binding of each function — ``page.py``
+binds ``block_container_layout`` at import, so it is replaced there too —
+and :func:`uninstall` puts WeasyPrint's own back.
+
 Offering it upstream: the same rules belong in ``justify_line`` as the
 ``inter-character`` value of ``text-justify`` (CSS Text 3 §7.1), the
 margin trimming as ``text-autospace``'s "no space at line edges" rule, and
@@ -51,7 +60,7 @@ import re
 import weasyprint
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout import block, inline, page, table
+from weasyprint.layout import block, inline, page
 from weasyprint.layout.preferred import max_content_width
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
@@ -386,11 +395,11 @@ def install() -> None:
         (inline, "split_first_line", split_first_line),
         (inline, "text_align", text_align),
         (line_break.Layout, "set_text", set_text),
-        # block_container_layout is also bound by name at import where page.py (margin boxes)
-        # and table.py (cells) call it: patch every binding, or those boxes escape the patch.
+        # page.py binds block_container_layout at import (margin boxes, footnote area): patch that
+        # binding too, or those boxes escape the patch (float.py, inline.py, table.py import it at
+        # each call, so they see the patched one).
         (block, "block_container_layout", block_container_layout),
         (page, "block_container_layout", block_container_layout),
-        (table, "block_container_layout", block_container_layout),
         (block, "columns_layout", weasy_columns.columns_layout),
         (weasy_columns, "watch_trial", watch_trial),
         (weasy_columns, "end_trial", end_trial),
