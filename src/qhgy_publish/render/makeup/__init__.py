@@ -276,6 +276,7 @@ def _make_up_column(
     views = read_pages(part.pages)
     tried: set[str] = set(made.tried)  # a fix that did not cure its page in the first round never will
     line = house().line_pt * PX
+    html: str | None = None  # the current plan's HTML, once a fix needs it compared
     for _ in range(MAX_PASSES - 1):
         ctx = Context(
             column, plan, tried, [f for f in pool if f.id not in _placed(plan)], heights, line, tail, start is not None
@@ -292,11 +293,18 @@ def _make_up_column(
         for fix in fixes:
             tried.add(fix.key)
             new_plan = _merge(new_plan, fix.plan)
-        new_part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=new_plan)
-        new_views = read_pages(new_part.pages)
+        options = {"index": index, "first_folio": first_folio}
+        new_html = part_html(issue, "column", plan=new_plan, **options)  # type: ignore[arg-type]
+        if html is None:
+            html = part_html(issue, "column", plan=plan, **options)  # type: ignore[arg-type]
+        if new_html == html:  # a fix that changes nothing in the page: the same layout, not laid out again
+            new_part, new_views = part, views
+        else:
+            new_part = lay_out_part(issue, "column", html=new_html, plan=new_plan, **options)  # type: ignore[arg-type]
+            new_views = read_pages(new_part.pages)
         made.passes += 1
         if all(fix.accept(views, new_views) for fix in fixes):
-            plan, part, views = new_plan, new_part, new_views
+            plan, part, views, html = new_plan, new_part, new_views, new_html
             made.actions += [fix.action for fix in fixes if fix.action not in made.actions]
     made.laid_out, made.plan, made.tried = part, plan, tried
     made.loose = loose_lines(views)

@@ -134,5 +134,18 @@ def store(key: str, decisions: Decisions) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _prune()
     except OSError:
         pass  # a cache that cannot be written only costs the next build time
+
+
+KEEP = 400  # entries (a few KB each): every code change starts new ones, so the oldest go
+
+
+def _prune() -> None:
+    entries = list(MAKEUP_CACHE.glob("*.pickle"))
+    if len(entries) <= KEEP:
+        return
+    by_age = sorted(entries, key=lambda p: p.stat().st_mtime_ns)
+    for old in by_age[: len(entries) - KEEP]:
+        old.unlink(missing_ok=True)
