@@ -66,7 +66,10 @@ def _files(folder: Path, pattern: str = "*") -> list[Path]:
 
 def build_key(issue: Issue) -> str:
     """The part of every key that is the same for the whole build: code, layouts, fonts, images."""
-    digest = hashlib.sha256(f"{FORMAT} {weasyprint.__version__}".encode())
+    from weasyprint.text.ffi import pango
+
+    # WeasyPrint and Pango (the system's: it breaks and measures the lines) by their versions
+    digest = hashlib.sha256(f"{FORMAT} {weasyprint.__version__} {pango.pango_version()}".encode())
     for path in [*_files(PACKAGE, "*.py"), *(f for d in layout_dirs(issue.root) if d.is_dir() for f in _files(d))]:
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
     faces = {face_file(role) for role in font_roles().values()}
