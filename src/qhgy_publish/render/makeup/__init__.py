@@ -224,7 +224,7 @@ def make_up_column(
     make-up raises it to save a page when the issue would otherwise end in 学习笔记 pages).
     """
     column = issue.columns[index - 1]
-    key = ""
+    key, html = "", None
     if _build_key is not None and (start is None or start.key):
         html = part_html(issue, "column", index=index, first_folio=first_folio, plan=NO_PLAN)
         key = cache.column_key(
@@ -235,7 +235,7 @@ def make_up_column(
                 index, column.name, first_folio, None, found.plan, list(found.actions), list(found.unfilled),
                 list(found.loose), found.passes, set(found.tried), issue=issue, key=key, decisions=found,
             )
-    made = _make_up_column(issue, index, first_folio, pool, heights, tail, start)
+    made = _make_up_column(issue, index, first_folio, pool, heights, tail, start, html if start is None else None)
     made.key = key
     if key:
         part = made.part
@@ -261,11 +261,12 @@ def _make_up_column(
     heights: dict[str, float],
     tail: float,
     start: ColumnMakeup | None,
+    html: str | None = None,  # the HTML without corrections, when made already
 ) -> ColumnMakeup:
     column = issue.columns[index - 1]
     if start is None:
         plan = NO_PLAN
-        part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=plan)
+        part = lay_out_part(issue, "column", html=html, index=index, first_folio=first_folio, plan=plan)
         made = ColumnMakeup(index, column.name, first_folio, part, plan, issue=issue)
     else:  # the second round: go on from the first round's layout, with 补白 for roomy pages too
         plan, part = start.plan, start.part
@@ -276,7 +277,8 @@ def _make_up_column(
     views = read_pages(part.pages)
     tried: set[str] = set(made.tried)  # a fix that did not cure its page in the first round never will
     line = house().line_pt * PX
-    html: str | None = None  # the current plan's HTML, once a fix needs it compared
+    if start is not None:
+        html = None  # the current plan's HTML, made when a fix needs it compared
     for _ in range(MAX_PASSES - 1):
         ctx = Context(
             column, plan, tried, [f for f in pool if f.id not in _placed(plan)], heights, line, tail, start is not None
