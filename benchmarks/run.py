@@ -48,7 +48,9 @@ def timed(cmd: list[str], env: dict | None = None, before=None) -> tuple[float, 
 
 def median_of(runs: int, cmd: list[str], **kw) -> tuple[float, float]:
     results = [timed(cmd, **kw) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    found = statistics.median(r[0] for r in results), max(r[1] for r in results)
+    print(f"  measured: {' '.join(cmd[-4:])[:60]}: {found[0]:.2f} s, {found[1]:.0f} MB", flush=True)
+    return found
 
 
 def standalone_html(work: Path) -> Path:
@@ -90,6 +92,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-preview", action="store_true", help="leave out the preview refresh (d)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="qhgy-bench-"))
     # Caches of their own: clearing them for the cold runs must not touch a checkout's caches
@@ -143,14 +146,14 @@ def main() -> None:
 
     def edit_one_article() -> None:
         with edited.open("a", encoding="utf-8") as stream:
-            stream.write(f"\n本刊对此作了第{next(edits)}次补充报道。\n")
+            stream.write(f"\n会议还对下一步工作作了第{next(edits)}次部署。\n")
 
     build_copy = [*qhgy, "build", str(copy), "--out", str(work / "out-copy")]
     timed(build_copy)
     rows.append(("(c) qhgy build, warm, one article edited", *median_of(args.runs, build_copy, before=edit_one_article)))
 
     refresh = ROOT / "benchmarks" / "preview_refresh.py"
-    if refresh.exists():
+    if refresh.exists() and not args.no_preview:
         out = subprocess.run(
             [sys.executable, str(refresh), "--runs", str(args.runs)], capture_output=True, text=True
         )
