@@ -206,6 +206,8 @@ def room_left(made: ColumnMakeup) -> list[Action]:
 
 def _emptiest(made: ColumnMakeup) -> float:
     """How full the 栏目's emptiest page is (its content's depth as a share of the type area)."""
+    if made.decisions is not None:  # known from the cache: no layout needed to say it
+        return made.decisions.emptiest
     return min((view.fill for view in read_pages(made.part.pages)), default=1.0)
 
 
@@ -244,6 +246,7 @@ def make_up_column(
             Decisions(
                 made.plan, list(made.actions), list(made.unfilled), list(made.loose), made.passes,
                 len(part.pages), made.article_starts(), _content_fill(part.pages[-1]), frozenset(made.tried),
+                min((view.fill for view in read_pages(part.pages)), default=1.0),
             ),
         )
     return made

@@ -36,7 +36,7 @@ from ...paths import CACHE_DIR, FONTS_DIR, layout_dirs
 from .plan import Plan
 from .rules import Action
 
-FORMAT = 1  # bump when the entry's shape changes
+FORMAT = 2  # bump when the entry's shape changes
 MAKEUP_CACHE = CACHE_DIR / "makeup"
 PACKAGE = Path(__file__).resolve().parents[2]  # src/qhgy_publish: the code that decides
 
@@ -54,6 +54,7 @@ class Decisions:
     starts: dict[str, int] = field(default_factory=dict)  # article id → page index of its head
     last_fill: float = 1.0  # how far down its last page the text reaches
     tried: frozenset[str] = frozenset()  # the fixes tried (a second round goes on without them)
+    emptiest: float = 1.0  # how full its emptiest page is
 
 
 def enabled() -> bool:
