@@ -3,9 +3,10 @@ prints each stage; --columns also splits the multi-column layout into its passes
 
 The stages run one after the other in one process, except where the build
 itself runs them side by side (EPUB font subsets during the layout, the
-screen PDF in a forked writer next to the press PDF). The layout is one
-WeasyPrint pass over the whole issue on one core: it is the floor of a
-build that lays the issue out in one process.
+screen PDF in a forked writer next to the press PDF). The layout is the
+make-up: each 栏目 laid out and corrected, several WeasyPrint layouts each
+on one core, fewer when the make-up cache (render/makeup/cache.py) knows a
+栏目 already; it also prints how many 栏目 layouts it took.
 """
 
 from __future__ import annotations
@@ -64,10 +65,27 @@ def main() -> None:
 
         setattr(module, name, wrapper)
 
+    from qhgy_publish.render import makeup
+
+    parts: collections.Counter = collections.Counter()
+    lay_out_part = makeup.lay_out_part
+    make_up_column = makeup.make_up_column
+
+    def counted_layout(issue, part, **options):  # type: ignore[no-untyped-def]
+        parts[part] += 1
+        return lay_out_part(issue, part, **options)
+
+    def counted_make_up(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made = make_up_column(*args, **kwargs)
+        parts["cached"] += getattr(made, "decisions", None) is not None
+        return made
+
+    makeup.lay_out_part = counted_layout
+    makeup.make_up_column = counted_make_up
     timed(pipeline, "load_issue", "load sources")
     timed(pipeline, "check_sources", "source checks")
     timed(pipeline, "uncovered_characters", "glyph coverage check")
-    timed(print_pdf, "layout", "layout (WeasyPrint, one pass, one core)")
+    timed(print_pdf, "layout", "layout and make-up (WeasyPrint, one core)")
     timed(print_pdf, "write_both_pdfs", "press + screen PDF (side by side)")
     timed(epub, "render_epub", "EPUB")
     with tempfile.TemporaryDirectory() as out:
@@ -80,6 +98,12 @@ def main() -> None:
     if columns is not None:
         for kind in ("trial", "final", "probe"):
             print(f"  column layouts, {kind:6} {columns[kind + ' count']:5} passes {columns[kind]:18.2f} s")
+        try:
+            from qhgy_publish.render.weasy_columns import STATS
+        except ImportError:  # code from before the column layout kept its trials
+            STATS = collections.Counter()
+        print(f"  column sets kept from their last trial: {STATS['kept']} of {STATS['kept'] + STATS['laid out']}")
+    print(f"  栏目 layouts: {parts['column']} ({parts['cached']} 栏目 make-ups from the cache)")
 
 
 if __name__ == "__main__":

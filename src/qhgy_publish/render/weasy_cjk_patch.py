@@ -34,6 +34,15 @@ What changes, and nothing else:
   ``text-wrap: balance`` asks, which WeasyPrint 70 does not know); a block of
   class ``snap`` is padded at the bottom to a whole number of body lines.
 
+* ``layout.block.columns_layout`` (:mod:`.weasy_columns`): a column set keeps
+  its last trial layout where the final pass would repeat it exactly,
+  instead of laying its columns out once more (a speed change only: the
+  boxes are the same, and the tests compare them with upstream's).
+
+:func:`install` replaces every binding of each function — ``page.py``
+binds ``block_container_layout`` at import, so it is replaced there too —
+and :func:`uninstall` puts WeasyPrint's own back.
+
 Offering it upstream: the same rules belong in ``justify_line`` as the
 ``inter-character`` value of ``text-justify`` (CSS Text 3 §7.1), the
 margin trimming as ``text-autospace``'s "no space at line edges" rule, and
@@ -51,13 +60,14 @@ import re
 import weasyprint
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout import block, inline
+from weasyprint.layout import block, inline, page
 from weasyprint.layout.preferred import max_content_width
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.line_break import line_size
 
 from ..house import house
+from . import weasy_columns
 
 SUPPORTED_VERSION = "70.0"
 HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -67,7 +77,8 @@ BALANCE_CLASS = "balance"
 SNAP_CLASS = "snap"
 PX_PER_PT = 4 / 3
 
-_installed = False
+# (owner, attribute, what it held before install()), in the order they were replaced
+_originals: list[tuple[object, str, object]] = []
 
 
 class UnsupportedWeasyPrint(RuntimeError):
@@ -87,10 +98,43 @@ LOOSE_SPLIT_EM = 0.5  # a line shorter than its measure by this much tries to pu
 HALT_AT_LINE_END: dict[tuple[int, str], object] = {}
 
 
+class TrialWatch:
+    """What one trial layout of a column set did to :data:`HALT_AT_LINE_END`, so the column
+    layout knows whether laying the same columns out again would give the same boxes
+    (:mod:`.weasy_columns` keeps the trial when it would).
+
+    It would not where a line end registered during the trial had been looked up and
+    missed earlier in that trial (a short text piece, e.g. “，” after a span, recurs in a
+    paragraph under the same style), or where a registration from before was dropped.
+    """
+
+    def __init__(self) -> None:
+        self.missed: dict[tuple[int, str], int] = {}  # key → when it was first looked up in vain
+        self.clock = 0
+        self.repeatable = True
+
+
+_watches: list[TrialWatch] = []
+
+
+def watch_trial() -> TrialWatch:
+    watch = TrialWatch()
+    _watches.append(watch)
+    return watch
+
+
+def end_trial(watch: TrialWatch) -> bool:
+    """Stop watching; whether the trial's layout equals a layout done again now."""
+    if watch in _watches:
+        _watches.remove(watch)
+    return watch.repeatable
+
+
 def reset_line_end_halts() -> None:
     """Forget the line ends of earlier layouts (a build starts afresh: the same text in another
     paragraph, or another issue laid out before in this process, must not change this one)."""
     HALT_AT_LINE_END.clear()
+    _watches.clear()
 _HALT = b"halt"
 
 
@@ -126,10 +170,15 @@ def _halt_marks(layout) -> None:  # type: ignore[no-untyped-def]
     line where the line breaker needed it (:data:`HALT_AT_LINE_END`)."""
     text = layout.text
     flags = pair_halts(text) if any(c in MARKS for c in text) else []
-    if (id(layout.style), text) in HALT_AT_LINE_END:
+    key = (id(layout.style), text)
+    if key in HALT_AT_LINE_END:
         visible = text.rstrip(ZERO_WIDTH + " ")
         flags = flags or [False] * len(text)
         flags[len(visible) - 1] = True
+    else:
+        for watch in _watches:
+            watch.clock += 1
+            watch.missed.setdefault(key, watch.clock)
     if not any(flags):
         return
     attr_list = pango.pango_layout_get_attributes(layout.layout)
@@ -241,9 +290,8 @@ def _unspace_zero_width(layout) -> None:  # type: ignore[no-untyped-def]
 
 
 def install() -> None:
-    """Patch WeasyPrint once; refuse any version but the pinned one."""
-    global _installed
-    if _installed:
+    """Patch WeasyPrint once; refuse any version but the pinned one. :func:`uninstall` undoes it."""
+    if _originals:
         return
     if weasyprint.__version__ != SUPPORTED_VERSION:
         raise UnsupportedWeasyPrint(
@@ -310,6 +358,7 @@ def install() -> None:
         free = max_width - result[3]
         if free < LOOSE_SPLIT_EM * style["font_size"]:
             return result  # the line is full enough: nothing to pull in
+        entry = [watch.clock for watch in _watches]
         for extra in (0.26, 0.51):  # a half-width mark saves 0.5 em: try a quarter, then a half (and a hair)
             wider = original_split_first_line(
                 text, style, context, max_width + extra * style["font_size"], justification_spacing, is_line_start, minimum
@@ -323,6 +372,10 @@ def install() -> None:
             if not line or line[-1] not in LINE_END_HALT:
                 continue
             key = (id(style), layout.text)
+            known = key in HALT_AT_LINE_END
+            for watch, clock in zip(_watches, entry, strict=True):
+                if watch.missed.get(key, math.inf) <= clock:
+                    watch.repeatable = False  # looked up in vain before: that layout would change
             HALT_AT_LINE_END[key] = style
             layout.reactivate(style)  # set_text again, now with the mark half-width
             first_line, _ = layout.get_first_line()
@@ -331,15 +384,45 @@ def install() -> None:
             if width <= max_width + 0.01:
                 return (layout, length, wider[2], width, *wider[4:])
             HALT_AT_LINE_END.pop(key, None)
+            if known:
+                for watch in _watches:
+                    watch.repeatable = False  # a registration from before is gone
         return result
 
-    draw_text.int = _PreciseInt  # type: ignore[attr-defined]
-    inline.count_expandable_spaces = count_expandable_spaces
-    inline.split_first_line = split_first_line
-    block.block_container_layout = block_container_layout
-    line_break.Layout.set_text = set_text
-    inline.text_align = text_align
-    _installed = True
+    for owner, name, replacement in (
+        (draw_text, "int", _PreciseInt),
+        (inline, "count_expandable_spaces", count_expandable_spaces),
+        (inline, "split_first_line", split_first_line),
+        (inline, "text_align", text_align),
+        (line_break.Layout, "set_text", set_text),
+        # page.py binds block_container_layout at import (margin boxes, footnote area): patch that
+        # binding too, or those boxes escape the patch (float.py, inline.py, table.py import it at
+        # each call, so they see the patched one).
+        (block, "block_container_layout", block_container_layout),
+        (page, "block_container_layout", block_container_layout),
+        (block, "columns_layout", weasy_columns.columns_layout),
+        (weasy_columns, "watch_trial", watch_trial),
+        (weasy_columns, "end_trial", end_trial),
+    ):
+        _originals.append((owner, name, owner.__dict__.get(name, _ABSENT)))
+        setattr(owner, name, replacement)
+
+
+_ABSENT = object()
+
+
+def uninstall() -> None:
+    """Give WeasyPrint its own functions back (the tests compare the patched layout with upstream's)."""
+    while _originals:
+        owner, name, original = _originals.pop()
+        if original is _ABSENT:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, original)
+
+
+def installed() -> bool:
+    return bool(_originals)
 
 
 class _PreciseInt(int):

@@ -18,8 +18,10 @@ from weasyprint import Document
 from ...errors import BuildError
 from ...house import house
 from ...model import Issue
+from . import cache
+from .cache import Decisions
 from .measure import PX, PageView, read_pages
-from .parts import Part, join, lay_out_part
+from .parts import Part, join, lay_out_part, part_html
 from .plan import NO_PLAN, Plan
 from .rules import FILL_ROOM, NEAR_EMPTY, Action, Context, fill_fix, loose_lines, structure_fixes
 
@@ -30,18 +32,53 @@ BACK_PAGES = 2  # 封三, 封四
 
 @dataclass
 class ColumnMakeup:
-    """One 栏目 made up: its pages, the plan that gave them, what was done and left."""
+    """One 栏目 made up: its pages, the plan that gave them, what was done and left.
+
+    A make-up found in the cache (:mod:`.cache`) is laid out only when its pages
+    are asked for (:attr:`part`): the issue's make-up needs only its page count,
+    where its articles start and how full its last page is.
+    """
 
     index: int  # 1-based, as in the 栏目's anchor column-N
     name: str
     first_folio: int
-    part: Part
+    laid_out: Part | None
     plan: Plan
     actions: list[Action] = field(default_factory=list)
     unfilled: list[Action] = field(default_factory=list)
     loose: list[Action] = field(default_factory=list)  # lines no rule could set solid
     passes: int = 1
     tried: set[str] = field(default_factory=set)  # keys of the fixes tried (a second round skips them)
+    issue: Issue | None = None  # to lay the plan out when the pages are asked for
+    key: str = ""  # its cache key ("" when not cached)
+    decisions: Decisions | None = None
+
+    @property
+    def part(self) -> Part:
+        if self.laid_out is None:
+            assert self.issue is not None
+            self.laid_out = lay_out_part(
+                self.issue, "column", index=self.index, first_folio=self.first_folio, plan=self.plan
+            )
+        return self.laid_out
+
+    @property
+    def page_count(self) -> int:
+        return self.decisions.pages if self.decisions else len(self.part.pages)
+
+    @property
+    def last_fill(self) -> float:
+        return self.decisions.last_fill if self.decisions else _content_fill(self.part.pages[-1])
+
+    def article_starts(self) -> dict[str, int]:
+        """Article id → page index (in this part) of its head."""
+        if self.decisions:
+            return dict(self.decisions.starts)
+        found: dict[str, int] = {}
+        for offset, page in enumerate(self.part.pages):
+            for name in page.anchors:
+                found.setdefault(name, offset)
+        return found
 
 
 @dataclass
@@ -110,6 +147,8 @@ def make_up(issue: Issue) -> MadeUp:
     from ..weasy_cjk_patch import reset_line_end_halts
 
     reset_line_end_halts()
+    global _build_key
+    _build_key = cache.build_key(issue) if cache.enabled() else None
     heights = fill_heights(issue) if issue.fillers else {}
     placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
     front = _front(issue, placeholder)
@@ -121,13 +160,13 @@ def make_up(issue: Issue) -> MadeUp:
         placed = {f.id for f in made.plan.placed_fills}
         pool = [f for f in pool if f.id not in placed]
         columns.append(made)
-        folio += len(made.part.pages)
+        folio += made.page_count
     body_start = len(front.pages) - FRONT_UNCOUNTED + 1
     natural = len(front.pages) + (folio - body_start) + BACK_PAGES
     notes = (-natural) % 4
     if notes >= SAVE_PAGE_AT:
         columns, notes = _save_pages(issue, columns, body_start, notes, heights)
-        folio = body_start + sum(len(c.part.pages) for c in columns)
+        folio = body_start + sum(c.page_count for c in columns)
         pool = [f for f in issue.fillers if f.id not in {g.id for c in columns for g in c.plan.placed_fills}]
     back = _back(issue, folio, notes)
     if pool:  # 补白 left over: pages more than half full but ending in a large empty stretch,
@@ -143,7 +182,7 @@ def make_up(issue: Issue) -> MadeUp:
         made.actions += room_left(made)
     folios = {}
     for made in columns:
-        folios.update(_article_folios(made.part, made.first_folio, issue))
+        folios.update(_article_folios(made, issue))
     final_front = _front(issue, folios)
     if len(final_front.pages) != len(front.pages):
         raise BuildError("the contents changed length once the page numbers were known (layouts/print)")
@@ -167,6 +206,8 @@ def room_left(made: ColumnMakeup) -> list[Action]:
 
 def _emptiest(made: ColumnMakeup) -> float:
     """How full the 栏目's emptiest page is (its content's depth as a share of the type area)."""
+    if made.decisions is not None:  # known from the cache: no layout needed to say it
+        return made.decisions.emptiest
     return min((view.fill for view in read_pages(made.part.pages)), default=1.0)
 
 
@@ -185,15 +226,62 @@ def make_up_column(
     make-up raises it to save a page when the issue would otherwise end in 学习笔记 pages).
     """
     column = issue.columns[index - 1]
+    key, html = "", None
+    if _build_key is not None and (start is None or start.key):
+        html = part_html(issue, "column", index=index, first_folio=first_folio, plan=NO_PLAN)
+        key = cache.column_key(
+            _build_key, issue, index, first_folio, html, pool, heights, tail, start.key if start else ""
+        )
+        if (found := cache.load(key)) is not None:
+            return ColumnMakeup(
+                index, column.name, first_folio, None, found.plan, list(found.actions), list(found.unfilled),
+                list(found.loose), found.passes, set(found.tried), issue=issue, key=key, decisions=found,
+            )
+    made = _make_up_column(issue, index, first_folio, pool, heights, tail, start, html if start is None else None)
+    made.key = key
+    if key:
+        part = made.part
+        cache.store(
+            key,
+            Decisions(
+                made.plan, list(made.actions), list(made.unfilled), list(made.loose), made.passes,
+                len(part.pages), made.article_starts(), _content_fill(part.pages[-1]), frozenset(made.tried),
+                min((view.fill for view in read_pages(part.pages)), default=1.0),
+            ),
+        )
+    return made
+
+
+# The build-wide part of the make-up cache's keys, for the build under way (None: no cache).
+_build_key: str | None = None
+
+
+def _make_up_column(
+    issue: Issue,
+    index: int,
+    first_folio: int,
+    pool: list,
+    heights: dict[str, float],
+    tail: float,
+    start: ColumnMakeup | None,
+    html: str | None = None,  # the HTML without corrections, when made already
+) -> ColumnMakeup:
+    column = issue.columns[index - 1]
     if start is None:
         plan = NO_PLAN
-        part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=plan)
-        made = ColumnMakeup(index, column.name, first_folio, part, plan)
+        part = lay_out_part(issue, "column", html=html, index=index, first_folio=first_folio, plan=plan)
+        made = ColumnMakeup(index, column.name, first_folio, part, plan, issue=issue)
     else:  # the second round: go on from the first round's layout, with 补白 for roomy pages too
-        plan, part, made = start.plan, start.part, start
+        plan, part = start.plan, start.part
+        made = ColumnMakeup(
+            index, start.name, start.first_folio, part, plan, list(start.actions), list(start.unfilled),
+            list(start.loose), start.passes, set(start.tried), issue=issue,
+        )
     views = read_pages(part.pages)
     tried: set[str] = set(made.tried)  # a fix that did not cure its page in the first round never will
     line = house().line_pt * PX
+    if start is not None:
+        html = None  # the current plan's HTML, made when a fix needs it compared
     for _ in range(MAX_PASSES - 1):
         ctx = Context(
             column, plan, tried, [f for f in pool if f.id not in _placed(plan)], heights, line, tail, start is not None
@@ -210,13 +298,20 @@ def make_up_column(
         for fix in fixes:
             tried.add(fix.key)
             new_plan = _merge(new_plan, fix.plan)
-        new_part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=new_plan)
-        new_views = read_pages(new_part.pages)
+        options = {"index": index, "first_folio": first_folio}
+        new_html = part_html(issue, "column", plan=new_plan, **options)  # type: ignore[arg-type]
+        if html is None:
+            html = part_html(issue, "column", plan=plan, **options)  # type: ignore[arg-type]
+        if new_html == html:  # a fix that changes nothing in the page: the same layout, not laid out again
+            new_part, new_views = part, views
+        else:
+            new_part = lay_out_part(issue, "column", html=new_html, plan=new_plan, **options)  # type: ignore[arg-type]
+            new_views = read_pages(new_part.pages)
         made.passes += 1
         if all(fix.accept(views, new_views) for fix in fixes):
-            plan, part, views = new_plan, new_part, new_views
+            plan, part, views, html = new_plan, new_part, new_views, new_html
             made.actions += [fix.action for fix in fixes if fix.action not in made.actions]
-    made.part, made.plan, made.tried = part, plan, tried
+    made.laid_out, made.plan, made.tried = part, plan, tried
     made.loose = loose_lines(views)
     return made
 
@@ -230,8 +325,8 @@ def _save_pages(
 ) -> tuple[list[ColumnMakeup], int]:
     """Take back whole pages from the 栏目 that end least filled, so the issue needs fewer
     学习笔记 pages to reach a multiple of 4; each 栏目 is made up again from where it now starts."""
-    pages = [len(c.part.pages) for c in columns]
-    last_fill = [_content_fill(c.part.pages[-1]) for c in columns]
+    pages = [c.page_count for c in columns]
+    last_fill = [c.last_fill for c in columns]
     to_save = 4 - notes  # pages saved before the total reaches the multiple of 4 below
     for k in sorted(range(len(columns)), key=lambda k: last_fill[k]):
         if to_save == 0 or last_fill[k] >= SAVE_TAIL:
@@ -240,10 +335,10 @@ def _save_pages(
         elsewhere = {f.id for j, c in enumerate(columns) if j != k for f in c.plan.placed_fills}
         pool = [f for f in issue.fillers if f.id not in elsewhere]
         shorter = make_up_column(issue, k + 1, start, pool, heights, tail=SAVE_TAIL)
-        if len(shorter.part.pages) < pages[k]:
-            to_save -= pages[k] - len(shorter.part.pages)
+        if shorter.page_count < pages[k]:
+            to_save -= pages[k] - shorter.page_count
             columns[k] = shorter
-            pages[k] = len(shorter.part.pages)
+            pages[k] = shorter.page_count
     if to_save > 0:
         return columns, notes  # not enough pages saved: keep the 学习笔记 pages
     notes = (-to_save) % 4
@@ -254,7 +349,7 @@ def _save_pages(
             elsewhere = {f.id for j, c in enumerate(columns) if j != k for f in c.plan.placed_fills}
             pool = [f for f in issue.fillers if f.id not in elsewhere]
             columns[k] = make_up_column(issue, k + 1, folio, pool, heights)
-        folio += len(columns[k].part.pages)
+        folio += columns[k].page_count
     return columns, notes
 
 
@@ -269,6 +364,8 @@ def _content_fill(page) -> float:  # type: ignore[no-untyped-def]
 def remake_column(issue: Issue, index: int, report: MakeupReport) -> ColumnMakeup:
     """Make one 栏目 up again where it stands (the preview, after an edit inside it), with the 补白
     the other 栏目 left."""
+    global _build_key
+    _build_key = cache.build_key(issue) if cache.enabled() else None  # the layouts may have changed since
     before = report.columns[index - 1]
     elsewhere = {f.id for c in report.columns if c.index != index for f in c.plan.placed_fills}
     pool = [f for f in issue.fillers if f.id not in elsewhere]
@@ -304,14 +401,9 @@ def _merge(base: Plan, fix: Plan) -> Plan:
     )
 
 
-def _article_folios(part: Part, first_folio: int, issue: Issue) -> dict[str, int]:
+def _article_folios(made: ColumnMakeup, issue: Issue) -> dict[str, int]:
     ids = {a.id for a in issue.body_articles}
-    found: dict[str, int] = {}
-    for offset, page in enumerate(part.pages):
-        for name in page.anchors:
-            if name in ids and name not in found:
-                found[name] = first_folio + offset
-    return found
+    return {name: made.first_folio + offset for name, offset in made.article_starts().items() if name in ids}
 
 
 FIT_STEPS = 4  # 封二/封三 are one page: their text is set a step smaller until it fits

@@ -62,9 +62,10 @@ def part_html(
     )
 
 
-def lay_out_part(issue: Issue, part: str, **options: object) -> Part:
-    """Lay one part out (see :func:`part_html` for the options)."""
-    html = part_html(issue, part, **options)  # type: ignore[arg-type]
+def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: object) -> Part:
+    """Lay one part out (see :func:`part_html` for the options; ``html``: theirs, made already)."""
+    if html is None:
+        html = part_html(issue, part, **options)  # type: ignore[arg-type]
     document, warnings = render_html(issue, html)
     first_folio = int(options.get("first_folio", 1))  # type: ignore[call-overload]
     pad = part not in ("front", "fills") and first_folio % 2 == 0

@@ -1,0 +1,155 @@
+"""The make-up's decisions kept between builds, one entry per 栏目 make-up.
+
+Why: a 栏目 is laid out two to eight times while the rules correct it
+(30 of the sample issue's 37 layouts), and WeasyPrint's layouts cannot be
+kept outside the process. What the make-up decided can: the final plan,
+what it did and could not do, the page count and where each article starts.
+A build whose 栏目 inputs are unchanged lays that 栏目 out once, with the
+plan it got last time; after an edit only the edited 栏目 is made up again.
+
+An entry is keyed by the hash of everything the make-up of that 栏目 reads:
+its HTML before any correction (the articles, the words, the folio it
+starts on, the templates' output), its model, the 补白 it may use and their
+heights, the make-up's own parameters (and the entry it continues from), and
+for the whole build the code, the layouts, the fonts, WeasyPrint's version
+and the issue's images. Entries are written whole (to a temporary file, then
+renamed), so an interrupted build leaves no half entry; an entry that cannot
+be read is a miss. ``QHGY_MAKEUP_CACHE=0`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+
+import weasyprint
+
+from ...fonts import face_file, font_roles
+from ...model import Filler, Issue
+from ...paths import CACHE_DIR, FONTS_DIR, layout_dirs
+from .plan import Plan
+from .rules import Action
+
+FORMAT = 2  # bump when the entry's shape changes
+MAKEUP_CACHE = CACHE_DIR / "makeup"
+PACKAGE = Path(__file__).resolve().parents[2]  # src/qhgy_publish: the code that decides
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What one make-up of one 栏目 decided and found (all the build needs without its layout)."""
+
+    plan: Plan
+    actions: list[Action]
+    unfilled: list[Action]
+    loose: list[Action]
+    passes: int
+    pages: int
+    starts: dict[str, int] = field(default_factory=dict)  # article id → page index of its head
+    last_fill: float = 1.0  # how far down its last page the text reaches
+    tried: frozenset[str] = frozenset()  # the fixes tried (a second round goes on without them)
+    emptiest: float = 1.0  # how full its emptiest page is
+
+
+def enabled() -> bool:
+    return os.environ.get("QHGY_MAKEUP_CACHE", "1") != "0"
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+def build_key(issue: Issue) -> str:
+    """The part of every key that is the same for the whole build: code, layouts, fonts, images."""
+    from weasyprint.text.ffi import pango
+
+    # WeasyPrint and Pango (the system's: it breaks and measures the lines) by their versions
+    digest = hashlib.sha256(f"{FORMAT} {weasyprint.__version__} {pango.pango_version()}".encode())
+    for path in [*_files(PACKAGE, "*.py"), *(f for d in layout_dirs(issue.root) if d.is_dir() for f in _files(d))]:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    faces = {face_file(role) for role in font_roles().values()}
+    images = issue.root / "images"
+    for path in [*_files(FONTS_DIR), *sorted(faces), *(_files(images) if images.is_dir() else [])]:
+        stat = path.stat()  # the font files are large: their size and time stand for their content
+        digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def column_key(
+    build: str,
+    issue: Issue,
+    index: int,
+    first_folio: int,
+    html: str,
+    pool: list[Filler],
+    heights: dict[str, float],
+    tail: float,
+    start: str,
+) -> str:
+    digest = hashlib.sha256()
+    for piece in (
+        build,
+        f"{index} {first_folio} {tail!r} {start}",
+        issue.columns[index - 1].model_dump_json(),
+        html,
+        *(f.model_dump_json() for f in pool),
+        repr(sorted(heights.items())),
+    ):
+        digest.update(piece.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _plain(plan: Plan) -> dict:
+    """The plan's fields as plain dicts (a mappingproxy cannot be pickled)."""
+    return {f.name: dict(v) if isinstance(v, Mapping) else v for f in fields(plan) for v in [getattr(plan, f.name)]}
+
+
+def _plan(plain: dict) -> Plan:
+    return Plan(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in plain.items()})
+
+
+def load(key: str) -> Decisions | None:
+    try:
+        with (MAKEUP_CACHE / f"{key}.pickle").open("rb") as stream:
+            found = pickle.load(stream)
+        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], Decisions)):
+            return None
+        return replace(found[1], plan=_plan(found[0]))
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def store(key: str, decisions: Decisions) -> None:
+    """Write the entry whole or not at all (a build may be interrupted, or run twice at once)."""
+    try:
+        MAKEUP_CACHE.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=MAKEUP_CACHE, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                entry = (_plain(decisions.plan), replace(decisions, plan=None))  # type: ignore[arg-type]
+                pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, MAKEUP_CACHE / f"{key}.pickle")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _prune()
+    except OSError:
+        pass  # a cache that cannot be written only costs the next build time
+
+
+KEEP = 400  # entries (a few KB each): every code change starts new ones, so the oldest go
+
+
+def _prune() -> None:
+    entries = list(MAKEUP_CACHE.glob("*.pickle"))
+    if len(entries) <= KEEP:
+        return
+    by_age = sorted(entries, key=lambda p: p.stat().st_mtime_ns)
+    for old in by_age[: len(entries) - KEEP]:
+        old.unlink(missing_ok=True)
