@@ -36,3 +36,14 @@ def test_broken_stylesheet_names_file_line_and_column(tmp_path: Path) -> None:
         "p { color: black; }\n@page { size: 210mm 285mm; @top-left { content: 'x' } }\n", encoding="utf-8"
     )
     assert css_syntax_errors(good) == []
+
+
+def test_an_unclosed_function_stops_the_build_with_its_place(tmp_path: Path) -> None:
+    """`device-cmyk(1 0 0 0;` swallows the rest of the file: WeasyPrint would print a broken cover
+    without a word; the build (and the preview, through the same check) names file, line, column."""
+    from qhgy_publish.render.print_pdf import css_syntax_errors
+
+    css = tmp_path / "typo.css"
+    css.write_text(".cover { color: black; }\n.masthead { color: device-cmyk(1 0 0 0; }\np { margin: 0 }\n", encoding="utf-8")
+    errors = css_syntax_errors(css)
+    assert len(errors) == 1 and errors[0].startswith(f"{css}:2:") and "device-cmyk(" in errors[0]

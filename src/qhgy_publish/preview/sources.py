@@ -78,9 +78,8 @@ def page_regions(page: object, where: dict[str, tuple[str, int]]) -> list[dict]:
 
 def stylesheet_errors(issue_dir: Path) -> list[tuple[Path, int, int, str]]:
     """(file, line, column, what) for each syntax error in the print stylesheets that apply."""
-    import tinycss2
-
     from ..paths import LAYOUTS_DIR, layout_file
+    from ..render.css_check import syntax_errors
 
     problems = []
     names = {p.name for p in (LAYOUTS_DIR / "print").glob("*.css")}
@@ -92,32 +91,6 @@ def stylesheet_errors(issue_dir: Path) -> list[tuple[Path, int, int, str]]:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append((path, 0, 0, f"无法读取：{exc}"))
             continue
-        rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
-        for message, line, column in _errors(rules):
+        for message, line, column in syntax_errors(text):
             problems.append((path, line, column, message))
     return problems
-
-
-def _errors(nodes: list) -> list[tuple[str, int, int]]:
-    found: list[tuple[str, int, int]] = []
-    for node in nodes:
-        kind = getattr(node, "type", "")
-        if kind == "error":
-            messages = {
-                "bad-string": "字符串中途换行（少了结束引号）",
-                "bad-url": "url( 写法有误",
-                ")": "多余的“)”，或前面少了“(”",
-                "]": "多余的“]”，或前面少了“[”",
-                "}": "多余的“}”，或前面少了“{”",
-            }
-            text = messages.get(node.kind, f"无效的写法（{node.message}）")
-            found.append((text, node.source_line, node.source_column))
-            continue
-        if kind == "function" and any(getattr(t, "type", "") == "literal" and t.value in ";" for t in node.arguments):
-            found.append((f"{node.name}( 的括号没有闭合（“;”出现在括号里）", node.source_line, node.source_column))
-            continue  # what follows was swallowed by the open bracket: one error is the truth
-        for attribute in ("prelude", "content", "arguments", "value"):
-            child = getattr(node, attribute, None)
-            if isinstance(child, list):
-                found += _errors(child)
-    return found

@@ -28,22 +28,9 @@ PRINT_CSS = ("page.css", "magazine.css", "cjk.css", "press.css")
 
 def css_syntax_errors(path: Path) -> list[str]:
     """Syntax errors of a stylesheet as “file:line:col: message” (WeasyPrint would skip them silently)."""
-    import tinycss2
+    from .css_check import file_errors
 
-    errors = []
-
-    def walk(nodes) -> None:  # type: ignore[no-untyped-def]
-        for node in nodes:
-            if node.type == "error":
-                errors.append(f"{path}:{node.source_line}:{node.source_column}: {node.message}")
-            content = getattr(node, "content", None)
-            if node.type in ("qualified-rule", "at-rule") and content:
-                walk(tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True))
-
-    walk(
-        tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True)
-    )
-    return errors
+    return file_errors(path)
 
 
 def stylesheets(
