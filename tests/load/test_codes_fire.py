@@ -22,17 +22,18 @@ from qhgy_publish.errors import Finding, Loc, SourceErrors
 from qhgy_publish.pipeline import prepare
 
 from ..conftest import MINI_ISSUE
+from .test_bad_sources import _replace as replace_in
 
 ARTICLE = "articles/020-dongtai.md"
 HEAD = "---\ncolumn: 新视点\nkind: news\ntitle: 测试文章标题\n---\n\n"
 
 
 def _replace(rel: str, old: str, new: str) -> Callable[[Path], str]:
+    """The edit of test_bad_sources, naming the file it changed."""
+    change = replace_in(rel, old, new)
+
     def edit(root: Path) -> str:
-        path = root / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"fixture changed: {old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        change(root)
         return rel
 
     return edit

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import sync_playwright
+
+from qhgy_publish.preview.server import serve_in_thread
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -24,3 +33,15 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+@contextmanager
+def mini_preview(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[str, Path]]:
+    """A preview server on a copy of the mini issue: its base URL and the copy's folder."""
+    issue = tmp_path_factory.mktemp(name) / "2025-02"
+    shutil.copytree(MINI, issue)
+    base, srv = serve_in_thread(issue)
+    try:
+        yield base, issue
+    finally:
+        srv.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 from pathlib import Path
 
@@ -11,18 +10,13 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from qhgy_publish.preview.server import serve_in_thread
-
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
+from .conftest import mini_preview
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    issue = tmp_path_factory.mktemp("preview") / "2025-02"
-    shutil.copytree(MINI, issue)
-    base, srv = serve_in_thread(issue)
-    yield base, issue
-    srv.stop()
+    with mini_preview(tmp_path_factory, "preview") as (base, issue):
+        yield base, issue
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -3,25 +3,17 @@ or spreads, moved through by keys, with a sidebar that stays in view and folds a
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from qhgy_publish.preview.server import serve_in_thread
-
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
+from .conftest import mini_preview
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    issue = tmp_path_factory.mktemp("reading") / "2025-02"
-    shutil.copytree(MINI, issue)
-    base, srv = serve_in_thread(issue)
-    yield base
-    srv.stop()
+    with mini_preview(tmp_path_factory, "reading") as (base, _issue):
+        yield base
 
 
 def _open(browser, base: str, scale: float = 1, width: int = 1440):

@@ -3,25 +3,21 @@ told to, and lets the browser keep a page image only under the URL of its own ve
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 
 from qhgy_publish.errors import BuildError
-from qhgy_publish.preview.server import serve, serve_in_thread
+from qhgy_publish.preview.server import serve
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
+from .conftest import mini_preview
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    issue = tmp_path_factory.mktemp("security") / "2025-02"
-    shutil.copytree(MINI, issue)
-    base, srv = serve_in_thread(issue)
-    yield base
-    srv.stop()
+    with mini_preview(tmp_path_factory, "security") as (base, _issue):
+        yield base
 
 
 @pytest.mark.parametrize("host", ["evil.com", "evil.com:{port}", "127.0.0.1.evil.com", "192.168.1.5:{port}", ""])

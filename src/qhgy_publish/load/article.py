@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import Finding, Loc, source_error
 from ..limits import (
@@ -32,6 +34,27 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+@dataclass(frozen=True)
+class SourceHead:
+    data: Any  # the YAML as loaded (checked by the caller's model)
+    lines: LineMap  # the line of each key
+    body: str
+    body_start: int  # index of the body's first line in the file
+
+
+def read_front_matter(text: str, path: Path, hint: str, code: str) -> tuple[SourceHead | None, list[Finding]]:
+    """The front matter of an article or 补白 file and its body, or the problems: none at all
+    (``code``, with ``hint`` saying how to start the file), or YAML that does not load."""
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [source_error(Loc(path, 1), "no front matter", hint, code)]
+    head, body, body_start = parts
+    data, lines, errors = load_yaml(head, path, line_offset=1)
+    if errors:
+        return None, errors
+    return SourceHead(data, lines, body, body_start), []
+
+
 def front_matter_lines(path: Path) -> LineMap:
     """The line of each front-matter key of an article that loaded (read again: only errors need it)."""
     text, _ = read_source(path)
@@ -48,20 +71,12 @@ def load_article(
     if problem:
         return None, [problem]
     assert text is not None
-    parts = split_front_matter(text)
-    if parts is None:
-        return None, [
-            source_error(
-                Loc(path, 1),
-                "no front matter",
-                "start the file with a line “---”, the title and 栏目 as “key: value” lines, and another “---”",
-                "S-120",
-            )
-        ]
-    head, body, body_start = parts
-    data, lines, errors = load_yaml(head, path, line_offset=1)
-    if errors:
+    front, errors = read_front_matter(
+        text, path, "start the file with a line “---”, the title and 栏目 as “key: value” lines, and another “---”", "S-120"
+    )
+    if front is None:
         return None, errors
+    data, lines, body, body_start = front.data, front.lines, front.body, front.body_start
     if not isinstance(data, dict):
         return None, [
             source_error(

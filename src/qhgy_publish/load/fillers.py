@@ -11,11 +11,10 @@ from pathlib import Path
 from ..errors import Finding, Loc, source_error
 from ..limits import MAX_ARTICLES
 from ..model import Filler, FillerMeta, Paragraph
-from .article import split_front_matter
+from .article import read_front_matter
 from .markdown import parse_body
 from .text import read_source
 from .validate import validate
-from .yamlloc import load_yaml
 
 FILLERS_DIR = "fillers"
 
@@ -63,20 +62,15 @@ def _load_filler(path: Path, root: Path, columns: list[str]) -> tuple[Filler | N
     text, problem = read_source(path, root)
     if problem:
         return None, [problem]
-    parts = split_front_matter(text or "")
-    if parts is None:
-        return None, [
-            source_error(
-                Loc(path, 1),
-                "no front matter",
-                "start the file with a line “---”, “kind: notice” (or quote, slogan, knowledge) and another “---”",
-                "S-180",
-            )
-        ]
-    head, body, body_start = parts
-    data, lines, errors = load_yaml(head, path, line_offset=1)
-    if errors:
+    front, errors = read_front_matter(
+        text or "",
+        path,
+        "start the file with a line “---”, “kind: notice” (or quote, slogan, knowledge) and another “---”",
+        "S-180",
+    )
+    if front is None:
         return None, errors
+    data, lines, body, body_start = front.data, front.lines, front.body, front.body_start
     meta, errors = validate(FillerMeta, data if isinstance(data, dict) else {}, lines, "S-181")
     if meta is None:
         return None, errors
