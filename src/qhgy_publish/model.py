@@ -128,6 +128,21 @@ class Layout(Strict):
     new_page: bool | None = None  # None: the kind's default (news briefs run on)
 
 
+# The front-matter fields that print as text (typography normalises them, the source checks read them).
+TEXT_FIELDS = (
+    "title",
+    "toc_title",
+    "kicker",
+    "subtitle",
+    "dateline",
+    "salutation",
+    "signature",
+    "date",
+    "source",
+    "credit",
+)
+
+
 class FrontMatter(Strict):
     title: Text  # may hold a line break where the printed title breaks
     column: Text | None = None  # 栏目; required unless placement is a cover page

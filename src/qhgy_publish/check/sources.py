@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from ..errors import Loc
 from ..load.issue import ISSUE_FILE
 from ..load.yamlloc import LineMap, load_yaml
-from ..model import Article, Figure, Issue, Kind, Paragraph, Profile, block_texts
+from ..model import TEXT_FIELDS, Article, Figure, Issue, Kind, Paragraph, Profile, block_texts
 from ..transforms.rules import HAN, normalise_text, stray_spaces
 from .findings import Finding, Severity
 from .pictures import check_pictures
@@ -30,18 +30,6 @@ E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 HALF_PUNCT = re.compile(rf"(?<=[{HAN}])[,:;?!()]|[,:;?!()](?=[{HAN}])")
 MIXED_ZERO = re.compile(r"[〇○]")
 PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」"}
-_FRONT = (
-    "title",
-    "toc_title",
-    "kicker",
-    "subtitle",
-    "dateline",
-    "salutation",
-    "signature",
-    "date",
-    "source",
-    "credit",
-)
 
 
 def _front_lines(article: Article) -> dict[str, int]:
@@ -69,7 +57,7 @@ def _article_texts(article: Article) -> Iterator[tuple[Loc, str, str, str]]:
     """(place, text, text for the wording rules, field) for everything the editor typed into an article."""
     m = article.meta
     lines = _front_lines(article)
-    for part in _FRONT:
+    for part in TEXT_FIELDS:
         value = getattr(m, part)
         if value:
             yield Loc(article.path, lines.get(part, 2)), value, value, part

@@ -11,6 +11,7 @@ in backticks is printed as typed.
 from __future__ import annotations
 
 from ..model import (
+    TEXT_FIELDS,
     Article,
     Block,
     Byline,
@@ -28,18 +29,6 @@ from .rules import CJK_PUNCT, HAN, normalise_text
 
 __all__ = ["CJK_PUNCT", "HAN", "normalise", "normalise_runs", "normalise_text"]
 
-_FRONT_FIELDS = (
-    "title",
-    "toc_title",
-    "kicker",
-    "subtitle",
-    "dateline",
-    "salutation",
-    "signature",
-    "date",
-    "source",
-    "credit",
-)
 
 
 def normalise_runs(runs: list[Run], *, regulation: bool = False) -> list[Run]:
@@ -94,7 +83,7 @@ def _block(block: Block, regulation: bool) -> Block:
 def _front(meta: FrontMatter) -> FrontMatter:
     update: dict[str, object] = {
         name: normalise_text(value, spaces=False)
-        for name in _FRONT_FIELDS
+        for name in TEXT_FIELDS
         if (value := getattr(meta, name)) is not None
     }
     update["bylines"] = [
