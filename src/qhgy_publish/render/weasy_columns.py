@@ -1,13 +1,14 @@
-"""WeasyPrint 70's multi-column layout, keeping the last trial's columns when they are the final ones.
+"""WeasyPrint 70's multi-column layout, in fewer layouts: the last trial kept when it is the final
+layout, and the balanced height found by a search instead of 1 px steps.
 
 Why: ``columns_layout`` finds a column set's height by laying its columns
 out at trial heights, then lays them out once more at the height found.
-That last pass repeats the last trial wherever the trial ran with the same
-bottom space and the same ``page_is_empty`` (every page a column set fills
-and continues from; balanced column sets below a heading): it was 745
-final passes, 7.8 s of the sample issue's 33 s layout. Here the trial's
-boxes are kept and moved across to their columns instead
-(:func:`_final_trial` says when); everything else is upstream's code
+That last pass repeats the last trial for nearly every set: 494 final
+passes of 358 column sets on the sample issue, 49 left now that the trial
+is kept (:func:`_final_trial` says when). Where no box says how much room
+it lacked (a picture or a 补白 that cannot break), upstream raises the
+height 1 px per trial: 47 trials for one set; :class:`_HeightSearch`
+gallops and bisects to the same height. Everything else is upstream's code
 (weasyprint/layout/column.py, BSD-3-Clause), marked ``qhgy`` where changed.
 Installed by :func:`..weasy_cjk_patch.install`, with the other patches.
 """
@@ -206,7 +207,8 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
                         context, column_box,
                         context.page_bottom - current_position_y - height,
                         column_skip_stack, containing_block,
-                        page_is_empty or not balancing, *placeholders, [], first_letter_style,
+                        # qhgy: upstream's `page_is_empty or not balancing`; see _final_trial
+                        False if balancing else original_page_is_empty, *placeholders, [], first_letter_style,
                         first_line_style, discard=False, max_lines=None)
                     if new_box is None:
                         # We didn't render anything, retry
@@ -285,13 +287,15 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
                 break
 
             if balancing:
-                if column_skip_stack is None:
+                # qhgy: the next height from a search that gallops and bisects where upstream
+                # steps by 1 px (see _HeightSearch); None when this round's height is the one
+                next_height = search.next(height, column_skip_stack is None, lost_space, max_height)
+                if next_height is None:
                     # We rendered the whole content, stop
                     break
 
                 # Increase the column heights and render them again
-                add_height = 1 if lost_space == inf else lost_space
-                height += add_height
+                height = next_height
 
                 if height > max_height:
                     # We reached max height, stop rendering
@@ -316,6 +320,7 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
                             index < columns_and_blocks[-1][0]):
                         balancing = True
                         height = sum(consumed_heights) / count
+                        search = _HeightSearch()  # qhgy
                     else:
                         break
                 else:
@@ -442,13 +447,19 @@ def _final_trial(
     context, style, trial, unsafe, balancing, column_skip_stack, consumed_heights, max_height,
     footnotes_settled, original_page_is_empty, bottom_space, trial_bottom_space,
 ):
-    """The trial's columns when the final pass would lay them out again exactly so, else None.
+    """The trial's columns when they are what the final pass would lay out, else None.
 
-    The final pass repeats the last trial at the height the trials settled on:
-    with the same bottom space and the same ``page_is_empty`` it gives the
-    same boxes, only moved across to their columns. That holds for a column
-    set that overflows the page (trial at full height, page empty) and for a
-    balanced one that is not at the top of its page.
+    The final pass repeats the last trial at the height the trials settled on.
+    A set that overflows the page is tried with the ``page_is_empty`` of its
+    final pass (upstream tries it as if the page were empty; that changes
+    nothing but whether a first box too tall for the page is forced in, and
+    such a set is laid out again: ``retried``), so its trial is its final
+    layout. A balanced set is tried with ``page_is_empty`` false, the stricter
+    case: when all of it fitted so, it is kept even at the top of a page,
+    where upstream lays it out again with the looser rules (orphans and
+    widows waived for the page's first box) at a height chosen under the
+    stricter ones. Both issues lay out byte for byte as with upstream's final
+    pass (tests/render/test_weasy_patch_install.py compares the boxes).
     """
     if unsafe or not trial or style['direction'] == 'rtl' or context.current_page_footnotes:
         return None
@@ -457,11 +468,51 @@ def _final_trial(
     else:
         fits = not column_skip_stack and max(consumed_heights) <= max_height
         settled = footnotes_settled and not fits
-    if not settled or (not balancing) != original_page_is_empty:
+    if not settled:
         return None
     if max(bottom_space, trial_bottom_space) != trial_bottom_space:
         return None
     return trial
+
+
+class _HeightSearch:
+    """qhgy: the balanced height in fewer trials, the one upstream's step-by-step search finds.
+
+    Upstream raises the trial height by the space the next box lacked, or by
+    1 px when no box said how much it lacked; past a box that cannot break
+    (a picture, a 补白 kept together) that was 40 trials of one column set,
+    each a full layout of its columns. Here those 1 px steps gallop (1, 2, 4 …
+    px) and, once a height fits, bisect back on the same 1 px lattice to the
+    lowest height that fits, which is upstream's answer wherever fitting is
+    monotonic in height. Steps by a known lack are upstream's, unchanged.
+    """
+
+    def __init__(self):
+        self.fails = None  # the highest height known not to fit
+        self.fits = None  # the lowest height known to fit, once a gallop overshot
+        self.step = 1
+
+    def next(self, height, fits, lost_space, max_height):
+        if fits:
+            if self.fits is None and self.step == 1:
+                return None  # upstream's answer: no gallop jumped past a lower fit
+            self.fits = height
+        else:
+            self.fails = height
+            if self.fits is None:
+                if lost_space != inf:
+                    self.step = 1
+                    return height + lost_space
+                next_height = height + self.step
+                if next_height > max_height:  # the last lattice height within, then upstream's stop
+                    next_height = height + max(1, floor(max_height - height))
+                self.step *= 2
+                return next_height
+        if self.fits - self.fails <= 1 + 1e-6:
+            # adjacent on the lattice: the fitting height is the answer (laid out again
+            # when the last trial was the failing one, so the kept trial is the final one)
+            return None if fits else self.fits
+        return self.fails + (self.fits - self.fails) // 2
 
 
 def _report_footnotes(context, footnotes_height):
