@@ -21,7 +21,7 @@ from ...model import Issue
 from . import cache
 from .cache import Decisions
 from .measure import PX, PageView, read_pages
-from .parts import Part, join, lay_out_part, part_html
+from .parts import Part, finish_build, join, lay_out_part, part_html, start_build
 from .plan import NO_PLAN, Plan
 from .rules import FILL_ROOM, NEAR_EMPTY, Action, Context, fill_fix, loose_lines, structure_fixes
 
@@ -149,7 +149,8 @@ def make_up(issue: Issue) -> MadeUp:
     reset_line_end_halts()
     global _build_key
     _build_key = cache.build_key(issue) if cache.enabled() else None
-    heights = fill_heights(issue) if issue.fillers else {}
+    start_build(_build_key)
+    heights, fills = _fill_heights(issue) if issue.fillers else ({}, None)
     placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
     front = _front(issue, placeholder)
     folio = len(front.pages) - FRONT_UNCOUNTED + 1
@@ -189,6 +190,7 @@ def make_up(issue: Issue) -> MadeUp:
     parts = [final_front, *(c.part for c in columns), back]
     report = MakeupReport(columns, list(range(folio, folio + notes)), [f.id for f in pool], heights)
     warnings = [w for part in parts for w in part.warnings]
+    finish_build([front, *parts, *([fills] if fills else [])])  # the front with placeholder folios too
     return MadeUp(join(parts), parts, folios, notes, report, warnings)
 
 
@@ -438,6 +440,10 @@ def _cover_pages(part: Part, start: str, end: str) -> int:
 
 def fill_heights(issue: Issue) -> dict[str, float]:
     """Height (px) of each 补白 set across the type area, from one layout of all of them."""
+    return _fill_heights(issue)[0]
+
+
+def _fill_heights(issue: Issue) -> tuple[dict[str, float], Part]:
     part = lay_out_part(issue, "fills", first_folio=1)
     views: list[PageView] = read_pages(part.pages)
     heights: dict[str, float] = {}
@@ -445,4 +451,4 @@ def fill_heights(issue: Issue) -> dict[str, float]:
         for block in view.blocks:
             if "fill" in block.classes and block.id.startswith("fill-"):
                 heights[block.id.removeprefix("fill-")] = block.bottom - block.top
-    return heights
+    return heights, part

@@ -10,7 +10,8 @@ part layouts found, so the front is laid out last.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 
 from weasyprint import Document
 
@@ -30,6 +31,31 @@ class Part:
     document: Document
     pages: list = field(default_factory=list)  # weasyprint.Page
     warnings: list[str] = field(default_factory=list)
+    key: str = ""  # what it was laid out from (see start_build), "" when not to be reused
+    laid_warnings: tuple[str, ...] = ()  # the layout's own warnings (the make-up adds to ``warnings``)
+    halts: dict = field(default_factory=dict)  # the line-end marks its layout set half-width
+
+
+# The parts of the last build, by what they were laid out from: a process that builds again
+# (the preview) lays out again only what an edit changed. Only the parts a build ended with
+# are kept, so a build holds no more layouts than before.
+_last_build: dict[str, Part] = {}
+_build_key: str | None = None
+
+
+def start_build(build_key: str | None) -> None:
+    """Reuse the last build's parts in this one where ``build_key`` (code, layouts, fonts,
+    images: :func:`.cache.build_key`) and a part's HTML are the same (None: reuse nothing)."""
+    global _build_key
+    _build_key = build_key
+    if build_key is None:
+        _last_build.clear()
+
+
+def finish_build(parts: list[Part]) -> None:
+    """Keep ``parts`` (the build's own) for the next build, and only them."""
+    _last_build.clear()
+    _last_build.update({part.key: part for part in parts if part.key})
 
 
 def part_html(
@@ -64,13 +90,25 @@ def part_html(
 
 def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: object) -> Part:
     """Lay one part out (see :func:`part_html` for the options; ``html``: theirs, made already)."""
+    from ..weasy_cjk_patch import HALT_AT_LINE_END
+
     if html is None:
         html = part_html(issue, part, **options)  # type: ignore[arg-type]
-    document, warnings = render_html(issue, html)
     first_folio = int(options.get("first_folio", 1))  # type: ignore[call-overload]
-    pad = part not in ("front", "fills") and first_folio % 2 == 0
     name = f"column-{options.get('index')}" if part == "column" else part
-    return Part(name, document, document.pages[1:] if pad else list(document.pages), warnings)
+    key = ""
+    if _build_key is not None:
+        key = hashlib.sha256(f"{_build_key}\0{name}\0{first_folio}\0{html}".encode()).hexdigest()
+        if (found := _last_build.get(key)) is not None:
+            # its pages are drawn from its own layout's line ends, which this build forgot
+            HALT_AT_LINE_END.update(found.halts)
+            return replace(found, pages=list(found.pages), warnings=list(found.laid_warnings))
+    before = set(HALT_AT_LINE_END)
+    document, warnings = render_html(issue, html)
+    halts = {k: v for k, v in HALT_AT_LINE_END.items() if k not in before} if key else {}
+    pad = part not in ("front", "fills") and first_folio % 2 == 0
+    pages = document.pages[1:] if pad else list(document.pages)
+    return Part(name, document, pages, list(warnings), key, tuple(warnings), halts)
 
 
 def join(parts: list[Part]) -> Document:
