@@ -68,4 +68,36 @@ def test_other_changes_lay_out_the_whole_issue(tmp_path: Path) -> None:
     )
     builder.rebuild({yaml_path})
     assert builder.last_build == "full"
+    assert builder.last_redrawn == list(range(len(builder.state.pages)))  # issue.yaml may change pixels alone
     assert any("1800册" in p.text for p in builder.state.pages)
+
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
+
+
+def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_path: Path) -> None:
+    """A title edit changes the contents, so the whole issue is laid out (its untouched parts
+    reused), but only pages whose boxes moved are drawn again: they equal a fresh preview's."""
+    issue = tmp_path / "a" / "mini"
+    shutil.copytree(MINI, issue)
+    builder = Builder(issue)
+    builder.rebuild()
+    assert not builder.state.error
+    article = issue / "articles" / "030-fengcai.md"
+    text = article.read_text(encoding="utf-8")
+    title = re.search(r"^title: *(.+)$", text, re.M)
+    assert title
+    article.write_text(text.replace(title.group(0), f"title: {title.group(1)}（续）", 1), encoding="utf-8")
+    builder.rebuild({article})
+    assert builder.last_build == "full" and not builder.state.error
+    pages = builder.state.pages
+
+    reference = tmp_path / "b" / "mini"
+    shutil.copytree(issue, reference)
+    fresh = Builder(reference)
+    fresh.rebuild()
+
+    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
+    contents = next(i for i, p in enumerate(pages) if p.label == "1")
+    assert contents in builder.last_redrawn  # the contents print the new title
+    assert 0 < len(builder.last_redrawn) < len(pages)  # the covers, at least, were not drawn again

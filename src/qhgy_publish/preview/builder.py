@@ -12,7 +12,7 @@ import hashlib
 import io
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Loc, QhgyError, SourceErrors, source_error
@@ -192,7 +192,15 @@ class Builder:
             self.last_build = "partial"
             return issue, partial, self.state.toc
         self.last_build = "full"
-        return self._full(issue)
+        return self._full(issue, reuse=self._only_text(changed))
+
+    def _only_text(self, changed: set[Path] | None) -> bool:
+        """Whether only articles and 补白 changed: then a page whose boxes stand where they stood
+        draws the same pixels (a stylesheet, an image or issue.yaml may change pixels alone)."""
+        folders = [(self.issue_dir / name).resolve() for name in ("articles", "fillers")]
+        return bool(changed) and all(
+            any(Path(p).resolve().is_relative_to(folder) for folder in folders) for p in changed or ()
+        )
 
     def _partial(self, issue: Issue, changed: set[Path] | None) -> list[PageImage] | None:
         """Re-lay out only the 栏目 an article edit touched, when nothing else can move.
@@ -383,7 +391,7 @@ class Builder:
             for f in found
         ]
 
-    def _full(self, issue: Issue) -> tuple[Issue, list[PageImage], list[dict]]:
+    def _full(self, issue: Issue, reuse: bool = False) -> tuple[Issue, list[PageImage], list[dict]]:
         from ..render.print_pdf import layout
 
         laid_out = layout(issue)
@@ -394,9 +402,25 @@ class Builder:
         labels = [covers.get(i, str(i - start + 1)) for i in range(total)]
         where = source_map(issue)
         regions = [page_regions(page, where) for page in doc.pages]
-        pages = self._images(doc.write_pdf(uncompressed_pdf=True), labels, list(range(total)), regions)
-        self._signatures = [page_signature(page) for page in doc.pages]
-        self.last_redrawn = list(range(total))
+        signatures = [page_signature(page) for page in doc.pages]
+        # Only pages whose boxes moved are drawn again (a title edit moves its 栏目 and the
+        # contents, not the other 80 pages); the others keep their image, with the source
+        # lines they stand for read afresh (an edit above them moves the lines, not the page).
+        old = self.state.pages if reuse else []
+        same = [
+            i < len(old) and i < len(self._signatures) and self._signatures[i] == signatures[i]
+            and old[i].label == labels[i]
+            for i in range(total)
+        ]
+        redraw = [i for i in range(total) if not same[i]]
+        pages = [replace(old[i], regions=regions[i]) if same[i] else None for i in range(total)]
+        if redraw:
+            pdf = doc.copy([doc.pages[i] for i in redraw]).write_pdf(uncompressed_pdf=True)
+            drawn = self._images(pdf, [labels[i] for i in redraw], redraw, [regions[i] for i in redraw])
+            for image in drawn:
+                pages[image.index] = image
+        self._signatures = signatures
+        self.last_redrawn = redraw
         self._since_proof = self._proof_changes(doc, issue)
         self._columns = laid_out.column_ranges()
         self._makeup = laid_out.makeup
