@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 
 import weasyprint
 from weasyprint.draw import text as draw_text
@@ -66,12 +65,11 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.line_break import line_size
 
+from ..han import CJK_CHAR, HAN_CHAR
 from ..house import house
 from . import weasy_columns
 
 SUPPORTED_VERSION = "70.0"
-HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff]")
 HL_CLASS = "hl"
 BALANCE_CLASS = "balance"
 SNAP_CLASS = "snap"
@@ -305,14 +303,14 @@ def install() -> None:
     original_split_first_line = inline.split_first_line
 
     def count_expandable_spaces(box):  # type: ignore[no-untyped-def]
-        if isinstance(box, boxes.TextBox) and CJK.search(box.text):
+        if isinstance(box, boxes.TextBox) and CJK_CHAR.search(box.text):
             return _gaps(box.text)
         if isinstance(box, boxes.LineBox | boxes.InlineBox):
             return sum(count_expandable_spaces(child) for child in box.children)
         return original_count(box)
 
     def set_text(self, text, justify=False):  # type: ignore[no-untyped-def]
-        if not (justify and self.justification_spacing and CJK.search(text)):
+        if not (justify and self.justification_spacing and CJK_CHAR.search(text)):
             original_set_text(self, text, justify)
             if self.style["letter_spacing"] != "normal" and any(c in ZERO_WIDTH for c in self.text):
                 _unspace_zero_width(self)
@@ -353,7 +351,7 @@ def install() -> None:
         )
         if minimum or result[2] is None or not isinstance(max_width, int | float) or max_width == math.inf:
             return result
-        if style["text_align_all"] != "justify" or not CJK.search(text):
+        if style["text_align_all"] != "justify" or not CJK_CHAR.search(text):
             return result
         free = max_width - result[3]
         if free < LOOSE_SPLIT_EM * style["font_size"]:
