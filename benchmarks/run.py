@@ -58,7 +58,8 @@ def standalone_html(work: Path) -> Path:
     from qhgy_publish.fonts import font_face_css
     from qhgy_publish.load import load_issue
     from qhgy_publish.paths import LAYOUTS_DIR
-    from qhgy_publish.render.print_pdf import PRINT_CSS, layout
+    from qhgy_publish.render.print_pdf import layout
+    from qhgy_publish.render.weasy import PRINT_CSS
     from qhgy_publish.transforms import apply_transforms
 
     issue = apply_transforms(load_issue(ROOT / "content" / "2025-01"))

@@ -7,13 +7,10 @@ disagree again (they did on the contents titles).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from qhgy_publish.check.glyphs import _texts
 from qhgy_publish.fonts import font_roles
-from qhgy_publish.han import HAN_CHAR, han_count
 from qhgy_publish.house import text_roles
 from qhgy_publish.load import load_issue
 from qhgy_publish.model import Figure, Heading, Note, Paragraph, Profile, block_texts
@@ -21,8 +18,6 @@ from qhgy_publish.render.epub_fonts import role_texts
 from qhgy_publish.transforms import apply_transforms
 
 from .conftest import MINI_ISSUE
-
-SRC = Path(__file__).parents[1] / "src" / "qhgy_publish"
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +68,4 @@ def test_block_walk_names_every_kind_of_text_in_reading_order(issue) -> None:  #
         assert [(p.part, p.text) for p in pieces] == expected
     kinds = {p.part for a in issue.all_articles for p in block_texts(a.blocks)}
     assert {"body", "heading", "note"} <= kinds
-
-
-def test_han_text_is_defined_once() -> None:
-    assert han_count("二〇二五年，青海𠀀A·") == 7  # 〇 is a symbol, 𠀀 (Ext B) is Han, ， and · are not
-    assert not HAN_CHAR.match("䷀")  # U+4DC0, a Yijing hexagram
-    spelt = [p for p in SRC.rglob("*.py") if "\\u4e00" in p.read_text(encoding="utf-8")]
-    # render/weasy_cjk_patch.py belongs to the speed work in progress; it moves to han.py after it
-    assert sorted(p.name for p in spelt) == ["han.py", "weasy_cjk_patch.py"]
 

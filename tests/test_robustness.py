@@ -76,7 +76,7 @@ def test_a_failed_screen_pdf_keeps_both_earlier_pdfs(mini_issue: Path, tmp_path:
     build says why and neither PDF is replaced (the pair stays consistent)."""
     from qhgy_publish.errors import BuildError
     from qhgy_publish.load import load_issue
-    from qhgy_publish.render import print_pdf
+    from qhgy_publish.render import pdf_pair, print_pdf
     from qhgy_publish.transforms import apply_transforms
 
     layout = print_pdf.layout(apply_transforms(load_issue(mini_issue)))
@@ -89,9 +89,9 @@ def test_a_failed_screen_pdf_keeps_both_earlier_pdfs(mini_issue: Path, tmp_path:
     def broken(layout, target):  # the child inherits this: it is forked after the patch
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
-    monkeypatch.setattr(print_pdf, "write_screen_pdf", broken)
+    monkeypatch.setattr(pdf_pair, "write_screen_pdf", broken)
     with pytest.raises(BuildError, match=r"screen PDF failed: .*screen\.pdf: No space left on device"):
-        print_pdf.write_both_pdfs(layout, *targets)
+        pdf_pair.write_both_pdfs(layout, *targets)
     assert _outputs(out) == {"print.pdf": b"earlier", "screen.pdf": b"earlier"}
 
 

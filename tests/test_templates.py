@@ -25,7 +25,7 @@ def test_templates_escape_source_text() -> None:
 
 
 def test_broken_stylesheet_names_file_line_and_column(tmp_path: Path) -> None:
-    from qhgy_publish.render.print_pdf import css_syntax_errors
+    from qhgy_publish.render.weasy import css_syntax_errors
 
     css = tmp_path / "broken.css"
     css.write_text('p { color: black; }\nh1 { font-size: 12pt; "unterminated }\n', encoding="utf-8")
@@ -41,7 +41,7 @@ def test_broken_stylesheet_names_file_line_and_column(tmp_path: Path) -> None:
 def test_an_unclosed_function_stops_the_build_with_its_place(tmp_path: Path) -> None:
     """`device-cmyk(1 0 0 0;` swallows the rest of the file: WeasyPrint would print a broken cover
     without a word; the build (and the preview, through the same check) names file, line, column."""
-    from qhgy_publish.render.print_pdf import css_syntax_errors
+    from qhgy_publish.render.weasy import css_syntax_errors
 
     css = tmp_path / "typo.css"
     css.write_text(".cover { color: black; }\n.masthead { color: device-cmyk(1 0 0 0; }\np { margin: 0 }\n", encoding="utf-8")

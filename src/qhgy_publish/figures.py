@@ -25,6 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .han import CJK
 from .house import house
 from .model import Figure, FigureSize
 
@@ -41,7 +42,7 @@ HALF_GAP_MM = 10.5 * PT  # between a half-width picture and the text beside it
 MIN_DPI, GOOD_DPI = 150, 300
 
 _HEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm)\s*$")
-_WIDE_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’—…·]")
+_WIDE_CHAR = re.compile(f"[{CJK}“”‘’—…·]")
 
 
 def parse_height(text: str) -> float | None:

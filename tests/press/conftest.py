@@ -1,7 +1,7 @@
 """Fixtures of the press tests: small issues rendered by WeasyPrint with the real faces.
 
 Each PDF is made once per session in a temporary folder: a *good* one through
-render.press (PDF/X-4, FOGRA39 intent, slug and crop marks) that the preflight
+render.press_pdf (PDF/X-4, FOGRA39 intent; slug and crop marks by render.press_finish) that the preflight
 must pass without a word, and *bad* ones that each break the rules on purpose.
 Pictures are generated here (Pillow), so no binary fixture is committed.
 """
@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
+
+if TYPE_CHECKING:
+    from weasyprint import Document
 
 TRIM = "size: 210mm 285mm; bleed: 3mm;"
 FACES = """
@@ -40,6 +44,23 @@ def picture(path: Path, size: tuple[int, int], mode: str = "RGB") -> Path:
     return path
 
 
+def lay_out(html: str, base: Path, *, press: bool = True, css: str = "") -> Document:
+    """Lay ``html`` out; ``press``: with press.css loaded as the build loads it."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from qhgy_publish.paths import LAYOUTS_DIR
+    from qhgy_publish.render.fetcher import ClosedFetcher
+    from qhgy_publish.render.weasy import print_stylesheet
+
+    profiles: dict = {}
+    sheets = [CSS(string=FACES + css)]
+    if press:
+        fetcher = ClosedFetcher([LAYOUTS_DIR])
+        sheets.append(print_stylesheet(LAYOUTS_DIR / "print" / "press.css", fetcher, FontConfiguration(), profiles))
+    return HTML(string=html, base_url=str(base) + "/").render(stylesheets=sheets, color_profiles=profiles)
+
+
 def render(
     html: str,
     target: Path,
@@ -49,21 +70,14 @@ def render(
     variant: str | None = "pdf/x-4",
     css: str = "",
 ) -> Path:
-    """Render ``html`` to ``target``; ``press``: through press.css and render.press."""
-    from weasyprint import CSS, HTML
+    """Render ``html`` to ``target``; ``press``: through press.css and render.press_pdf
+    (``finish``: the whole way; else WeasyPrint's file only, as ``variant``)."""
+    from qhgy_publish.render import press_pdf
 
-    from qhgy_publish.render import press as press_mod
-
-    profiles: dict = {}
-    sheets = [CSS(string=FACES + css)]
-    if press:
-        sheets.append(press_mod.press_stylesheet(profiles))
-    doc = HTML(string=html, base_url=str(target.parent) + "/").render(
-        stylesheets=sheets, color_profiles=profiles
-    )
+    doc = lay_out(html, target.parent, press=press, css=css)
     if press and finish:
-        return press_mod.write_press_pdf(doc, target)
-    options = press_mod.press_write_options() if press else {}
+        return press_pdf.write_press_pdf(doc, target)
+    options = press_pdf.press_write_options() if press else {}
     if variant is None:
         options.pop("pdf_variant", None)
         options.pop("finisher", None)
@@ -79,10 +93,10 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def good_pdf(workdir: Path) -> Path:
+def good_document(workdir: Path) -> Document:
     """Four pages as the print shop wants them: full-bleed cover, text in three faces,
     a 300+ dpi CMYK picture, running heads and folios, a link (removed by the post-step)."""
-    from qhgy_publish.render.press import to_print_image
+    from qhgy_publish.render.press_images import to_print_image
 
     photo = to_print_image(picture(workdir / "photo.png", (640, 480), "RGBA"), workdir / "cache")
     cover = to_print_image(picture(workdir / "cover.jpg", (2560, 3450)), workdir / "cache")
@@ -104,13 +118,21 @@ img {{ width: 50mm; }}
 <section class="page"><h2>工作研究</h2><p>{BODY}</p><hr><p>{BODY}</p></section>
 <section class="page"><h2 id="b">基层活动</h2><p>{BODY}</p><p class="kai">（来源：《青海工人报》）</p></section>
 </body></html>"""
-    return render(html, workdir / "good.pdf")
+    return lay_out(html, workdir)
+
+
+@pytest.fixture(scope="session")
+def good_pdf(good_document: Document, workdir: Path) -> Path:
+    """The good pages written as the press PDF."""
+    from qhgy_publish.render.press_pdf import write_press_pdf
+
+    return write_press_pdf(good_document, workdir / "good.pdf")
 
 
 @pytest.fixture(scope="session")
 def bad_pdf(workdir: Path) -> Path:
     """Five pages through the press path, each breaking rules on purpose (see test_preflight)."""
-    from qhgy_publish.render.press import to_print_image
+    from qhgy_publish.render.press_images import to_print_image
 
     tiny = picture(workdir / "tiny.png", (100, 80))  # RGB, 50 mm wide: 51 dpi
     mid = to_print_image(picture(workdir / "mid.png", (500, 400)), workdir / "cache")  # CMYK, 254 dpi

@@ -1,7 +1,9 @@
-"""render.press: what the print shop receives — boxes, slug, crop marks, intent, fonts, colour, pictures."""
+"""The press PDF (render.press_pdf, press_finish, press_images): what the print shop receives —
+boxes, slug, crop marks, intent, fonts, colour, pictures; and the screen PDF's cut to the trim."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +12,8 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from qhgy_publish.render import press
+from qhgy_publish.paths import LAYOUTS_DIR
+from qhgy_publish.render import press_finish, press_images, press_pdf, screen_pdf
 
 from .conftest import FACES, picture
 
@@ -33,7 +36,7 @@ def test_boxes_are_exact_in_mm(good_pdf: Path) -> None:
         for page in pdf.pages:
             assert _box(page, "/TrimBox") == pytest.approx(TRIM, abs=0.01)
             assert _box(page, "/BleedBox") == pytest.approx(_grow(TRIM, 3), abs=0.01)
-            assert _box(page, "/MediaBox") == pytest.approx(_grow(TRIM, press.SLUG_MM), abs=0.01)
+            assert _box(page, "/MediaBox") == pytest.approx(_grow(TRIM, press_finish.SLUG_MM), abs=0.01)
             assert "/CropBox" not in page.obj and "/ArtBox" not in page.obj
 
 
@@ -70,7 +73,7 @@ def test_crop_marks_sit_in_the_slug_outside_the_bleed(good_pdf: Path) -> None:
             segments, state = _mark_segments(page)
             assert len(segments) == 8
             assert str(state["space"][0]) == "/Separation" and str(state["space"][1]) == "/All"
-            assert state["tint"] == [1.0] and state["width"] == press.MARK_WIDTH_PT
+            assert state["tint"] == [1.0] and state["width"] == press_finish.MARK_WIDTH_PT
             bleed, media = _box(page, "/BleedBox"), _box(page, "/MediaBox")
             half = state["width"] / 2
             for x0, y0, x1, y1 in segments:
@@ -88,7 +91,7 @@ def test_crop_marks_sit_in_the_slug_outside_the_bleed(good_pdf: Path) -> None:
                 assert outside, (x0, y0, x1, y1)
                 assert media[0] <= lo_x and hi_x <= media[2] and media[1] <= lo_y and hi_y <= media[3]
                 gap = min(abs(v - b) for v in (x0, x1, y0, y1) for b in bleed if abs(v - b) > 0.001)
-                assert gap >= press.MARK_GAP_MM * MM - 0.01
+                assert gap >= press_finish.MARK_GAP_MM * MM - 0.01
 
 
 def test_crop_marks_render_clear_of_the_bleed(good_pdf: Path, tmp_path: Path) -> None:
@@ -172,7 +175,7 @@ def test_links_are_removed_and_pictures_are_cmyk_without_profile_copies(good_pdf
 def test_finish_press_pdf_twice_changes_nothing(good_pdf: Path, tmp_path: Path) -> None:
     copy = tmp_path / "again.pdf"
     shutil.copy(good_pdf, copy)
-    press.finish_press_pdf(copy)
+    press_finish.finish_press_pdf(copy)
     with pikepdf.open(good_pdf) as a, pikepdf.open(copy) as b:
         for pa, pb in zip(a.pages, b.pages, strict=True):
             assert len(pikepdf.parse_content_stream(pa)) == len(pikepdf.parse_content_stream(pb))
@@ -186,10 +189,10 @@ def test_finisher_refuses_a_stylesheet_that_lost_its_profile(tmp_path: Path) -> 
     target = tmp_path / "x.pdf"
     target.write_bytes(b"previous build")
     doc = HTML(string="<title>t</title><p>字</p>").render(
-        stylesheets=[CSS(string=FACES), CSS(filename=str(press.PRESS_CSS_PATH))], color_profiles={}
+        stylesheets=[CSS(string=FACES), CSS(filename=str(LAYOUTS_DIR / "print" / "press.css"))], color_profiles={}
     )
-    with pytest.raises(press.PressError, match="no CMYK output intent"):
-        press.write_press_pdf(doc, target)
+    with pytest.raises(press_pdf.PressError, match="no CMYK output intent"):
+        press_pdf.write_press_pdf(doc, target)
     assert target.read_bytes() == b"previous build"  # atomic: the old file survives
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
 
@@ -197,15 +200,15 @@ def test_finisher_refuses_a_stylesheet_that_lost_its_profile(tmp_path: Path) -> 
 def test_to_print_image_makes_cached_cmyk_jpegs(tmp_path: Path) -> None:
     src = picture(tmp_path / "a.png", (64, 48), "RGBA")
     cache = tmp_path / "cache"
-    out = press.to_print_image(src, cache)
+    out = press_images.to_print_image(src, cache)
     with Image.open(out) as im:
         assert (im.format, im.mode, im.size) == ("JPEG", "CMYK", (64, 48))
-        assert im.info["icc_profile"] == press.PROFILE_PATH.read_bytes()
+        assert im.info["icc_profile"] == press_images.PROFILE_PATH.read_bytes()
     stamp = out.stat().st_mtime_ns
-    assert press.to_print_image(src, cache) == out and out.stat().st_mtime_ns == stamp  # cache hit
+    assert press_images.to_print_image(src, cache) == out and out.stat().st_mtime_ns == stamp  # cache hit
     picture(src, (64, 48), "RGB")  # the editor replaces the picture: a new file, never the stale one
-    assert press.to_print_image(src, cache) != out
-    grey = press.to_print_image(picture(tmp_path / "g.png", (32, 32), "L"), cache)
+    assert press_images.to_print_image(src, cache) != out
+    grey = press_images.to_print_image(picture(tmp_path / "g.png", (32, 32), "L"), cache)
     with Image.open(grey) as im:
         assert im.mode == "L"  # K plate only
     assert not list(cache.glob(".*.tmp"))
@@ -214,16 +217,21 @@ def test_to_print_image_makes_cached_cmyk_jpegs(tmp_path: Path) -> None:
 def test_to_print_image_converts_colour_not_just_channels(tmp_path: Path) -> None:
     red = tmp_path / "red.png"
     Image.new("RGB", (8, 8), (230, 0, 18)).save(red)
-    with Image.open(press.to_print_image(red, tmp_path)) as im:
+    with Image.open(press_images.to_print_image(red, tmp_path)) as im:
         c, m, y, k = im.getpixel((4, 4))
     assert c < 20 and m > 220 and y > 180 and k < 40  # a press red, not naive 255-RGB
 
 
-def test_trim_for_screen_cuts_to_the_trim(good_pdf: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "screen.pdf"
-    shutil.copy(good_pdf, copy)
-    press.trim_for_screen(copy)
-    with pikepdf.open(copy) as pdf:
+def test_the_screen_pdf_is_cut_to_the_trim_without_the_press_claims(good_document, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same pages written as the screen PDF's writer writes them, then cut: a reading copy
+    that must not pass for a press file."""
+    target = tmp_path / "screen.pdf"
+    good_document.write_pdf(target, **screen_pdf.SCREEN_WRITE_OPTIONS)
+    with pikepdf.open(target, allow_overwriting_input=True) as pdf:
+        assert "/OutputIntents" in pdf.Root and "/BleedBox" in pdf.pages[0].obj  # what the cut removes
+        screen_pdf.cut_to_trim(pdf)
+        pdf.save(target)
+    with pikepdf.open(target) as pdf:
         assert "/OutputIntents" not in pdf.Root
         with pdf.open_metadata() as meta:
             assert "pdfxid:GTS_PDFXVersion" not in meta
@@ -231,3 +239,19 @@ def test_trim_for_screen_cuts_to_the_trim(good_pdf: Path, tmp_path: Path) -> Non
             assert _box(page, "/MediaBox") == pytest.approx(TRIM, abs=0.01)
             assert _box(page, "/CropBox") == pytest.approx(TRIM, abs=0.01)
             assert "/BleedBox" not in page.obj
+
+
+def test_the_layout_reads_each_picture_as_its_press_version(mini_issue: Path) -> None:
+    """The pictures stage: the build's fetcher serves a CMYK JPEG in FOGRA39 for an RGB picture of
+    the issue, and any other file as it is."""
+    from qhgy_publish.load import load_issue
+    from qhgy_publish.render.weasy import fetcher_for
+
+    issue = load_issue(mini_issue)
+    fetcher = fetcher_for(issue)
+    photo = picture(issue.root / "images" / "photo.png", (64, 48), "RGB")
+    with Image.open(io.BytesIO(fetcher.fetch(photo.as_uri()).read())) as served:
+        assert (served.format, served.mode) == ("JPEG", "CMYK")
+        assert served.info["icc_profile"] == press_images.PROFILE_PATH.read_bytes()
+    yaml = issue.root / "issue.yaml"
+    assert fetcher.fetch(yaml.as_uri()).read() == yaml.read_bytes()

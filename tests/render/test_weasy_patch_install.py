@@ -4,9 +4,13 @@ own back, and each replacement does what upstream does where it should not diffe
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 from pathlib import Path
 
 import pytest
+import weasyprint
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column, inline, page
@@ -48,6 +52,58 @@ def test_uninstall_gives_weasyprint_its_own_functions_back_and_install_patches_e
     assert block.block_container_layout is patched
 
 
+# The functions the patch replaces, each by one of its bindings
+PATCHED = [
+    (block, "block_container_layout"),
+    (column, "columns_layout"),
+    (inline, "count_expandable_spaces"),
+    (inline, "split_first_line"),
+    (inline, "text_align"),
+]
+
+
+def _holders(function: object) -> list[str]:
+    """Every WeasyPrint module whose namespace holds ``function``, under any name."""
+    return sorted(
+        name
+        for name, module in list(sys.modules.items())
+        if name.startswith("weasyprint") and module is not None
+        and any(value is function for value in vars(module).values())
+    )
+
+
+def test_every_module_that_bound_a_patched_function_sees_the_patch_and_uninstall_restores_it() -> None:
+    """Found, not listed: every WeasyPrint module is imported and searched for the upstream
+    function, so a binding made at import (page.py's block_container_layout, preferred.py's
+    split_first_line) cannot keep upstream's function unnoticed."""
+    for module in pkgutil.walk_packages(weasyprint.__path__, "weasyprint."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+    weasy_cjk_patch.uninstall()
+    try:
+        upstream = {name: getattr(owner, name) for owner, name in PATCHED}
+        holders = {name: _holders(function) for name, function in upstream.items()}
+        set_text = line_break.Layout.set_text
+    finally:
+        weasy_cjk_patch.install()
+    assert "weasyprint.layout.page" in holders["block_container_layout"]  # bound at import there
+    assert "weasyprint.layout.preferred" in holders["split_first_line"]  # and there
+    for owner, name in PATCHED:
+        patched = getattr(owner, name)
+        assert patched is not upstream[name]
+        assert _holders(upstream[name]) == [], name  # no module kept upstream's
+        for module in holders[name]:
+            assert vars(sys.modules[module])[name] is patched, (module, name)
+    assert line_break.Layout.set_text is not set_text and "int" in vars(draw_text)
+    weasy_cjk_patch.uninstall()
+    try:
+        for name, function in upstream.items():
+            assert _holders(function) == holders[name]
+        assert line_break.Layout.set_text is set_text and "int" not in vars(draw_text)
+    finally:
+        weasy_cjk_patch.install()
+
+
 def _text_boxes(document) -> list[list[tuple[str, float, float, float]]]:  # type: ignore[no-untyped-def]
     return [
         [
@@ -71,11 +127,13 @@ def test_columns_kept_from_their_last_trial_are_the_columns_upstream_lays_out(is
         f"<p>{BODY * 3}</p><p>{BODY}</p></div>"
         "</body></html>"
     )
+    weasy_cjk_patch.uninstall()
+    upstream_columns = column.columns_layout
     weasy_cjk_patch.install()
     before = weasy_columns.STATS["kept"]
     ours = _text_boxes(render_html(issue, html)[0])
     kept = weasy_columns.STATS["kept"] - before
-    monkeypatch.setattr(block, "columns_layout", column.columns_layout)
+    monkeypatch.setattr(block, "columns_layout", upstream_columns)
     upstream = _text_boxes(render_html(issue, html)[0])
     assert len(upstream) > 2  # the columns did run on over pages
     assert ours == upstream

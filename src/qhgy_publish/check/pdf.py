@@ -809,7 +809,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
                 Severity.ERROR,
                 "P-001",
                 "no PDF/X output intent (/OutputIntents with /S /GTS_PDFX)",
-                hint="render with layouts/print/press.css loaded through render.press.press_stylesheet()",
+                hint="render with layouts/print/press.css loaded through render.weasy.print_stylesheet()",
             )
         )
     elif len(intents) > 1:
@@ -843,7 +843,7 @@ def _document_checks(pdf: pikepdf.Pdf) -> tuple[str, list[Finding]]:
                     Severity.ERROR,
                     "P-004",
                     "the output intent has no OutputConditionIdentifier",
-                    hint="write_pdf(..., finisher=render.press.finish_output_intent)",
+                    hint="write_pdf(..., finisher=render.press_pdf.finish_output_intent)",
                 )
             )
         if not str(intent.get("/RegistryName", "")).strip():
@@ -1034,7 +1034,7 @@ def _preflight(pdf: pikepdf.Pdf, trim_mm: tuple[float, float], bleed_mm: float) 
                         "P-046",
                         f"{str(annot.get('/Subtype', 'an')).lstrip('/')} annotation inside the bleed; PDF/X forbids it",
                         number,
-                        "render.press.finish_press_pdf removes link annotations from the press file",
+                        "render.press_finish.finish_press_pdf removes link annotations from the press file",
                     )
                 )
                 break
@@ -1101,7 +1101,7 @@ def _page_findings(
                 "P-015",
                 f"{what}: the print shop gets no crop marks",
                 number,
-                "finish the file with render.press.finish_press_pdf (10 mm slug, marks in /All)",
+                "finish the file with render.press_finish.finish_press_pdf (10 mm slug, marks in /All)",
             )
         )
     for font, char in sorted(scan.notdef):
@@ -1148,7 +1148,7 @@ def _page_findings(
                     "P-032",
                     f"picture of {size} is DeviceRGB; PDF/X with a CMYK intent forbids it",
                     number,
-                    "convert it with render.press.to_print_image (CMYK JPEG in FOGRA39)",
+                    "convert it with render.press_images.to_print_image (CMYK JPEG in FOGRA39)",
                 )
             )
         elif image.family in ("rgb-icc", "lab"):
@@ -1159,7 +1159,7 @@ def _page_findings(
                     "P-033",
                     f"picture of {size} is ICC-based RGB/Lab: the RIP converts it",
                     number,
-                    "convert it with render.press.to_print_image to control the separation",
+                    "convert it with render.press_images.to_print_image to control the separation",
                 )
             )
     if variant in ("x-1a", "x-1", "x-3") and scan.transparency:

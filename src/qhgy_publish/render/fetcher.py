@@ -6,22 +6,25 @@ so a crafted source can never pull ``/etc/passwd`` or a remote URL into a PDF.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-PICTURES = {".jpg", ".jpeg", ".png"}
-
 
 class ClosedFetcher(URLFetcher):
-    """Serves ``file:`` URLs below ``roots`` (after resolving links) and ``data:`` URLs."""
+    """Serves ``file:`` URLs below ``roots`` (after resolving links) and ``data:`` URLs.
 
-    def __init__(self, roots: list[Path], press_images: Path | None = None) -> None:
+    ``serve``, when given, names the file served for an allowed path: the
+    print edition passes the pictures stage (:func:`.press_images.press_version`),
+    so WeasyPrint reads each picture's CMYK version.
+    """
+
+    def __init__(self, roots: list[Path], serve: Callable[[Path], Path] | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
         self.roots = [r.resolve() for r in roots]
-        # Where press versions of pictures (CMYK JPEG, FOGRA39) are cached; None: serve as is.
-        self.press_images = press_images
+        self.serve = serve
 
     def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
         parts = urlsplit(url)
@@ -34,8 +37,6 @@ class ClosedFetcher(URLFetcher):
             raise FatalURLFetchingError(
                 f"refused to read {path}: it lies outside the issue, layouts and fonts"
             )
-        if self.press_images is not None and path.suffix.lower() in PICTURES:
-            from .press import to_print_image
-
-            path = to_print_image(path, self.press_images)
+        if self.serve is not None:
+            path = self.serve(path)
         return super().fetch(path.as_uri(), headers)

@@ -1,5 +1,18 @@
-"""The print edition: the issue laid out and made up (:mod:`.makeup`), written twice — the
-press PDF (PDF/X-4, bleed, CMYK intent) and the screen PDF (trimmed, tagged, bookmarked).
+"""The print edition: the issue laid out and made up once, then written twice.
+
+The stages, in order:
+
+1. Layout (:func:`layout`, here): every part laid out through
+   :func:`.weasy.render_html` (stylesheets, fonts, the WeasyPrint patch of
+   :mod:`.weasy_cjk_patch`) and made up (:mod:`.makeup`); the pictures are read
+   as their CMYK press versions (:mod:`.press_images`, through the fetcher).
+   The result, :class:`PrintLayout`, carries what the other outputs need
+   from the pages: the folios of the articles, the page map of the EPUB.
+2. The press PDF (:mod:`.press_pdf`: PDF/X-4, FOGRA39 intent), finished by
+   :mod:`.press_finish` (slug, crop marks, clipping, annotations).
+3. The screen PDF (:mod:`.screen_pdf`: cut to the trim, tagged, labelled).
+4. Both written side by side (:mod:`.pdf_pair`), each made reproducible by
+   :mod:`.pdf_finish`.
 
 Layout is the expensive step, so one laid-out :class:`weasyprint.Document`
 serves both PDFs and the EPUB's page map. The page total must be a multiple
@@ -9,25 +22,22 @@ when it is not, and the build says so.
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
-import threading
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from weasyprint import Document
 
 from ..errors import BuildError
 from ..model import Issue
-from ..output import atomic_path, describe_write_error, stop_with_parent
 from .makeup import MakeupReport, make_up
 from .makeup.parts import whole_issue_html
 from .makeup.plan import Plan
 from .pagemap import PageStart, page_tops
-from .pdf_finish import finish_screen_pdf, make_reproducible, save_reproducible, stamp_dates
-from .weasy import PRINT_CSS, css_syntax_errors  # noqa: F401  (re-exported for tests and benchmarks)
+from .pdf_pair import write_both_pdfs
+from .press_pdf import write_print_pdf
+from .screen_pdf import write_screen_pdf
+
+__all__ = ["PrintLayout", "article_pages", "layout", "page_map", "write_both_pdfs", "write_print_pdf", "write_screen_pdf"]
 
 
 @dataclass
@@ -103,117 +113,3 @@ def article_pages(issue: Issue, doc: Document) -> dict[str, int]:
             if name in ids and name not in found:
                 found[name] = index - start + 1
     return found
-
-
-def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
-    """The reading PDF: same pages, cut to the trim, tagged (PDF/UA-1 identifier; see pdf_finish.py),
-    with bookmarks, page labels and metadata."""
-    import pikepdf
-
-    stamp_dates(layout.document)
-    with atomic_path(target) as tmp:
-        layout.document.write_pdf(tmp, pdf_variant="pdf/ua-1", custom_metadata=True)
-        with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
-            for page in pdf.pages:
-                trim = page.obj.get("/TrimBox")
-                if trim is not None:
-                    page.obj.MediaBox = trim
-                    page.obj.CropBox = trim
-                    del page.obj["/BleedBox"]
-            if "/OutputIntents" in pdf.Root:
-                del pdf.Root["/OutputIntents"]  # a reading copy, not a press file
-            pdf.Root.Lang = pikepdf.String("zh-CN")
-            pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
-            pdf.Root.PageLayout = pikepdf.Name.TwoPageRight  # spreads as the magazine is read
-            finish_screen_pdf(pdf, layout)
-            make_reproducible(pdf, "screen")
-            save_reproducible(pdf, tmp)
-    return target
-
-
-def write_print_pdf(layout: PrintLayout, target: Path) -> Path:
-    """The print shop's PDF: PDF/X-4, TrimBox/BleedBox on every page, fonts embedded."""
-    from .press import write_press_pdf
-
-    with atomic_path(target) as tmp:
-        write_press_pdf(layout.document, tmp)
-    return target
-
-
-_forked_layout: PrintLayout | None = None
-
-
-def _screen_writer(target: Path, errors, parent: int) -> None:  # type: ignore[no-untyped-def]
-    """The forked child's work: write the screen PDF of the inherited layout to ``target``."""
-    # Terminated by the parent (its build failed or was interrupted): unwind, so
-    # atomic_path removes the half-written file.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    stop_with_parent(parent)
-    try:
-        assert _forked_layout is not None
-        write_screen_pdf(_forked_layout, target)
-    except OSError as exc:
-        errors.send(describe_write_error(exc))
-        sys.exit(1)
-    except BaseException as exc:
-        errors.send(f"{type(exc).__name__}: {exc}")
-        sys.exit(1)
-
-
-def _start_holding_interrupts(child) -> None:  # type: ignore[no-untyped-def]
-    """Start ``child``; a Ctrl-C during the start is raised only once the child is known.
-
-    An interrupt raised inside ``start()`` after the fork would leave a child
-    nobody stops, renaming its file back after our clean-up; one landing in
-    Python's at-fork handlers would be dropped. The child inherits the holding
-    handler and so leaves Ctrl-C to this process, which stops it.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        child.start()  # signals reach only the main thread
-        return
-    held: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, _: held.append(number))
-    try:
-        child.start()
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if held:
-        raise KeyboardInterrupt
-
-
-def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path) -> list[Path]:
-    """Write the press and screen PDFs at the same time, one per core.
-
-    Each write takes about 2 s of one core (drawing, font subsetting,
-    compression). The laid-out document cannot be pickled, so the screen copy
-    is written by a forked copy of this process, which inherits it; where
-    fork is missing the two are written one after the other. Both files are
-    renamed into place only when both are complete: a failed or interrupted
-    build stops the child and leaves the earlier pair as it was.
-    """
-    global _forked_layout
-    from multiprocessing import get_all_start_methods, get_context
-
-    if "fork" not in get_all_start_methods():
-        return [write_print_pdf(layout, print_target), write_screen_pdf(layout, screen_target)]
-    context = get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    _forked_layout = layout
-    try:
-        with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
-            child = context.Process(target=_screen_writer, args=(screen_tmp, send, os.getpid()), daemon=True)
-            try:
-                _start_holding_interrupts(child)
-                write_print_pdf(layout, print_tmp)
-                child.join()
-            except BaseException:
-                if child.pid is not None:  # stop it before its file is removed, or it renames one back
-                    child.terminate()
-                    child.join()
-                raise
-            if child.exitcode != 0:
-                reason = receive.recv() if receive.poll() else f"exit code {child.exitcode}"
-                raise BuildError(f"writing the screen PDF failed: {reason}")
-    finally:
-        _forked_layout = None
-    return [print_target, screen_target]

@@ -1,5 +1,6 @@
-"""WeasyPrint set up for the print edition: the stylesheets, the fonts, a closed fetcher,
-and one call that lays an HTML document out (:func:`render_html`).
+"""WeasyPrint set up for the print edition: the stylesheets, the fonts, a closed fetcher that
+serves the pictures' press versions (:mod:`.press_images`), and one call that lays an HTML
+document out (:func:`render_html`).
 
 Every part of the issue is laid out through :func:`render_html`, so the
 stylesheets are parsed and the fonts loaded once while their files are
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from weasyprint import CSS, HTML, Document
@@ -22,6 +24,7 @@ from ..house import page_css
 from ..model import Issue
 from ..paths import CACHE_DIR, FONTS_DIR, LAYOUTS_DIR, layout_dirs, layout_file
 from .fetcher import ClosedFetcher
+from .press_images import press_version
 
 PRINT_CSS = ("page.css", "magazine.css", "cjk.css", "press.css")
 
@@ -51,22 +54,20 @@ def stylesheets(
         )
     ]
     for name in PRINT_CSS:
-        path = layout_file(f"print/{name}", issue_dir)
-        if errors := css_syntax_errors(path):
-            raise BuildError(
-                "broken stylesheet:\n"
-                + "\n".join(errors)
-                + "\n      → fix the stylesheet (layouts/ is for developers)"
-            )
-        sheets.append(
-            CSS(
-                filename=str(path),
-                url_fetcher=fetcher,
-                font_config=font_config,
-                color_profiles=color_profiles,
-            )
-        )
+        sheets.append(print_stylesheet(layout_file(f"print/{name}", issue_dir), fetcher, font_config, color_profiles))
     return sheets
+
+
+def print_stylesheet(
+    path: Path, fetcher: ClosedFetcher, font_config: FontConfiguration, color_profiles: dict
+) -> CSS:
+    """One print stylesheet, refused with its syntax errors; its @color-profile rules (press.css:
+    the FOGRA39 output intent) load into ``color_profiles``, which must reach the render too."""
+    if errors := css_syntax_errors(path):
+        raise BuildError(
+            "broken stylesheet:\n" + "\n".join(errors) + "\n      → fix the stylesheet (layouts/ is for developers)"
+        )
+    return CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config, color_profiles=color_profiles)
 
 
 @dataclass
@@ -113,9 +114,11 @@ class _Collect(logging.Handler):
 
 
 def fetcher_for(issue: Issue) -> ClosedFetcher:
+    """The issue's files, layouts and fonts, each picture served as its press version."""
     font_dirs = {face_file(role).parent for role in font_roles().values()}
     return ClosedFetcher(
-        [issue.root, *layout_dirs(issue.root), FONTS_DIR, *font_dirs], press_images=CACHE_DIR / "press-images"
+        [issue.root, *layout_dirs(issue.root), FONTS_DIR, *font_dirs],
+        serve=partial(press_version, cache_dir=CACHE_DIR / "press-images"),
     )
 
 

@@ -39,8 +39,9 @@ What changes, and nothing else:
   instead of laying its columns out once more (a speed change only: the
   boxes are the same, and the tests compare them with upstream's).
 
-:func:`install` replaces every binding of each function — ``page.py``
-binds ``block_container_layout`` at import, so it is replaced there too —
+:func:`install` replaces every binding of each function — where it is
+defined and wherever a module bound it at import (``page.py`` keeps its own
+``block_container_layout``, ``preferred.py`` its own ``split_first_line``) —
 and :func:`uninstall` puts WeasyPrint's own back.
 
 Offering it upstream: the same rules belong in ``justify_line`` as the
@@ -55,23 +56,21 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 
 import weasyprint
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout import block, inline, page
+from weasyprint.layout import block, column, inline, page, preferred
 from weasyprint.layout.preferred import max_content_width
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.line_break import line_size
 
+from ..han import CJK_CHAR, HAN_CHAR
 from ..house import house
 from . import weasy_columns
 
 SUPPORTED_VERSION = "70.0"
-HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff]")
 HL_CLASS = "hl"
 BALANCE_CLASS = "balance"
 SNAP_CLASS = "snap"
@@ -305,14 +304,14 @@ def install() -> None:
     original_split_first_line = inline.split_first_line
 
     def count_expandable_spaces(box):  # type: ignore[no-untyped-def]
-        if isinstance(box, boxes.TextBox) and CJK.search(box.text):
+        if isinstance(box, boxes.TextBox) and CJK_CHAR.search(box.text):
             return _gaps(box.text)
         if isinstance(box, boxes.LineBox | boxes.InlineBox):
             return sum(count_expandable_spaces(child) for child in box.children)
         return original_count(box)
 
     def set_text(self, text, justify=False):  # type: ignore[no-untyped-def]
-        if not (justify and self.justification_spacing and CJK.search(text)):
+        if not (justify and self.justification_spacing and CJK_CHAR.search(text)):
             original_set_text(self, text, justify)
             if self.style["letter_spacing"] != "normal" and any(c in ZERO_WIDTH for c in self.text):
                 _unspace_zero_width(self)
@@ -353,7 +352,7 @@ def install() -> None:
         )
         if minimum or result[2] is None or not isinstance(max_width, int | float) or max_width == math.inf:
             return result
-        if style["text_align_all"] != "justify" or not CJK.search(text):
+        if style["text_align_all"] != "justify" or not CJK_CHAR.search(text):
             return result
         free = max_width - result[3]
         if free < LOOSE_SPLIT_EM * style["font_size"]:
@@ -389,17 +388,23 @@ def install() -> None:
                     watch.repeatable = False  # a registration from before is gone
         return result
 
+    # Every binding of each function: the module that defines it (what call-time imports read:
+    # float.py, inline.py, table.py, absolute.py from block; svg/text.py from line_break) and each
+    # module that bound it at import — page.py's block_container_layout (margin boxes, footnote
+    # area), inline.py's and preferred.py's split_first_line, block.py's columns_layout.
+    # tests/render/test_weasy_patch_install.py finds every binding in WeasyPrint's modules.
     for owner, name, replacement in (
         (draw_text, "int", _PreciseInt),
         (inline, "count_expandable_spaces", count_expandable_spaces),
+        (line_break, "split_first_line", split_first_line),
         (inline, "split_first_line", split_first_line),
+        (preferred, "split_first_line", split_first_line),  # called with minimum or no max width:
+        # the replacement returns upstream's line there
         (inline, "text_align", text_align),
         (line_break.Layout, "set_text", set_text),
-        # page.py binds block_container_layout at import (margin boxes, footnote area): patch that
-        # binding too, or those boxes escape the patch (float.py, inline.py, table.py import it at
-        # each call, so they see the patched one).
         (block, "block_container_layout", block_container_layout),
         (page, "block_container_layout", block_container_layout),
+        (column, "columns_layout", weasy_columns.columns_layout),
         (block, "columns_layout", weasy_columns.columns_layout),
         (weasy_columns, "watch_trial", watch_trial),
         (weasy_columns, "end_trial", end_trial),

@@ -4,7 +4,7 @@ Each rule fixes a typing slip that GB/T 15834—2011 (标点符号用法), GB/T
 15835—2011 (出版物上数字用法) or clreq settle, and changes nothing else: the
 text means the same afterwards (the tests compare every paragraph of both
 sample issues before and after). docs/source-format.md lists the rules with
-the examples below; tests/test_normalise.py checks each example, and that the
+the examples below; tests/transforms/test_normalise.py checks each example, and that the
 docs show it.
 
 Text inside backticks in the source (`2022-2023年`) is printed as typed: the

@@ -237,7 +237,7 @@ def write_pdf(index: YearIndex, target: Path) -> Path:
 
     from ..fonts import face_file, font_roles
     from ..render.fetcher import ClosedFetcher
-    from ..render.press import write_press_pdf
+    from ..render.press_pdf import write_press_pdf
     from ..render.weasy import stylesheets
     from ..render.weasy_cjk_patch import install
 

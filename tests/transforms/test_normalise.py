@@ -14,7 +14,7 @@ from qhgy_publish.transforms import apply_transforms
 from qhgy_publish.transforms.rules import RULES, normalise_text, stray_spaces
 from qhgy_publish.transforms.typography import normalise_runs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ISSUES = [ROOT / "content" / "2025-01", ROOT / "tests" / "fixtures" / "2025-06"]
 DOCS = (ROOT / "docs" / "source-format.md").read_text(encoding="utf-8")
 

@@ -1,0 +1,96 @@
+"""The press and screen PDFs of one layout written side by side, one per core.
+
+Each write takes about 2 s of one core (drawing, font subsetting,
+compression). The laid-out document cannot be pickled, so the screen copy is
+written by a forked copy of this process, which inherits it: the layout is
+the fork target's argument (a fork passes arguments by memory, not by
+pickling). Where fork is missing the two are written one after the other.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import BuildError
+from ..output import atomic_path, describe_write_error, stop_with_parent
+from .press_pdf import write_print_pdf
+from .screen_pdf import write_screen_pdf
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from .print_pdf import PrintLayout
+
+
+def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path) -> list[Path]:
+    """Write the press and screen PDFs of ``layout`` at the same time.
+
+    Both files are renamed into place only when both are complete: a failed
+    or interrupted build stops the child and leaves the earlier pair as it was.
+    """
+    from multiprocessing import get_all_start_methods, get_context
+
+    if "fork" not in get_all_start_methods():
+        return [write_print_pdf(layout, print_target), write_screen_pdf(layout, screen_target)]
+    context = get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
+        child = context.Process(
+            target=_screen_writer, args=(layout, screen_tmp, send, os.getpid()), daemon=True
+        )
+        try:
+            _start_holding_interrupts(child)
+            write_print_pdf(layout, print_tmp)
+            child.join()
+        except BaseException:
+            if child.pid is not None:  # stop it before its file is removed, or it renames one back
+                child.terminate()
+                child.join()
+            raise
+        if child.exitcode != 0:
+            reason = receive.recv() if receive.poll() else f"exit code {child.exitcode}"
+            raise BuildError(f"writing the screen PDF failed: {reason}")
+    return [print_target, screen_target]
+
+
+def _screen_writer(layout: PrintLayout, target: Path, errors: Connection, parent: int) -> None:
+    """The forked child's work: write the screen PDF of ``layout`` (its inherited copy) to ``target``."""
+    # Terminated by the parent (its build failed or was interrupted): unwind, so
+    # atomic_path removes the half-written file.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    stop_with_parent(parent)
+    try:
+        write_screen_pdf(layout, target)
+    except OSError as exc:
+        errors.send(describe_write_error(exc))
+        sys.exit(1)
+    except BaseException as exc:
+        errors.send(f"{type(exc).__name__}: {exc}")
+        sys.exit(1)
+
+
+def _start_holding_interrupts(child) -> None:  # type: ignore[no-untyped-def]
+    """Start ``child``; a Ctrl-C during the start is raised only once the child is known.
+
+    An interrupt raised inside ``start()`` after the fork would leave a child
+    nobody stops, renaming its file back after our clean-up; one landing in
+    Python's at-fork handlers would be dropped. The child inherits the holding
+    handler and so leaves Ctrl-C to this process, which stops it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        child.start()  # signals reach only the main thread
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _: held.append(number))
+    try:
+        child.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+

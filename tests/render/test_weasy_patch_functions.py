@@ -1,0 +1,159 @@
+"""Each function the WeasyPrint patch replaces (render/weasy_cjk_patch.py), shown on a small
+snippet laid out with the patch installed and with WeasyPrint's own functions: the laid-out boxes
+(and, for what only drawing shows, the PDF) differ exactly where the patch says they should.
+
+The multi-column layout kept from its last trial (render/weasy_columns.py) and the binding of
+each function are in test_weasy_patch_install.py.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from weasyprint import Document
+from weasyprint.formatting_structure import boxes
+
+from qhgy_publish.house import house
+from qhgy_publish.load import load_issue
+from qhgy_publish.render import weasy_cjk_patch
+from qhgy_publish.render.weasy import render_html
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
+EM = 16.0  # px: the snippets are set in 12 pt
+STYLE = "font-family: 'QHGY Body'; font-size: 12pt; letter-spacing: 0; text-indent: 0"
+BODY = "职工是工会的根基和力量源泉工会工作要始终坚持以职工为中心的工作导向把服务职工作为工会一切工作的出发点和落脚点"
+
+
+@pytest.fixture(scope="module")
+def issue():  # type: ignore[no-untyped-def]
+    return load_issue(MINI)
+
+
+def lay_out(issue, html: str, *, patched: bool, monkeypatch: pytest.MonkeyPatch) -> Document:  # type: ignore[no-untyped-def]
+    """``html`` laid out with the print stylesheets, with the patch or with WeasyPrint's own functions."""
+    weasy_cjk_patch.reset_line_end_halts()
+    if patched:
+        weasy_cjk_patch.install()
+        return render_html(issue, html)[0]
+    weasy_cjk_patch.uninstall()
+    with monkeypatch.context() as m:
+        m.setattr(weasy_cjk_patch, "install", lambda: None)  # render_html installs it otherwise
+        try:
+            return render_html(issue, html)[0]
+        finally:
+            m.undo()
+            weasy_cjk_patch.install()
+
+
+def both(issue, html: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Document, Document]:  # type: ignore[no-untyped-def]
+    return lay_out(issue, html, patched=True, monkeypatch=monkeypatch), lay_out(
+        issue, html, patched=False, monkeypatch=monkeypatch
+    )
+
+
+def lines(document: Document) -> list[tuple[str, float]]:
+    """(text, width) of each line of the first page's body (the folio left out)."""
+    page = document.pages[0]._page_box
+    body = next(b for b in page.descendants() if isinstance(b, boxes.BlockBox) and b.element_tag == "body")
+    return [
+        ("".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox)), line.width)
+        for line in body.descendants()
+        if isinstance(line, boxes.LineBox)
+    ]
+
+
+def test_count_expandable_spaces_and_set_text_justify_a_cjk_line_to_the_column_edge(issue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Upstream widens spaces only, and Chinese has none: its justified lines stay short. Patched,
+    each full line fills the column, in the boxes and in the drawn glyphs."""
+    width = 20.3 * EM  # not a whole number of characters: 0.3 em to spread over each line
+    html = f'<div style="{STYLE}; width: {width}px; text-align: justify">{BODY}</div>'
+    ours, upstream = both(issue, html, monkeypatch)
+    assert len(lines(ours)) == len(lines(upstream)) == 3
+    for (text, ours_width), (_, upstream_width) in zip(lines(ours)[:2], lines(upstream)[:2], strict=True):
+        assert len(text) == 20
+        assert ours_width == pytest.approx(width, abs=0.01)
+        assert upstream_width == pytest.approx(20 * EM, abs=0.01)  # 0.3 em short
+    assert lines(ours)[2][1] == pytest.approx(lines(upstream)[2][1])  # the last line is not justified
+
+    def right_edges(document: Document) -> list[float]:
+        with pdfplumber.open(io.BytesIO(document.write_pdf())) as pdf:
+            chars = [c for c in pdf.pages[0].chars if c["size"] > 11.9]
+        rows: dict[int, float] = {}
+        for c in chars:
+            rows[round(c["top"])] = max(rows.get(round(c["top"]), 0.0), c["x1"])
+        return [rows[top] for top in sorted(rows)]
+
+    left = next(b for b in ours.pages[0]._page_box.descendants() if isinstance(b, boxes.LineBox)).position_x
+    edge = (left + width) * 0.75  # px → pt
+    drawn, plain = right_edges(ours), right_edges(upstream)
+    assert drawn[0] == pytest.approx(edge, abs=0.05) and drawn[1] == pytest.approx(edge, abs=0.05)
+    assert edge - plain[0] > 0.25 * 12 * 0.75  # upstream's glyphs stop short, as its boxes do
+
+
+def test_split_first_line_lets_a_line_end_mark_go_half_width_to_stay_on_its_line(issue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """“十，” may not part, and at full width they do not fit the 10.5 em line: upstream breaks
+    before 十 and leaves a line 1.5 em short; patched, ， is set half-width and the line is full."""
+    text = "一二三四五六七八九十，十一十二十三十四十五十六十七"
+    html = f'<div style="{STYLE}; width: {10.5 * EM}px; text-align: justify">{text}</div>'
+    ours, upstream = both(issue, html, monkeypatch)
+    assert lines(ours)[0] == ("一二三四五六七八九十，", pytest.approx(10.5 * EM, abs=0.01))
+    assert lines(upstream)[0][0] == "一二三四五六七八九"
+    assert lines(upstream)[1][0].startswith("十，")
+
+
+def test_set_text_sets_one_mark_of_each_adjacent_pair_half_width(issue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """。” take 1.5 em, not 2 (clreq 3.1.6); a mark beside a character keeps its full width."""
+    html = f'<div style="{STYLE}"><span>甲。”乙</span> <span>甲。乙</span></div>'
+    ours, upstream = both(issue, html, monkeypatch)
+
+    def widths(document: Document) -> list[float]:
+        return [b.width for b in document.pages[0]._page_box.descendants() if isinstance(b, boxes.TextBox)][:3:2]
+
+    assert widths(upstream) == pytest.approx([4 * EM, 3 * EM], abs=0.01)
+    assert widths(ours) == pytest.approx([3.5 * EM, 3 * EM], abs=0.01)
+
+
+def test_text_align_drops_the_han_latin_gap_where_it_touches_a_line_edge(issue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The ¼ em between Han and Latin (cjk.css, span.hl) stays inside a line and goes at its edges:
+    no line starts indented or ends short because of it."""
+    html = (
+        f'<div style="{STYLE}; width: {10 * EM}px"><span class="hl gl gr">EPUB</span>职工书屋上线'
+        f'{"职工" * 6}<span class="hl gl gr">PDF</span></div>'
+    )
+    ours, upstream = both(issue, html, monkeypatch)
+
+    def gaps(document: Document) -> list[tuple[float, float]]:
+        spans = [b for b in document.pages[0]._page_box.descendants() if isinstance(b, boxes.InlineBox)]
+        return [(s.margin_left, s.margin_right) for s in spans if "hl" in (s.element.get("class") or "")]
+
+    quarter = 0.25 * EM
+    assert gaps(upstream) == [(quarter, quarter), (quarter, quarter)]
+    assert gaps(ours) == [(0, quarter), (quarter, 0)]  # first of the first line, last of the last
+    assert [w for _, w in lines(ours)] == pytest.approx([w - quarter if i != 1 else w for i, (_, w) in enumerate(lines(upstream))])
+
+
+def test_block_container_layout_balances_a_title_and_snaps_a_block_to_the_grid(issue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    title = "全省工会系统深入学习贯彻全总十八届三次执委会议精神推动工会工作高质量发展"
+    html = (
+        f'<div style="{STYLE}; width: {20 * EM}px"><div class="balance">{title}</div>'
+        '<div class="snap" style="height: 30px">图</div></div>'
+    )
+    ours, upstream = both(issue, html, monkeypatch)
+    balanced, plain = lines(ours)[:2], lines(upstream)[:2]
+    assert plain[0][1] - plain[1][1] >= 4 * EM  # upstream: a full line, then a short one
+    assert balanced[0][1] == pytest.approx(balanced[1][1], abs=EM)  # even
+    assert "".join(t for t, _ in balanced) == title
+
+    def snap_height(document: Document) -> float:
+        return next(
+            b.border_height()
+            for b in document.pages[0]._page_box.descendants()
+            if isinstance(b, boxes.BlockBox) and b.element is not None and b.element.get("class") == "snap"
+        )
+
+    pitch = house().line_pt * 4 / 3
+    assert snap_height(upstream) == pytest.approx(30)
+    assert snap_height(ours) == pytest.approx(-(-30 // pitch) * pitch)  # padded to whole body lines
