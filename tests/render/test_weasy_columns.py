@@ -114,11 +114,13 @@ def test_balancing_past_an_unbreakable_block_lays_it_out_as_upstream_in_few_tria
         f"<p style='break-before: column'>{BODY}</p></div>"
         "</body></html>"
     )
+    weasy_cjk_patch.uninstall()
+    upstream_columns = column.columns_layout  # install() replaces column.py's own binding too
     weasy_cjk_patch.install()
     trials = _column_trials(monkeypatch)
     ours = _places(render_html(issue, html)[0])
     ours_trials, trials[0] = trials[0], 0
-    monkeypatch.setattr(block, "columns_layout", column.columns_layout)
+    monkeypatch.setattr(block, "columns_layout", upstream_columns)
     upstream = _places(render_html(issue, html)[0])
     assert ours == upstream
     assert trials[0] > 60  # upstream climbed from the average 1 px a trial
