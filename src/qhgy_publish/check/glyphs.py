@@ -21,7 +21,7 @@ from ..house import text_roles
 from ..load.article import front_matter_lines
 from ..load.issue import ISSUE_FILE
 from ..load.yamlloc import load_yaml
-from ..model import Article, Issue, Paragraph, block_texts
+from ..model import Article, Issue, block_texts, paragraphs
 from ..paths import LAYOUTS_DIR
 
 # Characters the layout adds or that never need a glyph.
@@ -90,9 +90,8 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc | _Key]]:
         if m.source:
             yield r["filler_source"], "——" + m.source, _Key(filler.path, ("source",), front_matter=True)
         role = r.get(f"filler_{m.kind.value}", r["filler_text"])
-        for block in filler.blocks:
-            if isinstance(block, Paragraph):
-                yield role, block.text, block.loc
+        for paragraph in paragraphs(filler.blocks):
+            yield role, paragraph.text, paragraph.loc
 
 
 # front matter field → the key of its role in the house file
