@@ -7,6 +7,8 @@ disagree again (they did on the contents titles).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qhgy_publish.check.glyphs import _texts
@@ -69,3 +71,31 @@ def test_block_walk_names_every_kind_of_text_in_reading_order(issue) -> None:  #
     kinds = {p.part for a in issue.all_articles for p in block_texts(a.blocks)}
     assert {"body", "heading", "note"} <= kinds
 
+
+
+def test_a_role_changed_in_the_house_file_changes_the_generated_stylesheets(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from qhgy_publish.house import role_css
+
+    shipped = (Path(__file__).parents[1] / "layouts" / "house.toml").read_text(encoding="utf-8")
+    changed = tmp_path / "house.toml"
+    changed.write_text(shipped.replace('caption = "kai"', 'caption = "heading"'), encoding="utf-8")
+    kai, heading = font_roles()["kai"].family, font_roles()["heading"].family
+    for target in ("print", "epub"):
+        before, after = role_css(target), role_css(target, changed)
+        assert f'figcaption {{ font-family: "{kai}"' in before
+        assert f'figcaption {{ font-family: "{heading}"' in after
+        assert before.replace(f'figcaption {{ font-family: "{kai}", serif', "") != after
+    # the heading face has halt: a caption's compressed marks stay in it; the kai face has none
+    assert "figcaption .h" in role_css("print") and "figcaption .h" not in role_css("print", changed)
+
+
+def test_the_stylesheets_name_no_face_but_through_the_house_file() -> None:
+    layouts = Path(__file__).parents[1] / "layouts"
+    for sheet in [*layouts.glob("print/*.css"), layouts / "epub" / "epub.css"]:
+        assert "font-family:" not in sheet.read_text(encoding="utf-8"), sheet
+    kinds = set(text_roles())
+    import tomllib
+
+    selectors = tomllib.loads((layouts / "house.toml").read_text(encoding="utf-8"))["selectors"]
+    for target in ("print", "epub"):
+        assert set(selectors[target]) <= kinds

@@ -2,7 +2,9 @@
 
 One typed view read by the print stylesheet (:func:`page_css`) and by the
 make-up measures that read the PDF back (the type area and its columns on a
-left or a right page).
+left or a right page). The stylesheets' font-family rules are generated here
+(:func:`role_css`) from the ``[roles]`` and ``[selectors.*]`` tables, so the
+print, the EPUB and the glyph check read one table.
 """
 
 from __future__ import annotations
@@ -91,8 +93,12 @@ def house(path: Path = LAYOUTS_DIR / "house.toml") -> House:
 
 
 def page_css(h: House | None = None) -> str:
-    """The print stylesheet's page geometry, from the house file (page.css adds the margin boxes)."""
-    h = h or house()
+    """The generated part of the print stylesheet: the page geometry and the font of each kind of
+    text, from the house file (page.css adds the margin boxes, magazine.css the sizes)."""
+    return _geometry_css(h or house()) + role_css("print")
+
+
+def _geometry_css(h: House) -> str:
     inner, top = f"{h.inner_mm}mm", f"{h.top_mm}mm"
     outer, bottom = f"{h.outer_pt:.3f}pt", f"{h.bottom_pt:.3f}pt"
     return f"""
@@ -108,4 +114,59 @@ html {{ font-size: {h.body_pt}pt; line-height: {h.line_pt}pt; }}
 def text_roles(path: Path = LAYOUTS_DIR / "house.toml") -> dict[str, str]:
     """Which font role draws each kind of text (``[roles]`` of the house file): the glyph check
     and the EPUB's font subsets read the same table."""
-    return dict(tomllib.loads(path.read_text(encoding="utf-8"))["roles"])
+    return dict(_house_data(path)["roles"])
+
+
+def _house_data(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+# The generic family after each role's face, for an EPUB reader that drops the embedded fonts.
+GENERIC = {"heading": "sans-serif"}
+
+
+def role_css(target: str, path: Path = LAYOUTS_DIR / "house.toml") -> str:
+    """font-family rules for ``target`` ("print" or "epub"): each kind's selectors
+    (``[selectors.<target>]``) get the family of the kind's role (``[roles]``, faces in
+    fonts/roles.toml). A compressed mark (``span.h``, OpenType halt) in a kind whose face
+    has no halt feature is set in the body face, which has it."""
+    from .fonts import font_roles
+
+    roles, faces = text_roles(path), font_roles()
+    selectors = _house_data(path)["selectors"][target]
+    rules, halt_fix = [], []
+    for kind, spec in selectors.items():
+        if kind not in roles:
+            raise ValueError(f"{path}: [selectors.{target}] names “{kind}”, which [roles] does not list")
+        role = roles[kind]
+        family = f'"{faces[role].family}", {GENERIC.get(role, "serif")}'
+        plain = []
+        for selector in (s.strip() for s in spec.split(",")):
+            if selector.startswith("@page"):
+                page, box = selector.rsplit(" ", 1)
+                rules.append(f"{page} {{ {box} {{ font-family: {family}; }} }}")
+            else:
+                plain.append(selector)
+                # the EPUB's text carries no span.h (readers compress marks themselves)
+                if target == "print" and role != "body" and not _has_halt(faces[role].family):
+                    halt_fix += [f"{s} .h" for s in (selector.split("::")[0],) if s != "html"]
+        if plain:
+            rules.append(f"{', '.join(plain)} {{ font-family: {family}; }}")
+    if halt_fix:
+        body = faces["body"].family
+        rules.append(f'{", ".join(halt_fix)} {{ font-family: "{body}"; }}')
+    return "\n".join(rules) + "\n"
+
+
+@cache
+def _has_halt(family: str) -> bool:
+    """Whether the face of ``family`` has the OpenType halt feature (LXGW WenKai has none)."""
+    from fontTools.ttLib import TTFont
+
+    from .fonts import face_file, font_roles
+
+    role = next(r for r in font_roles().values() if r.family == family)
+    font = TTFont(face_file(role), lazy=True)
+    return "GPOS" in font and any(
+        rec.FeatureTag == "halt" for rec in font["GPOS"].table.FeatureList.FeatureRecord
+    )

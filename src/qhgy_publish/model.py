@@ -9,7 +9,7 @@ point back to the source line.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, NamedTuple
@@ -241,7 +241,8 @@ class Profile(Strict):
         return first.text.rstrip("。，, ") if first and first.strong else ""
 
 
-Block = Annotated[Paragraph | Heading | Figure | Note | Profile, Field(discriminator="type")]
+AnyBlock = Paragraph | Heading | Figure | Note | Profile
+Block = Annotated[AnyBlock, Field(discriminator="type")]
 
 
 class BlockText(NamedTuple):
@@ -253,21 +254,55 @@ class BlockText(NamedTuple):
     paragraph: Paragraph | None  # the paragraph it is (body, note): its runs carry the styles
 
 
-def block_texts(blocks: Iterable[Paragraph | Heading | Figure | Note | Profile]) -> Iterator[BlockText]:
-    """Every text of ``blocks`` in reading order: the one walk over the block types (a profile
-    card's paragraphs are body text, its photo's caption follows them)."""
+def walk_blocks(blocks: Iterable[AnyBlock]) -> Iterator[tuple[AnyBlock, Note | Profile | None]]:
+    """Every block in reading order with the block it stands in: the one walk over the block
+    tree. A note's or a profile card's paragraphs follow it, then the card's photo."""
     for block in blocks:
+        yield block, None
+        if isinstance(block, Note | Profile):
+            for p in block.paragraphs:
+                yield p, block
+        if isinstance(block, Profile) and block.figure is not None:
+            yield block.figure, block
+
+
+def iter_blocks(blocks: Iterable[AnyBlock]) -> Iterator[AnyBlock]:
+    """Every block of ``blocks``, nested ones too (see :func:`walk_blocks`)."""
+    return (block for block, _ in walk_blocks(blocks))
+
+
+def figures(blocks: Iterable[AnyBlock]) -> Iterator[Figure]:
+    """Every picture: the figures and the profile cards' photos."""
+    return (b for b in iter_blocks(blocks) if isinstance(b, Figure))
+
+
+def paragraphs(blocks: Iterable[AnyBlock]) -> Iterator[Paragraph]:
+    """Every paragraph: the text's own, the notes' and the profile cards'."""
+    return (b for b in iter_blocks(blocks) if isinstance(b, Paragraph))
+
+
+def map_figures(blocks: Iterable[AnyBlock], change: Callable[[Figure], Figure]) -> list[AnyBlock]:
+    """``blocks`` with every picture (a profile card's photo too) replaced by ``change(picture)``."""
+    out: list[AnyBlock] = []
+    for block in blocks:
+        if isinstance(block, Figure):
+            block = change(block)
+        elif isinstance(block, Profile) and block.figure is not None:
+            block = block.model_copy(update={"figure": change(block.figure)})
+        out.append(block)
+    return out
+
+
+def block_texts(blocks: Iterable[AnyBlock]) -> Iterator[BlockText]:
+    """Every text of ``blocks`` in reading order, named by where it stands (a profile card's
+    paragraphs are body text, its photo's caption follows them)."""
+    for block, parent in walk_blocks(blocks):
         if isinstance(block, Heading):
             yield BlockText("heading", block.loc, block.text, None)
         elif isinstance(block, Paragraph):
-            yield BlockText("body", block.loc, block.text, block)
-        elif isinstance(block, Note | Profile):
-            part: Literal["body", "note"] = "note" if isinstance(block, Note) else "body"
-            for p in block.paragraphs:
-                yield BlockText(part, p.loc, p.text, p)
-        figure = block if isinstance(block, Figure) else getattr(block, "figure", None)
-        if figure is not None and figure.caption:
-            yield BlockText("caption", figure.loc, figure.caption, None)
+            yield BlockText("note" if isinstance(parent, Note) else "body", block.loc, block.text, block)
+        elif isinstance(block, Figure) and block.caption:
+            yield BlockText("caption", block.loc, block.caption, None)
 
 
 # kind → (columns, starts a new page); docs/source-format.md shows the same table.
@@ -316,13 +351,7 @@ class Article(Strict):
 
     @property
     def figures(self) -> list[Figure]:
-        out: list[Figure] = []
-        for block in self.blocks:
-            if isinstance(block, Figure):
-                out.append(block)
-            elif isinstance(block, Profile) and block.figure:
-                out.append(block.figure)
-        return out
+        return list(figures(self.blocks))
 
 
 class FillerKind(StrEnum):

@@ -1,7 +1,10 @@
 """The one-way flow of a build: ``prepare`` (load → gates → transforms), then the renderers.
 
 ``qhgy build``, ``qhgy check`` and the preview all start from :func:`prepare`,
-so they refuse the same sources with the same findings. The renderers come
+so they refuse the same sources with the same findings. :func:`lay_out` is the
+print layout with a "dirty" mode, as ``mkdocs serve`` calls the same build with
+``dirty=``: given the previous layout and the files saved since, it makes up
+again only the one 栏目 an article edit touched, when nothing else can move. The renderers come
 from one registry, :data:`RENDERERS`, each owning its output's name (from
 :mod:`.products`, which ``qhgy check`` reads too: check never imports this
 module). Each renderer writes its file atomically (see :mod:`.output`), so a
@@ -28,6 +31,8 @@ from .summary import IssueSummary, summarise
 from .transforms import apply_transforms
 
 if TYPE_CHECKING:
+    from weasyprint import Document
+
     from .render.makeup import MakeupReport
     from .render.print_pdf import PrintLayout
 
@@ -56,6 +61,108 @@ def prepare(issue_dir: Path) -> Prepared:
     if missing := uncovered_characters(issue):
         raise SourceErrors(missing, report=[*findings, *missing])
     return Prepared(issue, findings, summarise(issue))
+
+
+@dataclass
+class IssueLayout:
+    """The print layout of an issue, made whole or, in dirty mode, with one 栏目 made up again.
+
+    ``document`` holds the pages this call laid out: every page of the issue, or the
+    pages of the one 栏目 (standing from page index ``first_page``), or none when the
+    saved files changed nothing that prints. The rest describes the whole issue.
+    """
+
+    issue: Issue
+    document: Document
+    first_page: int
+    columns: list[range]  # PDF page indexes of each 栏目
+    article_pages: dict[str, int]  # article id → folio
+    contents_index: int  # PDF page index of folio 1
+    makeup: MakeupReport | None
+    whole: PrintLayout | None  # the full layout, when this call made one
+
+    @property
+    def relaid(self) -> range:
+        """Page indexes laid out by this call."""
+        return range(self.first_page, self.first_page + len(self.document.pages))
+
+    @property
+    def partial(self) -> bool:
+        return self.whole is None
+
+
+def lay_out(issue: Issue, previous: IssueLayout | None = None, dirty: set[Path] | None = None) -> IssueLayout:
+    """Lay ``issue`` out for print. With the ``previous`` layout and the files saved since
+    (``dirty``), only the 栏目 an article edit touched is made up again (the preview's
+    path after a save); everything is laid out again unless only article files changed,
+    exactly one 栏目 differs, and its new pages keep their count and its articles their
+    start pages — then every other page, and the contents, are what a full layout gives."""
+    if previous is not None and dirty:
+        partial = _lay_out_dirty(issue, previous, dirty)
+        if partial is not None:
+            return partial
+    from .render.print_pdf import layout
+
+    whole = layout(issue)
+    return IssueLayout(
+        issue=issue,
+        document=whole.document,
+        first_page=0,
+        columns=whole.column_ranges(),
+        article_pages=whole.article_pages,
+        contents_index=whole.contents_index,
+        makeup=whole.makeup,
+        whole=whole,
+    )
+
+
+def _lay_out_dirty(issue: Issue, previous: IssueLayout, dirty: set[Path]) -> IssueLayout | None:
+    """The dirty mode of :func:`lay_out`: the new layout, or None when the whole issue must be laid out."""
+    from dataclasses import replace
+
+    from .render.makeup import remake_column
+
+    before = previous.issue
+    articles = (issue.root / "articles").resolve()
+    if previous.makeup is None or not previous.columns:
+        return None
+    if not all(Path(p).resolve().is_relative_to(articles) for p in dirty):
+        return None  # issue.yaml, a picture, a stylesheet, a 补白: anything may move
+    if (before.meta, before.inside_front, before.inside_back) != (issue.meta, issue.inside_front, issue.inside_back):
+        return None
+    if [c.name for c in before.columns] != [c.name for c in issue.columns]:
+        return None
+    touched = [k for k, (a, b) in enumerate(zip(before.columns, issue.columns, strict=True)) if a != b]
+    if not touched:  # saved as it was: nothing to lay out
+        return replace(previous, issue=issue, document=previous.document.copy([]), whole=None)
+    if len(touched) != 1:
+        return None
+    k = touched[0]
+    heads = [[(a.id, a.contents_title, a.contents_author) for a in i.columns[k].articles] for i in (before, issue)]
+    if heads[0] != heads[1]:
+        return None  # the contents pages would change too
+    span = previous.columns[k]
+    first_folio = span.start - previous.contents_index + 1
+    made = remake_column(issue, k + 1, previous.makeup)
+    doc = made.part.document.copy(made.part.pages)
+    if len(doc.pages) != len(span):
+        return None
+    folios: dict[str, int] = {}
+    for offset, page in enumerate(doc.pages):
+        for name in page.anchors:
+            folios.setdefault(name, first_folio + offset)
+    if any(folios.get(a.id) != previous.article_pages.get(a.id) for a in issue.columns[k].articles):
+        return None
+    columns = list(previous.makeup.columns)
+    columns[k] = made
+    return replace(
+        previous,
+        issue=issue,
+        document=doc,
+        first_page=span.start,
+        makeup=replace(previous.makeup, columns=columns),
+        whole=None,
+    )
 
 
 @dataclass

@@ -53,7 +53,7 @@ def test_one_column_relayout_equals_a_full_build(tmp_path: Path) -> None:
     assert changed and all(full[i].label.isdigit() for i in changed)  # only pages of that 栏目
     # Pages before the edited article's first page lay out as before and are not drawn again.
     start = next(a["page"] for c in builder.state.toc for a in c["articles"] if a["id"] == ARTICLE_ID)
-    span = next(c for c in builder._columns if start in c)
+    span = next(c for c in builder.layout.columns if start in c)
     assert span.start < start, "the edited article must not open its 栏目 for this check"
     assert set(changed) <= set(builder.last_redrawn) <= set(range(start, span.stop))
 

@@ -21,7 +21,7 @@ from ..house import text_roles
 from ..load.article import front_matter_lines
 from ..load.issue import ISSUE_FILE
 from ..load.yamlloc import load_yaml
-from ..model import Article, Issue, Paragraph, block_texts
+from ..model import Article, Issue, block_texts, paragraphs
 from ..paths import LAYOUTS_DIR
 
 # Characters the layout adds or that never need a glyph.
@@ -53,15 +53,14 @@ class _Key:
 def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc | _Key]]:
     """(role, text, place) for everything the print edition sets."""
     templates = LAYOUTS_DIR / "print"
-    yield "kai", "□（来源：）", Loc(templates / "blocks.html.j2")
-    yield (
-        "heading",
-        "·目录编委会主办编印单位发送对象地址邮箱电话邮编印刷日期印数册准印证号学习笔记",
-        Loc(templates / "issue.html.j2"),
-    )
+    r = text_roles()
+    yield r["byline"], "□", Loc(templates / "blocks.html.j2")
+    yield r["source"], "（来源：）", Loc(templates / "blocks.html.j2")
+    yield r["label"], "·：编委会主办编印单位发送对象地址邮箱电话邮编印刷日期印数册准印证号学习笔记", Loc(templates / "parts.html.j2")
+    yield r["contents_heading"], "目录", Loc(templates / "parts.html.j2")
+    yield r["leader"], "·", Loc(templates / "parts.html.j2")
     path = issue.root / ISSUE_FILE
     meta = issue.meta
-    r = text_roles()
 
     def key(*parts: str | int) -> _Key:
         return _Key(path, parts, front_matter=False)
@@ -69,6 +68,11 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc | _Key]]:
     yield r["magazine_name"], meta.magazine.name, key("magazine", "name")
     yield r["magazine_name"], meta.magazine.back_cover_name, key("magazine", "back_cover_name")
     yield r["magazine_pinyin"], meta.magazine.pinyin, key("magazine", "pinyin")
+    # the running heads, the imprint, 封一's foot and 封四's imprint set these in the label face
+    yield r["label"], meta.magazine.name, key("magazine", "name")
+    yield r["label"], meta.label, key("number")
+    for field in ("host", "compiler", "distribution", "printer", "permit", "notice"):
+        yield r["label"], str(getattr(meta.colophon, field)), key("colophon", field)
     yield r["issue_label"], meta.label, key("number")
     for i, name in enumerate(meta.columns):
         yield r["column_name"], name, key("columns", i)
@@ -90,9 +94,8 @@ def _texts(issue: Issue) -> Iterator[tuple[str, str, Loc | _Key]]:
         if m.source:
             yield r["filler_source"], "——" + m.source, _Key(filler.path, ("source",), front_matter=True)
         role = r.get(f"filler_{m.kind.value}", r["filler_text"])
-        for block in filler.blocks:
-            if isinstance(block, Paragraph):
-                yield role, block.text, block.loc
+        for paragraph in paragraphs(filler.blocks):
+            yield role, paragraph.text, paragraph.loc
 
 
 # front matter field → the key of its role in the house file

@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..figures import GOOD_DPI, MIN_DPI, place
-from ..model import Figure, FigureSize, Issue, Placement, Profile
+from ..model import Figure, FigureSize, Issue, Placement, Profile, walk_blocks
 from .findings import Finding, Severity
 
 
 def check_pictures(issue: Issue) -> Iterator[Finding]:
     for article in issue.all_articles:
         cover_page = article.meta.placement is not Placement.BODY
-        for block in article.blocks:
-            if isinstance(block, Profile) and block.figure:
-                yield from _profile_photo(block.figure)
+        for block, card in walk_blocks(article.blocks):
             if not isinstance(block, Figure):
+                continue
+            if isinstance(card, Profile):  # a card's photo has its own fixed size
+                yield from _profile_photo(block)
                 continue
             size = place(block, article.columns, cover_page=cover_page)
             shown = f"{block.src.name} ({size.width_mm:.0f} × {size.height_mm:.0f} mm)"

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from ..errors import Loc
 from ..load.issue import ISSUE_FILE
 from ..load.yamlloc import LineMap, load_yaml
-from ..model import TEXT_FIELDS, Article, Figure, Issue, Kind, Paragraph, Profile, block_texts
+from ..model import TEXT_FIELDS, Article, Figure, Issue, Kind, Paragraph, Profile, block_texts, walk_blocks
 from ..transforms.rules import HAN, normalise_text, stray_spaces
 from .findings import Finding, Severity
 from .pictures import check_pictures
@@ -121,11 +121,10 @@ def _placeholders(issue: Issue, lines: LineMap) -> Iterator[Finding]:
 def _alt_texts(issue: Issue) -> Iterator[Finding]:
     """Alt text that only names what stands beside the photo tells a listener nothing new."""
     for article in issue.all_articles:
-        for block in article.blocks:
-            figure = block.figure if isinstance(block, Profile) else block
+        for figure, card in walk_blocks(article.blocks):
             if not isinstance(figure, Figure) or figure.placeholder:
                 continue  # a stand-in's alt is written by the EPUB (占位图…)
-            beside = {figure.caption, block.name if isinstance(block, Profile) else ""} - {""}
+            beside = {figure.caption, card.name if isinstance(card, Profile) else ""} - {""}
             bare = re.sub(r"(的)?(照片|图片|相片|合影)$", "", figure.alt.strip())
             if bare in beside or not bare:
                 yield Finding(

@@ -14,7 +14,19 @@ from ..limits import (
     MAX_PARAGRAPH_CHARS,
     MAX_PICTURES,
 )
-from ..model import Article, Block, Figure, FrontMatter, Heading, Kind, Note, Paragraph, Placement, Profile
+from ..model import (
+    Article,
+    Block,
+    Figure,
+    FrontMatter,
+    Heading,
+    Kind,
+    Placement,
+    figures,
+    iter_blocks,
+    map_figures,
+    paragraphs,
+)
 from .images import inspect_image, pixel_size
 from .markdown import parse_body
 from .regulation import regulation_blocks
@@ -120,7 +132,7 @@ def load_article(
         ]  # nothing more is worth checking
     if meta.kind is Kind.REGULATION:
         blocks = regulation_blocks(blocks)
-    if not any(isinstance(b, Paragraph) or getattr(b, "paragraphs", None) for b in blocks):
+    if next(paragraphs(blocks), None) is None:
         errors.append(
             source_error(
                 Loc(path, body_start + 1),
@@ -129,21 +141,19 @@ def load_article(
                 "S-130",
             )
         )
-    figures = [
-        f for b in blocks for f in ([b] if isinstance(b, Figure) else [getattr(b, "figure", None)]) if f
-    ]
-    if len(figures) > MAX_PICTURES:  # not one more picture is opened
+    pictures = list(figures(blocks))
+    if len(pictures) > MAX_PICTURES:  # not one more picture is opened
         return None, [
             *errors,
             source_error(
-                figures[0].loc,
-                f"{len(figures):,} pictures in one article; an issue may hold at most {MAX_PICTURES:,} "
+                pictures[0].loc,
+                f"{len(pictures):,} pictures in one article; an issue may hold at most {MAX_PICTURES:,} "
                 "(2025-01 has 44)",
                 "remove pictures, or split the issue",
                 "S-164",
             ),
         ]
-    for fig in figures:
+    for fig in pictures:
         if bad := inspect_image(fig.src):
             errors.append(source_error(fig.loc, *bad, "S-152"))
     if errors:
@@ -158,36 +168,18 @@ def _with_pixel_sizes(blocks: list[Block]) -> list[Block]:
     def sized(fig: Figure) -> Figure:
         return fig.model_copy(update={"pixels": pixel_size(fig.src)})
 
-    out: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Figure):
-            block = sized(block)
-        elif isinstance(block, Profile) and block.figure:
-            block = block.model_copy(update={"figure": sized(block.figure)})
-        out.append(block)
-    return out
-
-
-def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
-    out: list[Paragraph] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            out.append(block)
-        elif isinstance(block, Note | Profile):
-            out += block.paragraphs
-    return out
+    return map_figures(blocks, sized)
 
 
 def article_characters(article: Article) -> int:
     """The characters of an article's text (its paragraphs, notes and profile cards)."""
-    return sum(len(p.text) for p in _paragraphs(article.blocks))
+    return sum(len(p.text) for p in paragraphs(article.blocks))
 
 
 def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[Finding]:
     """The article-size limits of load/limits.py: paragraph, article, number of blocks."""
     errors = []
-    paragraphs = _paragraphs(blocks)
-    for p in paragraphs:
+    for p in paragraphs(blocks):
         if len(p.text) > MAX_PARAGRAPH_CHARS:
             errors.append(
                 source_error(
@@ -199,11 +191,12 @@ def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[Findi
                     "S-161",
                 )
             )
-    for block in blocks:
-        texts = [("heading", block.text)] if isinstance(block, Heading) else []
-        for fig in [block] if isinstance(block, Figure) else [getattr(block, "figure", None)]:
-            if fig is not None:
-                texts += [("alt text", fig.alt), ("caption", fig.caption)]
+    for block in iter_blocks(blocks):
+        texts = []
+        if isinstance(block, Heading):
+            texts = [("heading", block.text)]
+        elif isinstance(block, Figure):
+            texts = [("alt text", block.alt), ("caption", block.caption)]
         for what, text in texts:
             if len(text) > MAX_FIELD_CHARS:
                 errors.append(
@@ -214,7 +207,7 @@ def _size_errors(blocks: list[Block], path: Path, body_start: int) -> list[Findi
                         "S-161",
                     )
                 )
-    chars = sum(len(p.text) for p in paragraphs)
+    chars = sum(len(p.text) for p in paragraphs(blocks))
     if chars > MAX_ARTICLE_CHARS:
         errors.append(
             source_error(

@@ -18,7 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from ..errors import Finding, Loc, source_error
 from ..figures import parse_height
 from ..limits import MAX_ARTICLE_BLOCKS, MAX_NESTING, MAX_PARAGRAPH_CHARS, MAX_PARAGRAPH_MARKS
-from ..model import Block, Figure, FigureSize, Heading, Note, Paragraph, Profile, Run
+from ..model import Block, Figure, FigureSize, Heading, Note, Paragraph, Profile, Run, map_figures
 from .images import resolve_image
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
@@ -409,11 +409,4 @@ def _unique_figure_names(blocks: list[Block]) -> list[Block]:
         n = seen[fig.name]
         return fig if n == 1 else fig.model_copy(update={"name": f"{fig.name}-{n}"})
 
-    out: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Figure):
-            block = unique(block)
-        elif isinstance(block, Profile) and block.figure:
-            block = block.model_copy(update={"figure": unique(block.figure)})
-        out.append(block)
-    return out
+    return map_figures(blocks, unique)

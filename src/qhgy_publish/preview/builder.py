@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import Loc, QhgyError, SourceErrors, source_error
 from ..model import Issue
-from ..pipeline import prepare
+from ..pipeline import IssueLayout, lay_out, prepare
 from .sources import page_regions, source_map, stylesheet_errors
 
 SCALE = 1.0  # PDF points → pixels: 216 mm page ≈ 612 px wide
@@ -78,12 +78,10 @@ class Builder:
         self._lock = threading.Lock()
         self._draw_lock = threading.Lock()  # PDFium is not thread-safe
         self._drawn: dict[tuple[int, str, float], bytes] = {}
-        # From the last full layout: where each 栏目's pages are, each article's folio.
-        self._columns: list[range] = []
-        self._article_pages: dict[str, int] = {}
-        self._contents_index = 0
+        # The last good layout (where each 栏目's pages are, each article's folio, the make-up),
+        # which the pipeline's dirty mode starts from after a save.
+        self.layout: IssueLayout | None = None
         self._signatures: list[str] = []  # per page: what its boxes are and where (see page_signature)
-        self._makeup = None  # the last full layout's make-up: the 补白 each 栏目 placed
         self.last_build = ""  # "full" or "partial": which way the last good build went
         self._since_proof: dict[int, str] = {}
         self.last_redrawn: list[int] = []  # page indexes the last good build drew again
@@ -187,12 +185,11 @@ class Builder:
                     for path, line, column, message in problems
                 ]
             )
-        partial = self._partial(issue, changed)
-        if partial is not None:
-            self.last_build = "partial"
-            return issue, partial, self.state.toc
-        self.last_build = "full"
-        return self._full(issue, reuse=self._only_text(changed))
+        # The pipeline decides what to lay out again (its dirty mode); the preview only draws.
+        laid = lay_out(issue, previous=self.layout, dirty=changed)
+        built = (issue, self._partial(laid), self.state.toc) if laid.partial else self._full(laid, reuse=self._only_text(changed))
+        self.layout, self.last_build = laid, "partial" if laid.partial else "full"
+        return built
 
     def _only_text(self, changed: set[Path] | None) -> bool:
         """Whether only articles and 补白 changed: then a page whose boxes stand where they stood
@@ -202,72 +199,28 @@ class Builder:
             any(Path(p).resolve().is_relative_to(folder) for folder in folders) for p in changed or ()
         )
 
-    def _partial(self, issue: Issue, changed: set[Path] | None) -> list[PageImage] | None:
-        """Re-lay out only the 栏目 an article edit touched, when nothing else can move.
-
-        Falls back to a full layout (None) unless: only article files changed,
-        exactly one 栏目 differs, and its new layout keeps its page count and
-        its articles' start pages — then every other page, and the contents,
-        are what a full build would give.
-        """
-        from ..render.makeup import remake_column
-
-        previous = self.state.issue
-        articles = (self.issue_dir / "articles").resolve()
-        if previous is None or not changed or not self._columns:
-            return None
-        if not all(Path(p).resolve().is_relative_to(articles) for p in changed):
-            return None
-        if (previous.meta, previous.inside_front, previous.inside_back) != (
-            issue.meta,
-            issue.inside_front,
-            issue.inside_back,
-        ):
-            return None
-        if [c.name for c in previous.columns] != [c.name for c in issue.columns]:
-            return None
-        touched = [k for k, (a, b) in enumerate(zip(previous.columns, issue.columns, strict=True)) if a != b]
-        if len(touched) != 1:
-            return None if touched else list(self.state.pages)
-        k = touched[0]
-        heads = [
-            [(a.id, a.contents_title, a.contents_author) for a in i.columns[k].articles]
-            for i in (previous, issue)
-        ]
-        if heads[0] != heads[1]:
-            return None  # the contents pages would change too
-        span = self._columns[k]
-        first_folio = span.start - self._contents_index + 1
-        if self._makeup is None:
-            return None
-        made = remake_column(issue, k + 1, self._makeup)
-        doc = made.part.document.copy(made.part.pages)
-        if len(doc.pages) != len(span):
-            return None
-        folios = {}
-        for offset, page in enumerate(doc.pages):
-            for name in page.anchors:
-                folios.setdefault(name, first_folio + offset)
-        if any(folios.get(a.id) != self._article_pages.get(a.id) for a in issue.columns[k].articles):
-            return None
-        self._makeup.columns[k] = made
+    def _partial(self, laid: IssueLayout) -> list[PageImage]:
+        """The pages after the pipeline's dirty mode made one 栏目 up again (or nothing): only
+        its pages whose boxes moved are drawn again, the others are the last build's."""
         signatures = list(self._signatures)
         redraw = []
-        for offset, page in enumerate(doc.pages):
+        for offset, page in enumerate(laid.document.pages):
             signature = page_signature(page)
-            if signature != signatures[span.start + offset]:
-                signatures[span.start + offset] = signature
+            if signature != signatures[laid.first_page + offset]:
+                signatures[laid.first_page + offset] = signature
                 redraw.append(offset)
         pages = list(self.state.pages)
         if redraw:
+            doc = laid.document
             pdf = doc.copy([doc.pages[o] for o in redraw]).write_pdf(uncompressed_pdf=True)
-            indexes = [span.start + o for o in redraw]
-            where = source_map(issue)
+            indexes = [laid.first_page + o for o in redraw]
+            first_folio = laid.first_page - laid.contents_index + 1
+            where = source_map(laid.issue)
             regions = [page_regions(doc.pages[o], where) for o in redraw]
             for image in self._images(pdf, [str(first_folio + o) for o in redraw], indexes, regions):
                 pages[image.index] = image
         self._signatures = signatures
-        self.last_redrawn = [span.start + o for o in redraw]
+        self.last_redrawn = [laid.first_page + o for o in redraw]
         # Without the whole layout the proof comparison cannot run again: a page drawn anew
         # differs from what was compared, so it counts as changed until the next full layout.
         self._since_proof = {**self._since_proof, **dict.fromkeys(self.last_redrawn, "changed")}
@@ -391,12 +344,8 @@ class Builder:
             for f in found
         ]
 
-    def _full(self, issue: Issue, reuse: bool = False) -> tuple[Issue, list[PageImage], list[dict]]:
-        from ..render.print_pdf import layout
-
-        laid_out = layout(issue)
-        doc = laid_out.document
-        start = next(i for i, p in enumerate(doc.pages) if "contents" in p.anchors)
+    def _full(self, laid: IssueLayout, reuse: bool = False) -> tuple[Issue, list[PageImage], list[dict]]:
+        issue, doc, start = laid.issue, laid.document, laid.contents_index
         total = len(doc.pages)
         covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
         labels = [covers.get(i, str(i - start + 1)) for i in range(total)]
@@ -422,10 +371,7 @@ class Builder:
         self._signatures = signatures
         self.last_redrawn = redraw
         self._since_proof = self._proof_changes(doc, issue)
-        self._columns = laid_out.column_ranges()
-        self._makeup = laid_out.makeup
-        self._article_pages = laid_out.article_pages
-        self._contents_index = start
+        columns = laid.columns
         toc = [
             {
                 "column": column.name,
@@ -433,14 +379,14 @@ class Builder:
                     {
                         "id": a.id,
                         "title": a.contents_title,
-                        "page": laid_out.article_pages[a.id] + start - 1,
-                        "folio": laid_out.article_pages[a.id],
+                        "page": laid.article_pages[a.id] + start - 1,
+                        "folio": laid.article_pages[a.id],
                     }
                     for a in column.articles
                 ],
                 "pages": [span.start, span.stop - 1] if span else None,
             }
-            for column, span in zip(issue.columns, self._columns + [None] * len(issue.columns), strict=False)
+            for column, span in zip(issue.columns, columns + [None] * len(issue.columns), strict=False)
         ]
         return issue, pages, toc
 

@@ -39,10 +39,11 @@ def role_texts(issue: Issue) -> dict[str, set[str]]:
         sets[r[kind]].update(text)
 
     # What the EPUB's own pages add (layouts/epub/*.j2): the labels, the masthead, the colophon's tables.
-    sets["title"] |= set(meta.magazine.name + "目录")
-    sets["heading"] |= set(LABELS + PROOF_NOTICE + meta.magazine.name)
-    sets["heading"] |= set(meta.colophon.host + "".join(b.role for b in meta.board))  # colophon tables' labels
-    sets["kai"] |= set("封面照片")
+    add("magazine_name", meta.magazine.name)
+    add("contents_heading", "目录")
+    add("label", LABELS + PROOF_NOTICE + meta.magazine.name)  # the nav and the colophon name the magazine
+    add("label", meta.colophon.host + "".join(b.role for b in meta.board))  # colophon tables' labels
+    add("cover_caption", "封面照片")
     add("issue_label", meta.label)
     add("colophon_notice", meta.colophon.notice)
     add("column_name", "".join(meta.columns))

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from ..errors import BuildError
 from ..figures import LINE_PT, PT, PrintedSize, place
+from ..house import role_css
 from ..model import Article, Figure, FrontMatter, Placement, Run
 from ..paths import layout_dirs
 
@@ -107,6 +108,7 @@ def environment(target: str, dirs: tuple[Path, ...] | None = None) -> Environmen
     env.filters["css_string"] = css_string
     env.globals["placement"] = figure_placement
     env.globals["line_mm"] = LINE_PT * PT
+    env.globals["role_css"] = lambda target: Markup(role_css(target))  # the fonts of epub.css
     return env
 
 
