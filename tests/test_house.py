@@ -99,3 +99,15 @@ def test_the_stylesheets_name_no_face_but_through_the_house_file() -> None:
     selectors = tomllib.loads((layouts / "house.toml").read_text(encoding="utf-8"))["selectors"]
     for target in ("print", "epub"):
         assert set(selectors[target]) <= kinds
+
+
+def test_the_faces_without_halt_are_read_from_the_fonts() -> None:
+    """LXGW WenKai (楷体) has no halt feature, the body face has: the print CSS and the
+    WeasyPrint patch both set the 楷体's compressed marks in the body face from this one answer."""
+    from qhgy_publish.house import faces_without_halt
+    from qhgy_publish.render.weasy_cjk_patch import _half_width_face
+
+    faces = font_roles()
+    assert faces["kai"].family in faces_without_halt()
+    assert faces["body"].family not in faces_without_halt()
+    assert _half_width_face() == faces["body"].family.encode()

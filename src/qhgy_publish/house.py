@@ -159,6 +159,15 @@ def role_css(target: str, path: Path = LAYOUTS_DIR / "house.toml") -> str:
 
 
 @cache
+def faces_without_halt() -> frozenset[str]:
+    """The families whose face has no OpenType halt: a mark compressed in their text is set in
+    the body face (the print CSS's ``.h`` rules above, and the WeasyPrint patch's line ends)."""
+    from .fonts import font_roles
+
+    return frozenset(role.family for role in font_roles().values() if not _has_halt(role.family))
+
+
+@cache
 def _has_halt(family: str) -> bool:
     """Whether the face of ``family`` has the OpenType halt feature (LXGW WenKai has none)."""
     from fontTools.ttLib import TTFont

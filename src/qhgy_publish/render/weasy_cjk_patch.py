@@ -54,6 +54,7 @@ Pinned to WeasyPrint 70.0: the patched functions are internal.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -66,8 +67,9 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.line_break import line_size
 
+from ..fonts import font_roles
 from ..han import CJK_CHAR, HAN_CHAR
-from ..house import house
+from ..house import faces_without_halt, house
 from . import weasy_columns
 
 SUPPORTED_VERSION = "70.0"
@@ -140,10 +142,15 @@ _HALT = b"halt"
 OPENING = "“‘（《〈【「『〔〖［｛"
 CLOSING = "”’）》〉】」』〕〗］｝、，。：；！？"
 MARKS = set(OPENING + CLOSING)
-# LXGW WenKai (the 楷体 role) has no halt feature: a mark set half-width in 楷体 text is set in the
-# body face, whose marks look the same at text size.
-HALF_WIDTH_FACE = b"QHGY Body"
-NO_HALT_FACES = ("QHGY Kai",)
+
+
+@functools.cache
+def _half_width_face() -> bytes:
+    """A face without halt (LXGW WenKai, the 楷体 role: house.faces_without_halt) sets a mark it
+    must compress in the body face, whose marks look the same at text size."""
+    return font_roles()["body"].family.encode()
+
+
 ffi.cdef("PangoAttribute * pango_attr_family_new (const char *family);")
 
 
@@ -184,7 +191,7 @@ def _halt_marks(layout) -> None:  # type: ignore[no-untyped-def]
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     family = layout.style["font_family"]
-    swap_face = bool(family) and family[0] in NO_HALT_FACES
+    swap_face = bool(family) and family[0] in faces_without_halt()
     offset = 0
     for char, flag in zip(text, flags, strict=True):
         size = len(char.encode())
@@ -193,7 +200,7 @@ def _halt_marks(layout) -> None:  # type: ignore[no-untyped-def]
             attr.start_index, attr.end_index = offset, offset + size
             pango.pango_attr_list_insert(attr_list, attr)
             if swap_face:
-                face = pango.pango_attr_family_new(HALF_WIDTH_FACE)
+                face = pango.pango_attr_family_new(_half_width_face())
                 face.start_index, face.end_index = offset, offset + size
                 pango.pango_attr_list_insert(attr_list, face)
         offset += size
