@@ -1,4 +1,6 @@
-"""The preview's one-栏目 re-layout gives the pages a full build gives."""
+"""The preview's one-栏目 re-layout gives the pages a full build gives; other edits lay the
+issue out again and draw only what they can have changed. On the mini issue, with the first
+article of 新视点 made long enough that the second starts on a later page."""
 
 from __future__ import annotations
 
@@ -8,15 +10,20 @@ from pathlib import Path
 
 from qhgy_publish.preview.builder import Builder
 
-SAMPLE = Path(__file__).resolve().parents[2] / "content" / "2025-01"
-ARTICLE = "articles/190-bingxue-fengshang.md"  # a news brief in 新视点
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
+ARTICLE = "articles/030-fengcai.md"  # the second article of 新视点
 ARTICLE_ID = Path(ARTICLE).stem
-EDIT = ("加强交流、增进友谊，", "加强交流、增进友谊、互学互鉴，")
+EDIT = ("是全国唯一全面、系统介绍", "是全国唯一全面、系统、生动介绍")
+LONGER = "\n\n".join(
+    "会议指出，各级工会要坚持以职工为中心，围绕中心、服务大局，团结动员广大职工建功新时代。" * 3 for _ in range(14)
+)
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
-    target = tmp_path / name / "2025-01"
-    shutil.copytree(SAMPLE, target)
+    target = tmp_path / name / "mini"
+    shutil.copytree(MINI, target)
+    first = target / "articles" / "020-dongtai.md"
+    first.write_text(first.read_text(encoding="utf-8") + "\n\n" + LONGER + "\n", encoding="utf-8")
     return target
 
 
@@ -71,8 +78,6 @@ def test_other_changes_lay_out_the_whole_issue(tmp_path: Path) -> None:
     assert builder.last_redrawn == list(range(len(builder.state.pages)))  # issue.yaml may change pixels alone
     assert any("1800册" in p.text for p in builder.state.pages)
 
-
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 
 
 def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_path: Path) -> None:
