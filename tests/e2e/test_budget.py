@@ -1,12 +1,12 @@
 """Pages per 栏目 against the budget of issue.yaml, on the second sample issue (its 特别关注 is
-planned deliberately short, its 工作研究 long): `qhgy check`'s findings, from the built PDF."""
+planned deliberately short, its 工作研究 long): `qhgy check`'s findings, from the built PDF
+(the command itself: tests/check/test_source_checks.py)."""
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-from qhgy_publish.check import run_checks
-from qhgy_publish.check.budget import column_pages
+from qhgy_publish.check.budget import check_budgets, column_pages
 
 
 def _line(second, text: str) -> int:
@@ -25,7 +25,7 @@ def test_pages_per_column_are_read_from_the_print_pdf(second) -> None:
 
 
 def test_a_column_over_its_budget_is_a_warning_and_one_under_an_info(second) -> None:
-    findings = run_checks(second.issue, second.print_pdf.parent, []).findings
+    findings = check_budgets(second.issue, second.print_pdf.parent)  # as `qhgy check` runs it
     used = column_pages(second.print_pdf, second.issue, [])
     over = [f for f in findings if f.code == "M-005"]
     under = [f for f in findings if f.code == "M-006"]
