@@ -230,7 +230,34 @@ function showSource(path, line) {
   $("source").hidden = false;
   $("source-place").textContent = path + ":" + line;
   $("source-open").href = editorLink(path, line);
+  $("source-launch").onclick = () => launchEditor(path, line, $("launch-status"));
+  $("launch-status").textContent = "";
   openSide();
+}
+
+// The server starts the editor (--editor or $EDITOR) on the line: for editors without a URL scheme.
+const EDITOR_COMMAND = document.body.dataset.editorCommand || "";
+async function launchEditor(path, line, status) {
+  status.textContent = "正在打开…";
+  try {
+    const reply = await fetch("/api/open", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ path, line: line || 1 }),
+    });
+    const data = await reply.json();
+    status.textContent = reply.ok ? "已用 " + data.editor + " 打开第 " + data.line + " 行" : data.error;
+  } catch (e) {
+    status.textContent = "没能打开：预览已断开";
+  }
+}
+
+function launchButton(path, line) {
+  const item = el("span", "launch");
+  const button = el("button", "open", "用 " + EDITOR_COMMAND + " 打开");
+  const status = el("span", "launch-status");
+  button.type = "button";
+  button.addEventListener("click", () => launchEditor(path, line, status));
+  item.append(button, status);
+  return item;
 }
 
 // ---- search ----
@@ -279,15 +306,33 @@ function openSide() {
   $("side-toggle").setAttribute("aria-expanded", "true");
 }
 
-function renderToc(toc, pages) {
+// Pages used against the 栏目's budget in issue.yaml: "5 / 6 页", marked 超出 or 富余.
+function budgetNode(used, budget) {
+  const node = el("span", "budget", used + " / " + budget + " 页");
+  if (used > budget) {
+    node.classList.add("over");
+    node.append(el("strong", "", " 超出 " + (used - budget) + " 页"));
+  } else if (used < budget) {
+    node.classList.add("under");
+    node.append(el("span", "", " 富余 " + (budget - used) + " 页"));
+  }
+  node.title = "本期计划 " + budget + " 页（issue.yaml 的 pages:），排出 " + used + " 页";
+  return node;
+}
+
+function renderToc(toc, pages, budgets) {
   const nav = $("toc");
   nav.replaceChildren(el("h2", "", "目录"));
   for (const column of toc) {
     const h = el("h3", "", column.column);
+    h.dataset.column = column.column;
     if (column.pages) {
       const [a, b] = column.pages;
       const label = (i) => (pages[i] ? pages[i].label : String(i));
-      h.append(el("span", "count", (a === b ? "第 " + label(a) + " 页" : "第 " + label(a) + "–" + label(b) + " 页") + " · " + (b - a + 1) + " 页"));
+      const count = el("span", "count", (a === b ? "第 " + label(a) + " 页" : "第 " + label(a) + "–" + label(b) + " 页") + " · ");
+      const budget = (budgets || {})[column.column];
+      count.append(budget ? budgetNode(b - a + 1, budget) : (b - a + 1) + " 页");
+      h.append(count);
     }
     if (column.articles.length) h.addEventListener("click", () => goTo(column.articles[0].page));
     nav.append(h);
@@ -306,20 +351,24 @@ function renderToc(toc, pages) {
   }
 }
 
+const SEVERITY = { error: "错误", warning: "警告", info: "说明" };
+
 function renderFindings(findings) {
   $("findings-count").textContent = findings.length;
   const list = $("findings-list");
   list.replaceChildren();
-  const names = { error: "错误", warning: "警告", info: "说明" };
   for (const f of findings) {
     const item = el("li", f.severity === "error" ? "error-level" : f.severity);
-    item.append(el("strong", "", (names[f.severity] || f.severity) + " " + f.code + " "), el("span", "", f.message + " "));
+    item.append(el("strong", "", (SEVERITY[f.severity] || f.severity) + " " + f.code + " "));
+    if (f.zh) item.append(el("span", "zh", f.zh));
+    item.append(el("span", "message", f.message + " "));
     if (f.path) {
       const link = el("a", "", f.where);
       link.href = editorLink(f.path, f.line);
       item.append(link);
     } else if (f.where) item.append(el("span", "", f.where));
     if (f.hint) item.append(el("span", "hint", "→ " + f.hint));
+    if (f.path && EDITOR_COMMAND) item.append(launchButton(f.path, f.line));
     list.append(item);
   }
 }
@@ -341,13 +390,17 @@ function renderErrors(state) {
   list.replaceChildren();
   for (const e of errors) {
     const item = el("li");
+    // 错误 S-124 and the code's meaning in Chinese, then the place, then the message as the CLI prints it.
+    item.append(el("strong", "severity", SEVERITY.error + (e.code ? " " + e.code : "") + " "));
+    if (e.zh) item.append(el("span", "zh", e.zh));
     if (e.path) {
       const link = el("a", "place", e.where);
       link.href = editorLink(e.path, e.line);
       item.append(link, el("span", "", " "));
     }
-    item.append(el("span", "", e.message));
+    item.append(el("span", "message", e.text || e.message));
     if (e.hint) item.append(el("span", "hint", "→ " + e.hint));
+    if (e.path && EDITOR_COMMAND) item.append(launchButton(e.path, e.line));
     const target = e.path ? pageOfFile(e.path) : null;
     if (target !== null) {
       const jump = el("button", "jump", "看第 " + current.pages[target].label + " 页");
@@ -409,7 +462,7 @@ function apply(state) {
     updatePages(state.pages);
     current = state;
     document.querySelectorAll(".page").forEach((n) => markProof(n, Number(n.dataset.index)));
-    renderToc(state.toc, state.pages);
+    renderToc(state.toc, state.pages, state.budgets);
     renderFindings(state.findings || []);
     renderDownloads();
     if (searchQuery) runSearch(searchQuery);
@@ -442,6 +495,10 @@ setInterval(() => {
 
 // ---- controls ----
 
+if (EDITOR_COMMAND) {
+  $("editor-name").textContent = EDITOR_COMMAND;
+  $("source-launch").hidden = false;
+}
 $("guides").addEventListener("change", (e) => document.body.classList.toggle("guides", e.target.checked));
 $("side-toggle").addEventListener("click", () => {
   const keep = currentIndex();

@@ -306,8 +306,20 @@ def _accepted(root: Path, findings: list) -> dict[int, str]:
     default=None,
     help="Link that opens a source line, e.g. vscode://file/{path}:{line} (the default; or $QHGY_EDITOR_URL).",
 )
+@click.option(
+    "--editor",
+    "editor_command",
+    default=None,
+    help="Editor the preview starts on a source line (default $EDITOR), e.g. 'code -g {path}:{line}'; "
+    "without {path} it gets +LINE PATH.",
+)
 def preview(
-    issue_dir: Path | None, host: str | None, port: int, open_browser: bool, editor_url: str | None
+    issue_dir: Path | None,
+    host: str | None,
+    port: int,
+    open_browser: bool,
+    editor_url: str | None,
+    editor_command: str | None,
 ) -> None:
     """Live preview: page spreads that follow every saved change."""
     root = _issue_dir(issue_dir)
@@ -321,7 +333,14 @@ def preview(
             import webbrowser
 
             webbrowser.open(url)
-        serve(root, host=bind, port=port, allow_network=host is not None, editor_url=editor_url)
+        serve(
+            root,
+            host=bind,
+            port=port,
+            allow_network=host is not None,
+            editor_url=editor_url,
+            editor_command=editor_command,
+        )
     except KeyboardInterrupt:
         pass
     out.print("预览已停止 (preview stopped)")

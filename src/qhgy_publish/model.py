@@ -382,10 +382,13 @@ class Filler(Strict):
 
 
 class Column(Strict):
-    """A 栏目 and its articles in printed order."""
+    """A 栏目 and its articles in printed order; ``pages`` is its page budget from issue.yaml
+    (``- name: 工会要闻`` / ``pages: 6`` under ``columns:``), None when none is given. The
+    budget is left out of dumps: it changes no page, and the make-up cache keys on a dump."""
 
     name: str
     articles: list[Article]
+    pages: int | None = Field(default=None, exclude=True)
 
 
 class Issue(Strict):

@@ -83,6 +83,7 @@ def test_sample_reports_exactly_its_placeholders() -> None:
 
 def test_check_command_json_and_exit_codes(mini_issue: Path, tmp_path: Path, run_cli) -> None:
     out = tmp_path / "out"
+    _edit(mini_issue, "issue.yaml", "  - 新视点\n", "  - {name: 新视点, pages: 1}\n")  # it takes 2
     result = run_cli("check", mini_issue, "--out", out, "--json")
     assert result.exit_code == 0, result.stderr
     findings = json.loads(result.stdout)
@@ -90,6 +91,7 @@ def test_check_command_json_and_exit_codes(mini_issue: Path, tmp_path: Path, run
         "S-201",
         "S-202",
         "M-001",  # the mini issue has no 补白 for the pages its short articles leave near-empty
+        "M-005",  # 新视点 over its budget: a warning, the build printed
     }  # PDF and EPUB clean
     assert (out / "qhgy-2025-02-print.pdf").exists() and (out / "qhgy-2025-02.epub").exists()
     assert run_cli("check", mini_issue, "--out", out, "--strict").exit_code == 1  # warnings count

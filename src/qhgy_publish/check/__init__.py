@@ -55,6 +55,7 @@ def outdated_products(issue: Issue, out_dir: Path) -> list[Path]:
 def run_checks(issue: Issue, out_dir: Path, source_findings: list[Finding]) -> Report:
     """The preflight report: the sources' findings, then what the built files say of themselves
     (the print PDF read by :mod:`.pdf`, the EPUB by EPUBCheck, the make-up's report)."""
+    from .budget import check_budgets
     from .epub import check_epub
     from .pdf import preflight_pdf
 
@@ -63,6 +64,7 @@ def run_checks(issue: Issue, out_dir: Path, source_findings: list[Finding]) -> R
     report.findings += preflight_pdf(paths["print"])
     report.findings += check_epub(paths["epub"])
     report.findings += makeup_findings(product_path(out_dir, issue, "makeup"), issue.root)
+    report.findings += check_budgets(issue, out_dir)
     return report
 
 

@@ -24,6 +24,12 @@ ISSUE_ID = re.compile(r"([0-9]{4})-([0-9]{2})\Z")  # \Z, not $: “2025-02\n” 
 
 def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Finding]]:
     """Load and validate ``issue.yaml``."""
+    meta, lines, errors, _ = _read_meta(root)
+    return meta, lines, errors
+
+
+def _read_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Finding], dict[str, int]]:
+    """``issue.yaml`` validated, with the page budget of each 栏目 that has one."""
     path = root / ISSUE_FILE
     if not path.is_file():
         return (
@@ -37,13 +43,14 @@ def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Findin
                     "S-001",
                 )
             ],
+            {},
         )
     text, problem = read_source(path, root)
     if problem:
-        return None, None, [problem]
+        return None, None, [problem], {}
     data, lines, errors = load_yaml(text or "", path)
     if errors:
-        return None, lines, errors
+        return None, lines, errors, {}
     if not isinstance(data, dict):
         return (
             None,
@@ -56,12 +63,73 @@ def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Findin
                     "S-002",
                 )
             ],
+            {},
         )
+    data, budgets, budget_errors, nameless = column_budgets(data, lines)
     meta, errors = validate(IssueMeta, data, lines, "S-010")
+    # A 栏目 entry without name: is said once, by column_budgets, not again as a missing string.
+    errors = [e for e in errors if not any(e.message.startswith(f"“columns.{i}”") for i in nameless)]
+    errors = budget_errors + errors
     if meta is None:
-        return None, lines, errors
+        return None, lines, errors, {}
     errors += _check_meta(meta, lines, root)
-    return meta, lines, errors
+    return meta, lines, errors, budgets
+
+
+def column_budgets(data: dict, lines: LineMap) -> tuple[dict, dict[str, int], list[Finding], list[int]]:
+    """The 栏目 of ``columns:`` written as ``name:`` with ``pages:`` (the pages planned for it)
+    read apart: the data with every entry as its bare name, each budget by 栏目, the
+    problems, and the indexes of entries without a name."""
+    columns = data.get("columns")
+    if not isinstance(columns, list):
+        return data, {}, [], []
+    names: list[object] = []
+    budgets: dict[str, int] = {}
+    errors: list[Finding] = []
+    nameless: list[int] = []
+    for i, entry in enumerate(columns):
+        if not isinstance(entry, dict):
+            names.append(entry)
+            continue
+        for key in entry:
+            if key not in ("name", "pages"):
+                errors.append(
+                    source_error(
+                        lines.loc(("columns", i, key)),
+                        f"unknown key “columns.{i}.{key}”",
+                        "a 栏目 written as a mapping holds name: and pages: only, e.g. "
+                        "“- name: 工会要闻” with “pages: 6” under it (docs/source-format.md)",
+                        "S-010",
+                    )
+                )
+        name = entry.get("name")
+        names.append(name)
+        if name is None:
+            nameless.append(i)
+            errors.append(
+                source_error(
+                    lines.loc(("columns", i)),
+                    "a 栏目 without its name",
+                    "write “- name: 工会要闻” with “pages: 6” under it, or just “- 工会要闻”",
+                    "S-010",
+                )
+            )
+        if "pages" not in entry:
+            continue
+        pages = entry["pages"]
+        if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+            errors.append(
+                source_error(
+                    lines.loc(("columns", i, "pages")),
+                    f"the page budget of 栏目 “{name}” is {pages!r}, not a number of pages",
+                    "write the pages planned for this 栏目 as a whole number above 0 without quotes, "
+                    "e.g. pages: 6, or leave pages: out",
+                    "S-016",
+                )
+            )
+        elif isinstance(name, str):
+            budgets[name.strip()] = pages
+    return {**data, "columns": names}, budgets, errors, nameless
 
 
 def _check_meta(meta: IssueMeta, lines: LineMap, root: Path) -> list[Finding]:
@@ -121,7 +189,7 @@ def load_issue(root: Path) -> Issue:
         raise SourceErrors(
             [source_error(Loc(root), "no such issue folder", "give a folder such as content/2025-01", "S-000")]
         )
-    meta, _, errors = load_meta(root)
+    meta, _, errors, budgets = _read_meta(root)
     if meta is None:
         raise SourceErrors(errors)
     if outside := _layout_links_outside(root):
@@ -210,7 +278,7 @@ def load_issue(root: Path) -> Issue:
         root=root,
         meta=meta,
         inside_front=[a for a in articles if a.meta.placement is Placement.INSIDE_FRONT_COVER],
-        columns=[Column(name=n, articles=arts) for n, arts in by_column.items()],
+        columns=[Column(name=n, articles=arts, pages=budgets.get(n)) for n, arts in by_column.items()],
         inside_back=[a for a in articles if a.meta.placement is Placement.INSIDE_BACK_COVER],
         fillers=fillers,
     )

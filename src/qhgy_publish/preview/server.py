@@ -20,10 +20,14 @@ import contextlib
 import ipaddress
 import json
 import os
+import re
+import shlex
+import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import uvicorn
 from starlette.applications import Starlette
@@ -32,6 +36,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..codes import REGISTRY
 from ..errors import BuildError
 from ..model import Article
 from ..paths import FONTS_DIR, layout_dirs, layout_file
@@ -45,6 +50,9 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 EDITOR_URL = "vscode://file/{path}:{line}"  # QHGY_EDITOR_URL or --editor-url changes it
 DOWNLOADS = {"print": "-print.pdf", "screen": "-screen.pdf", "epub": ".epub"}
 HEARTBEAT = 0.5  # s between the event stream's pings: the page calls itself disconnected after 3 missed
+# An error of a failed build reads "S-124 unknown 栏目 …" (builder.py): its code, then the message.
+ERROR_CODE = re.compile(r"([STGPMF]-\d{3}|E-[A-Z0-9-]+|CSS) (.*)", re.DOTALL)
+EDITOR_ARG = re.compile(r"\{(path|line)\}")
 
 
 def is_loopback(host: str) -> bool:
@@ -84,6 +92,49 @@ class TrustedHost:
                 await Response("Invalid host header", status_code=400)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def zh_title(code: str) -> str:
+    """The Chinese line of a finding code ("" for a code the registry does not know)."""
+    entry = REGISTRY.get(code) or (REGISTRY["E-*"] if code.startswith("E-") else None)
+    return entry.zh if entry else ""
+
+
+def state_json(state: dict, budgets: dict[str, int]) -> dict:
+    """The builder's state as the page gets it: each finding and error with its code's Chinese
+    line beside the English message (which the CLI and the tests read), each 栏目's budget."""
+    findings = [f | {"zh": zh_title(f.get("code", ""))} for f in state["findings"]]
+    errors = []
+    for error in state["errors"]:
+        match = ERROR_CODE.fullmatch(error.get("message", ""))
+        if match:
+            error = error | {"code": match[1], "text": match[2], "zh": zh_title(match[1])}
+        errors.append(error)
+    return state | {"findings": findings, "errors": errors, "budgets": budgets}
+
+
+def editor_argv(command: str, path: Path, line: int) -> list[str]:
+    """The editor's command line for ``path`` at ``line``: ``{path}`` and ``{line}`` in the
+    command stand for them (``code -g {path}:{line}``), else ``+line path`` is added, which
+    vi, emacs, nano, gedit and kate read. Split as a shell would, never run by one."""
+    values = {"path": str(path), "line": str(line)}
+    parts = shlex.split(command)
+    if any(EDITOR_ARG.search(part) for part in parts):
+        return [EDITOR_ARG.sub(lambda m: values[m[1]], part) for part in parts]
+    return [*parts, f"+{line}", str(path)]
+
+
+def launch_editor(argv: list[str]) -> None:
+    """Start the editor and return at once; a thread reaps it when it ends. Its own session:
+    the Ctrl-C that stops the preview does not close the editor."""
+    process = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    threading.Thread(target=process.wait, daemon=True, name="qhgy-editor").start()
 
 
 BUILD_THREAD = "qhgy-preview-build"
@@ -132,8 +183,11 @@ def create_app(
     watch: bool = True,
     host: str = "127.0.0.1",
     editor_url: str | None = None,
+    editor_command: str | None = None,
     output_dir: Path | None = None,
 ) -> Starlette:
+    """The preview app of ``issue_dir``. ``editor_command`` (else $EDITOR) is what ``POST
+    /api/open`` starts on a source line; without either the page offers only the link."""
     from ..workspace import workspace_of
 
     if output_dir is None:
@@ -142,10 +196,27 @@ def create_app(
     layouts = layout_dirs(issue_dir)
     stopping = threading.Event()  # set by PreviewServer.handle_exit: event streams end at once
     editor = editor_url or os.environ.get("QHGY_EDITOR_URL") or EDITOR_URL
+    command = editor_command or os.environ.get("EDITOR") or ""
+    issue_root = issue_dir.resolve()
+    allowed_hosts = {h.strip("[]").lower() for h in (*LOOPBACK_NAMES, host)}
+
+    def current_state() -> dict:
+        issue = builder.state.issue
+        budgets = {c.name: c.pages for c in issue.columns if c.pages} if issue else {}
+        return state_json(builder.state.as_json(), budgets)
+
+    try:  # the editor's program name, for the page's button
+        program = Path(shlex.split(command)[0]).name if command.strip() else ""
+    except ValueError:  # an unclosed quote: said when the editor is asked for
+        program = command
 
     async def index(request: Request) -> Response:
         html = render_template(
-            environment("preview", dirs=layouts), "index.html.j2", issue_id=issue_dir.name, editor_url=editor
+            environment("preview", dirs=layouts),
+            "index.html.j2",
+            issue_id=issue_dir.name,
+            editor_url=editor,
+            editor_command=program,
         )
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
@@ -180,7 +251,7 @@ def create_app(
         return Response(png, media_type="image/png", headers={"Cache-Control": cache, "ETag": f'"{digest}-{scale}"'})
 
     async def state(request: Request) -> Response:
-        return JSONResponse(builder.state.as_json(), headers={"Cache-Control": "no-store"})
+        return JSONResponse(current_state(), headers={"Cache-Control": "no-store"})
 
     async def search(request: Request) -> Response:
         query = request.query_params.get("q", "")[:200]
@@ -195,7 +266,7 @@ def create_app(
             while not stopping.is_set() and not await request.is_disconnected():
                 if builder.state.version != seen:
                     seen = builder.state.version
-                    yield f"event: state\ndata: {json.dumps(builder.state.as_json(), ensure_ascii=False)}\n\n"
+                    yield f"event: state\ndata: {json.dumps(current_state(), ensure_ascii=False)}\n\n"
                     waited = 0.0
                 elif waited >= HEARTBEAT:
                     yield "event: ping\ndata: \n\n"
@@ -206,6 +277,34 @@ def create_app(
         return StreamingResponse(
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
+
+    async def open_in_editor(request: Request) -> Response:
+        """Start the editor on a source line. JSON only, so a page elsewhere cannot send it in a
+        plain form (that would need a CORS preflight, which is never granted), and only from a
+        page of this server when the browser says where the request comes from."""
+        origin = request.headers.get("origin")
+        if origin and (urlsplit(origin).hostname or "").lower() not in allowed_hosts:
+            return JSONResponse({"error": "只接受本预览页面的请求"}, status_code=403)
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return JSONResponse({"error": "请求须为 JSON"}, status_code=415)
+        try:
+            body = json.loads(await request.body())
+            wanted, line = body["path"], body.get("line", 1)
+            if not isinstance(wanted, str) or isinstance(line, bool) or not isinstance(line, int) or line < 1:
+                raise ValueError
+            target = (issue_root / wanted).resolve()
+        except (ValueError, KeyError, TypeError, OSError):
+            return JSONResponse({"error": "请求应为 {path, line}"}, status_code=400)
+        if not target.is_relative_to(issue_root) or not target.is_file():
+            return JSONResponse({"error": "本期文件夹中没有这个文件"}, status_code=404)
+        if not command.strip():
+            return JSONResponse({"error": "没有设定编辑器：用 --editor 或 $EDITOR"}, status_code=409)
+        try:
+            argv = editor_argv(command, target, line)
+            await asyncio.to_thread(launch_editor, argv)
+        except (ValueError, OSError) as exc:
+            return JSONResponse({"error": f"编辑器没能启动：{exc}"}, status_code=500)
+        return JSONResponse({"opened": str(target), "line": line, "editor": Path(argv[0]).name})
 
     async def download(request: Request) -> Response:
         kind = request.path_params["kind"]
@@ -290,6 +389,7 @@ def create_app(
         Route("/api/state", state),
         Route("/api/search", search),
         Route("/api/downloads", downloads),
+        Route("/api/open", open_in_editor, methods=["POST"]),
         Route("/download/{kind}", download),
         Route("/events", events),
         Route("/epub/{article_id}", epub_view),
@@ -366,6 +466,7 @@ def serve(
     *,
     allow_network: bool = False,
     editor_url: str | None = None,
+    editor_command: str | None = None,
 ) -> None:
     """Serve the preview until Ctrl-C. A non-loopback ``host`` needs ``allow_network`` (the CLI
     sets it when --host is given) and is warned about."""
@@ -379,5 +480,5 @@ def serve(
     with contextlib.suppress(KeyboardInterrupt):
         if not is_loopback(host):
             print(NETWORK_WARNING.format(host=host), file=sys.stderr, flush=True)
-        app = create_app(issue_dir, host=host, editor_url=editor_url)
+        app = create_app(issue_dir, host=host, editor_url=editor_url, editor_command=editor_command)
         PreviewServer(_config(app, host, port), app).run()
