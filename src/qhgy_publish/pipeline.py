@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from weasyprint import Document
 
     from .render.makeup import MakeupReport
+    from .render.makeup.parts import Part
     from .render.print_pdf import PrintLayout
 
 
@@ -91,19 +92,25 @@ class IssueLayout:
         return self.whole is None
 
 
-def lay_out(issue: Issue, previous: IssueLayout | None = None, dirty: set[Path] | None = None) -> IssueLayout:
+def lay_out(
+    issue: Issue,
+    previous: IssueLayout | None = None,
+    dirty: set[Path] | None = None,
+    shown: Callable[[Part], None] | None = None,
+) -> IssueLayout:
     """Lay ``issue`` out for print. With the ``previous`` layout and the files saved since
     (``dirty``), only the 栏目 an article edit touched is made up again (the preview's
     path after a save); everything is laid out again unless only article files changed,
     exactly one 栏目 differs, and its new pages keep their count and its articles their
-    start pages — then every other page, and the contents, are what a full layout gives."""
+    start pages — then every other page, and the contents, are what a full layout gives.
+    ``shown``: the front (covers, contents) of a whole layout as soon as it is laid out."""
     if previous is not None and dirty:
         partial = _lay_out_dirty(issue, previous, dirty)
         if partial is not None:
             return partial
     from .render.print_pdf import layout
 
-    whole = layout(issue)
+    whole = layout(issue, shown)
     return IssueLayout(
         issue=issue,
         document=whole.document,

@@ -106,3 +106,23 @@ def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_pat
     contents = next(i for i, p in enumerate(pages) if p.label == "1")
     assert contents in builder.last_redrawn  # the contents print the new title
     assert 0 < len(builder.last_redrawn) < len(pages)  # the covers, at least, were not drawn again
+
+
+def test_a_cold_start_shows_the_covers_before_the_rest_is_laid_out(tmp_path: Path) -> None:
+    """With no earlier build to show, 封一 and 封二 are drawn from the front's first layout,
+    before the 栏目 are made up, as the whole layout then draws them."""
+    builder = Builder(_copy(tmp_path, "d"))
+    published: list[list[tuple[str, str]]] = []
+    publish = builder._publish
+
+    def recording(**changes):  # type: ignore[no-untyped-def]
+        if "pages" in changes:
+            published.append([(p.label, p.digest) for p in changes["pages"]])  # type: ignore[attr-defined]
+        publish(**changes)
+
+    builder._publish = recording  # type: ignore[method-assign]
+    builder.rebuild()
+    assert len(published) == 2
+    assert [label for label, _ in published[0]] == ["封一", "封二"]
+    assert len(published[1]) > 4 and published[1][:2] == published[0]  # the same pixels
+    assert not builder.state.note  # the whole issue is in: no note left saying otherwise

@@ -14,11 +14,15 @@ import re
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Loc, QhgyError, SourceErrors, source_error
 from ..model import Issue
 from ..pipeline import IssueLayout, lay_out, prepare
 from .sources import page_regions, source_map, stylesheet_errors
+
+if TYPE_CHECKING:
+    from ..render.makeup.parts import Part
 
 SCALE = 1.0  # PDF points → pixels: 216 mm page ≈ 612 px wide
 # Scales a page may be drawn at on request (the browser asks for its zoom × pixel ratio).
@@ -186,10 +190,26 @@ class Builder:
                 ]
             )
         # The pipeline decides what to lay out again (its dirty mode); the preview only draws.
-        laid = lay_out(issue, previous=self.layout, dirty=changed)
+        # Nothing drawn yet (no earlier build to show): the covers as soon as they are laid out.
+        shown = self._show_covers if not self.state.pages else None
+        laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown)
         built = (issue, self._partial(laid), self.state.toc) if laid.partial else self._full(laid, reuse=self._only_text(changed))
         self.layout, self.last_build = laid, "partial" if laid.partial else "full"
         return built
+
+    def _show_covers(self, front: Part) -> None:
+        """Draw 封一 and 封二 from the front's first layout while the rest is laid out (a cold
+        layout of the sample takes half a minute; the covers are ready in a few seconds)."""
+        contents = next((i for i, p in enumerate(front.pages) if "contents" in p.anchors), 0)
+        covers = front.pages[:contents]
+        if not covers:
+            return
+        pdf = front.document.copy(covers).write_pdf(uncompressed_pdf=True)
+        labels = ["封一", "封二"][: len(covers)]
+        images = self._images(pdf, labels, list(range(len(covers))), [[] for _ in covers])
+        with self.changed:
+            if not self.state.pages:  # an earlier build's pages came meanwhile: they show more
+                self._publish(pages=images, note="正在排版其余页面…")
 
     def _only_text(self, changed: set[Path] | None) -> bool:
         """Whether only articles and 补白 changed: then a page whose boxes stand where they stood

@@ -22,6 +22,7 @@ when it is not, and the build says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -30,7 +31,7 @@ from weasyprint import Document
 from ..errors import BuildError
 from ..model import Issue
 from .makeup import MakeupReport, make_up
-from .makeup.parts import whole_issue_html
+from .makeup.parts import Part, whole_issue_html
 from .makeup.plan import Plan
 from .pagemap import PageStart, page_tops
 from .pdf_pair import write_both_pdfs
@@ -74,9 +75,10 @@ class PrintLayout:
         return whole_issue_html(self.issue, self.article_pages, self.plans, self.notes_pages)
 
 
-def layout(issue: Issue) -> PrintLayout:
-    """Lay the issue out part by part and make it up (:func:`.makeup.make_up`)."""
-    made = make_up(issue)
+def layout(issue: Issue, shown: Callable[[Part], None] | None = None) -> PrintLayout:
+    """Lay the issue out part by part and make it up (:func:`.makeup.make_up`; ``shown``: the
+    front as soon as it is laid out)."""
+    made = make_up(issue, shown)
     doc = made.document
     return PrintLayout(
         issue=issue,

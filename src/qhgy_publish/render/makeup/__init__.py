@@ -11,6 +11,7 @@ page it could not fill, is in the :class:`MakeupReport`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from weasyprint import Document
@@ -142,8 +143,10 @@ class MadeUp:
     warnings: list[str]
 
 
-def make_up(issue: Issue) -> MadeUp:
-    """The issue laid out and made up: one document, folios, the report."""
+def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp:
+    """The issue laid out and made up: one document, folios, the report. ``shown`` is given the
+    front (covers and contents, folios not yet known) as soon as it is laid out, long before
+    the rest (the preview draws its covers meanwhile)."""
     from ..weasy_cjk_patch import reset_line_end_halts
 
     reset_line_end_halts()
@@ -153,6 +156,8 @@ def make_up(issue: Issue) -> MadeUp:
     heights, fills = _fill_heights(issue) if issue.fillers else ({}, None)
     placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
     front = _front(issue, placeholder)
+    if shown is not None:
+        shown(front)
     folio = len(front.pages) - FRONT_UNCOUNTED + 1
     pool = list(issue.fillers)
     columns: list[ColumnMakeup] = []
