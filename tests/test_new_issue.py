@@ -85,3 +85,22 @@ def test_new_refuses_bad_ids_and_existing_folders(tmp_path: Path, run_cli) -> No
         assert result.exit_code == 1 and "Traceback" not in result.stderr, bad
     result = run_cli("new", "2025-01", "--content", content)
     assert result.exit_code == 1 and "exists already" in result.stderr
+
+
+def test_the_pages_planned_per_column_carry_on(tmp_path: Path, run_cli) -> None:
+    """The test issue plans pages for two 栏目 (`pages:` in issue.yaml): the next issue keeps
+    those plans, and the 栏目 without one stay bare names."""
+    from qhgy_publish.load.issue import planned_pages
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "2025-06"
+    content = tmp_path / "content"
+    shutil.copytree(fixture, content / "2025-06")
+    planned = planned_pages(content / "2025-06")
+    assert len(planned) >= 2
+    result = run_cli("new", "--content", content)
+    assert result.exit_code == 0, result.stderr
+    meta, _, errors = load_meta(content / "2025-07")
+    assert errors == [] and meta is not None
+    assert planned_pages(content / "2025-07") == planned
+    columns = yaml.safe_load((content / "2025-07" / "issue.yaml").read_text(encoding="utf-8"))["columns"]
+    assert sum(isinstance(c, str) for c in columns) == len(meta.columns) - len(planned)

@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .errors import BuildError, SourceErrors
-from .load.issue import ISSUE_ID, load_issue, load_meta
+from .load.issue import ISSUE_ID, load_issue, load_meta, planned_pages
 from .model import IssueMeta, Kind
 from .paths import layout_dirs
 
@@ -86,6 +86,7 @@ def scaffold_issue(issue_id: str | None, content_dir: Path) -> Path:
         previous_id=previous.name,
         print_date=dt.date(year, min(number, 12), 1).isoformat(),
         placeholders=[*NEW_PLACEHOLDERS, *carried],
+        budgets=planned_pages(previous),  # the pages planned per 栏目 carry on too
     )
     (target / "articles").mkdir(parents=True)
     (target / "images").mkdir()

@@ -28,6 +28,11 @@ def load_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Findin
     return meta, lines, errors
 
 
+def planned_pages(root: Path) -> dict[str, int]:
+    """The page budget of each 栏目 that has one in ``issue.yaml`` (``pages:``), by 栏目 name."""
+    return _read_meta(root)[3]
+
+
 def _read_meta(root: Path) -> tuple[IssueMeta | None, LineMap | None, list[Finding], dict[str, int]]:
     """``issue.yaml`` validated, with the page budget of each 栏目 that has one."""
     path = root / ISSUE_FILE
