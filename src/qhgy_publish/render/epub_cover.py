@@ -5,6 +5,9 @@ and which issue this is; the landscape photo alone said neither. The cover page
 of the laid-out print issue is written as a one-page PDF and drawn by PDFium,
 cut to the trim (no bleed), 2,560 pixels high (the size e-book stores ask for).
 The same layout always gives the same pixels, so builds stay byte-reproducible.
+Drawing it takes some 80 MB for a moment (the cover photo decoded, the bitmap,
+its RGB copy): a forked copy of the build draws it, so the build's own process
+stays at the size of its layout (issue 19: the parent ≤ 400 MB).
 """
 
 from __future__ import annotations
@@ -12,11 +15,41 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..errors import BuildError
+
 COVER_HEIGHT = 2560
 
 
 def cover_jpeg(document: Any, height: int = COVER_HEIGHT) -> bytes:
     """JPEG of the page of ``document`` (a laid-out ``weasyprint.Document``) that holds ``#cover``."""
+    from multiprocessing import get_all_start_methods, get_context
+
+    if "fork" not in get_all_start_methods():
+        return _draw(document, height)
+    context = get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_draw_in_child, args=(document, height, send), daemon=True)
+    child.start()
+    send.close()  # the child's end only: a child that dies makes recv() raise, not wait
+    try:
+        drawn = receive.recv()
+    except EOFError:
+        drawn = f"the drawing process ended ({child.exitcode})"
+    finally:
+        child.join()
+    if isinstance(drawn, str):
+        raise BuildError(f"drawing the EPUB cover failed: {drawn}")
+    return drawn
+
+
+def _draw_in_child(document: Any, height: int, send: Any) -> None:
+    try:
+        send.send(_draw(document, height))
+    except BaseException as exc:  # said to the parent, which stops the build with it
+        send.send(f"{type(exc).__name__}: {exc}")
+
+
+def _draw(document: Any, height: int) -> bytes:
     import pypdfium2 as pdfium
 
     page = next((p for p in document.pages if "cover" in p.anchors), document.pages[0])

@@ -1,10 +1,13 @@
 """The press and screen PDFs of one layout written side by side, one per core.
 
 Each write takes about 2 s of one core (drawing, font subsetting,
-compression). The laid-out document cannot be pickled, so the screen copy is
-written by a forked copy of this process, which inherits it: the layout is
-the fork target's argument (a fork passes arguments by memory, not by
-pickling). Where fork is missing the two are written one after the other.
+compression) and about 100 MB that Python keeps once it has used it. The
+laid-out document cannot be pickled, so each PDF is written by a forked copy
+of this process, which inherits it: the layout is the fork target's argument
+(a fork passes arguments by memory, not by pickling). The build's own
+process only waits, and stays at the size of the layout (issue 19: the
+parent ≤ 400 MB). Where fork is missing the two are written one after the
+other, here.
 """
 
 from __future__ import annotations
@@ -31,41 +34,46 @@ def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path
     """Write the press and screen PDFs of ``layout`` at the same time.
 
     Both files are renamed into place only when both are complete: a failed
-    or interrupted build stops the child and leaves the earlier pair as it was.
+    or interrupted build stops the writers and leaves the earlier pair as it was.
     """
     from multiprocessing import get_all_start_methods, get_context
 
     if "fork" not in get_all_start_methods():
         return [write_print_pdf(layout, print_target), write_screen_pdf(layout, screen_target)]
     context = get_context("fork")
-    receive, send = context.Pipe(duplex=False)
     with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
-        child = context.Process(
-            target=_screen_writer, args=(layout, screen_tmp, send, os.getpid()), daemon=True
-        )
+        writers = []
         try:
-            _start_holding_interrupts(child)
-            write_print_pdf(layout, print_tmp)
-            child.join()
-        except BaseException:
-            if child.pid is not None:  # stop it before its file is removed, or it renames one back
-                child.terminate()
+            for what, write, tmp in (("press", write_print_pdf, print_tmp), ("screen", write_screen_pdf, screen_tmp)):
+                receive, send = context.Pipe(duplex=False)
+                child = context.Process(target=_writer, args=(write, layout, tmp, send, os.getpid()), daemon=True)
+                writers.append((what, child, receive))
+                _start_holding_interrupts(child)
+            for _, child, _ in writers:
                 child.join()
+        except BaseException:
+            for _, child, _ in writers:
+                if child.pid is not None:  # stop it before its file is removed, or it renames one back
+                    child.terminate()
+                    child.join()
             raise
-        if child.exitcode != 0:
-            reason = receive.recv() if receive.poll() else f"exit code {child.exitcode}"
-            raise BuildError(f"writing the screen PDF failed: {reason}")
+        for what, child, receive in writers:
+            if child.exitcode != 0:
+                reason = receive.recv() if receive.poll() else f"exit code {child.exitcode}"
+                raise BuildError(f"writing the {what} PDF failed: {reason}")
     return [print_target, screen_target]
 
 
-def _screen_writer(layout: PrintLayout, target: Path, errors: Connection, parent: int) -> None:
-    """The forked child's work: write the screen PDF of ``layout`` (its inherited copy) to ``target``."""
+def _writer(  # type: ignore[no-untyped-def]
+    write, layout: PrintLayout, target: Path, errors: Connection, parent: int
+) -> None:
+    """A forked child's work: ``write`` one PDF of ``layout`` (its inherited copy) to ``target``."""
     # Terminated by the parent (its build failed or was interrupted): unwind, so
     # atomic_path removes the half-written file.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     stop_with_parent(parent)
     try:
-        write_screen_pdf(layout, target)
+        write(layout, target)
     except OSError as exc:
         errors.send(describe_write_error(exc))
         sys.exit(1)
