@@ -8,7 +8,7 @@ Times, as medians of --runs runs (each a fresh process):
   (d) a preview refresh after one article file is touched (when the preview is available);
 and prints each ratio to (c) cold, the cold build's ratio to (a) and, per page, to (b), and the
 peak memory of each: the command's own process (VmHWM) and all its processes together (the peak
-of their PSS sum, sampled every 20 ms); then where one build's time goes
+of their PSS sum, sampled every 100 ms); then where one build's time goes
 (benchmarks/stages.py). The machine is shared: figures are inflated by whatever else runs.
 """
 
@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-# Runs the command and watches its process tree every 20 ms: the command's own peak (VmHWM)
+# Runs the command and watches its process tree every 100 ms (reading the PSS costs CPU:
+# more often slows the command measured): the command's own peak (VmHWM)
 # and the peak of all its processes together, counted as PSS (a page shared by a forked
 # writer and the build counts once, split between them).
 MEASURE = r"""
@@ -65,7 +66,7 @@ own = together = 0
 while proc.poll() is None:
     own = max(own, field(f"/proc/{proc.pid}/status", "VmHWM:"))
     together = max(together, sum(field(f"/proc/{p}/smaps_rollup", "Pss:") for p in tree(proc.pid)))
-    time.sleep(0.02)
+    time.sleep(0.1)
 seconds = time.perf_counter() - t
 print(seconds, own, together, proc.returncode)
 """
