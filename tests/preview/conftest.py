@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from qhgy_publish.preview.server import serve_in_thread
 
@@ -45,3 +45,16 @@ def mini_preview(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterato
         yield base, issue
     finally:
         srv.stop()
+
+
+def open_preview(browser, base: str):  # type: ignore[no-untyped-def]
+    """A 1440 × 900 tab on the preview at ``base``, once its first layout is in."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(base)
+    expect(page.locator("#status")).to_contain_text("已更新", timeout=60_000)
+    return page
+
+
+def line_of(path: Path, text: str) -> int:
+    """The line of ``path`` (1-based) that holds ``text``."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)

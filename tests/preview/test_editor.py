@@ -17,6 +17,8 @@ from playwright.sync_api import expect
 from qhgy_publish.codes import REGISTRY
 from qhgy_publish.preview.server import editor_argv, serve_in_thread
 
+from .conftest import line_of, open_preview
+
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 SENTENCE = "研究部署全年工作"
 
@@ -43,17 +45,6 @@ def preview(tmp_path_factory: pytest.TempPathFactory):
     srv.stop()
 
 
-def _open(browser, base: str):
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.goto(base)
-    expect(page.locator("#status")).to_contain_text("已更新", timeout=60_000)
-    return page
-
-
-def _line_of(path: Path, text: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
-
-
 def _received(path: Path, timeout: float = 10) -> list[str]:
     deadline = time.monotonic() + timeout
     while not path.exists() and time.monotonic() < deadline:
@@ -67,7 +58,7 @@ def test_each_column_shows_its_pages_against_its_budget(preview, browser) -> Non
     assert state["budgets"] == {"学习强国": 9, "新视点": 1}
     used = {c["column"]: c["pages"][1] - c["pages"][0] + 1 for c in state["toc"]}
     assert used["新视点"] > 1 and used["学习强国"] < 9
-    page = _open(browser, base)
+    page = open_preview(browser, base)
     over = page.locator('#toc h3[data-column="新视点"] .budget')
     expect(over).to_have_text(f"{used['新视点']} / 1 页 超出 {used['新视点'] - 1} 页")
     expect(over).to_have_class("budget over")
@@ -81,12 +72,12 @@ def test_the_server_starts_the_editor_on_the_clicked_line(preview, browser) -> N
     base, issue, received = preview
     article = issue / "articles" / "020-dongtai.md"
     received.unlink(missing_ok=True)
-    page = _open(browser, base)
+    page = open_preview(browser, base)
     page.fill("#search", SENTENCE)
     page.press("#search", "Enter")
     expect(page.locator("#search-count")).to_have_text("1")
     page.locator(".page .hit").first.click(force=True)
-    line = _line_of(article, SENTENCE)
+    line = line_of(article, SENTENCE)
     expect(page.locator("#source-place")).to_have_text(f"{article.resolve()}:{line}")
     page.locator("#source-launch").click()
     expect(page.locator("#launch-status")).to_have_text(f"已用 editor.sh 打开第 {line} 行")
@@ -126,7 +117,7 @@ def test_the_editor_opens_only_files_of_the_issue(preview, tmp_path: Path) -> No
 
 def test_a_source_error_shows_its_chinese_meaning_and_place(preview, browser) -> None:
     base, issue, received = preview
-    page = _open(browser, base)
+    page = open_preview(browser, base)
     bad = issue / "articles" / "040-cuowu.md"
     bad.write_text("---\ncolumn: 不存在的栏目\nkind: news\ntitle: 一篇栏目写错的稿件\n---\n\n正文。\n", encoding="utf-8")
     try:

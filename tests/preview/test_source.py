@@ -18,6 +18,8 @@ from qhgy_publish.pipeline import build_issue
 from qhgy_publish.preview.server import serve_in_thread
 from qhgy_publish.workflow.proofs import build_proof
 
+from .conftest import line_of, open_preview
+
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 SENTENCE = "研究部署全年工作"
 EDITOR = "myeditor://open?file={path}&line={line}"
@@ -35,21 +37,10 @@ def issue(tmp_path_factory: pytest.TempPathFactory):
     srv.stop()
 
 
-def _open(browser, base: str):
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.goto(base)
-    expect(page.locator("#status")).to_contain_text("已更新", timeout=60_000)
-    return page
-
-
-def _line_of(path: Path, text: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
-
-
 def test_search_shows_the_page_and_a_click_there_names_the_source_line(issue, browser) -> None:
     base, root, _ = issue
     article = root / "articles" / "020-dongtai.md"
-    page = _open(browser, base)
+    page = open_preview(browser, base)
     page.fill("#search", SENTENCE)
     page.press("#search", "Enter")
     expect(page.locator("#search-count")).to_have_text("1")
@@ -61,10 +52,10 @@ def test_search_shows_the_page_and_a_click_there_names_the_source_line(issue, br
     expect(hit).to_be_visible()
 
     hit.click(force=True)  # the highlight lets clicks through to the page
-    place = f"{article.resolve()}:{_line_of(article, SENTENCE)}"
+    place = f"{article.resolve()}:{line_of(article, SENTENCE)}"
     expect(page.locator("#source-place")).to_have_text(place)
     href = page.locator("#source-open").get_attribute("href")
-    assert href == EDITOR.format(path=article.resolve(), line=_line_of(article, SENTENCE))
+    assert href == EDITOR.format(path=article.resolve(), line=line_of(article, SENTENCE))
 
     # Another paragraph of the same article: its own line.
     page.keyboard.press("Escape")
@@ -72,13 +63,13 @@ def test_search_shows_the_page_and_a_click_there_names_the_source_line(issue, br
     page.press("#search", "Enter")
     expect(page.locator("#search-count")).to_have_text("1")
     page.locator(".page .hit").first.click(force=True)
-    expect(page.locator("#source-place")).to_have_text(f"{article.resolve()}:{_line_of(article, '七个牢牢把握')}")
+    expect(page.locator("#source-place")).to_have_text(f"{article.resolve()}:{line_of(article, '七个牢牢把握')}")
     page.close()
 
 
 def test_a_stylesheet_typo_is_shown_with_file_and_line(issue, browser) -> None:
     base, root, _ = issue
-    page = _open(browser, base)
+    page = open_preview(browser, base)
     own = root / "layouts" / "print" / "magazine.css"
     own.parent.mkdir(parents=True)
     shipped = (LAYOUTS_DIR / "print" / "magazine.css").read_text(encoding="utf-8")
@@ -104,7 +95,7 @@ def test_a_stylesheet_typo_is_shown_with_file_and_line(issue, browser) -> None:
 
 def test_sidebar_findings_contents_and_downloads(issue, browser) -> None:
     base, _, out = issue
-    page = _open(browser, base)
+    page = open_preview(browser, base)
     state = httpx.get(f"{base}/api/state").json()
     # The placeholders qhgy check reports, and the make-up report the build left (mini issue:
     # unfilled pages).
@@ -151,7 +142,7 @@ def test_the_last_build_is_shown_while_the_first_layout_runs(issue) -> None:
 
 def test_pages_changed_since_the_last_proof_are_marked(issue, browser) -> None:
     base, root, _ = issue
-    page = _open(browser, base)
+    page = open_preview(browser, base)
     expect(page.locator(".page.changed-since-proof")).to_have_count(0)
     article = root / "articles" / "030-fengcai.md"
     text = article.read_text(encoding="utf-8")

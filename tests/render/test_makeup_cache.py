@@ -15,20 +15,6 @@ from qhgy_publish.load import load_issue
 from qhgy_publish.render.makeup import cache, make_up
 from qhgy_publish.transforms import apply_transforms
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLE_FILLERS = Path(__file__).resolve().parents[2] / "content" / "2025-01" / "fillers"
-
-
-@pytest.fixture
-def issue_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The mini issue with one 补白, and a cache of its own."""
-    root = tmp_path / "issue"
-    shutil.copytree(FIXTURES / "mini-issue", root)
-    (root / "fillers").mkdir()
-    shutil.copy(SAMPLE_FILLERS / "010-zhenggao.md", root / "fillers")
-    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
-    return root
-
 
 def _pages(document) -> list[list[tuple[str, float, float]]]:  # type: ignore[no-untyped-def]
     """Every piece of text on every page, where it stands."""

@@ -5,7 +5,6 @@ key are the same, and they draw exactly as a fresh layout does."""
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -13,29 +12,21 @@ import pikepdf
 import pytest
 
 from qhgy_publish.load import load_issue
-from qhgy_publish.render.makeup import cache, make_up, parts
+from qhgy_publish.render.makeup import make_up, parts
 from qhgy_publish.render.weasy_cjk_patch import reset_line_end_halts
 from qhgy_publish.transforms import apply_transforms
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLE_FILLERS = Path(__file__).resolve().parents[2] / "content" / "2025-01" / "fillers"
-
 
 @pytest.fixture
-def issue_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The mini issue with one 补白, an empty make-up cache of its own, no parts kept."""
-    root = tmp_path / "issue"
-    shutil.copytree(FIXTURES / "mini-issue", root)
-    (root / "fillers").mkdir()
-    shutil.copy(SAMPLE_FILLERS / "010-zhenggao.md", root / "fillers")
-    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+def issue_dir(issue_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The make-up tests' mini issue (conftest.py), with the cache on, no parts kept, and
+    paragraphs whose lines end on a mark at every offset: some must be set half-width to fit."""
     monkeypatch.setenv("QHGY_MAKEUP_CACHE", "1")
     parts.start_build(None)
-    # paragraphs whose lines end on a mark at every offset: some must be set half-width to fit
     marks = "\n\n".join("职" * k + "他说“工会组织”。" * 16 for k in range(1, 18))
-    article = root / "articles" / "010-heci.md"
+    article = issue_dir / "articles" / "010-heci.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n\n" + marks + "\n", encoding="utf-8")
-    return root
+    return issue_dir
 
 
 @pytest.fixture
