@@ -89,6 +89,7 @@ class Builder:
         self.last_build = ""  # "full" or "partial": which way the last good build went
         self._since_proof: dict[int, str] = {}
         self.last_redrawn: list[int] = []  # page indexes the last good build drew again
+        self._source_findings: list = []  # the source checks' findings of the last build's prepare()
 
     def _publish(self, **changes: object) -> None:
         with self.changed:
@@ -180,7 +181,8 @@ class Builder:
 
     def _build(self, changed: set[Path] | None) -> tuple[Issue, list[PageImage], list[dict]]:
         # The same gates as `qhgy build`: the preview shows no issue the build would refuse.
-        issue = prepare(self.issue_dir).issue
+        prepared = prepare(self.issue_dir)
+        issue, self._source_findings = prepared.issue, prepared.findings
         problems = stylesheet_errors(self.issue_dir)
         if problems:
             raise SourceErrors(
@@ -222,29 +224,45 @@ class Builder:
     def _partial(self, laid: IssueLayout) -> list[PageImage]:
         """The pages after the pipeline's dirty mode made one 栏目 up again (or nothing): only
         its pages whose boxes moved are drawn again, the others are the last build's."""
-        signatures = list(self._signatures)
-        redraw = []
-        for offset, page in enumerate(laid.document.pages):
-            signature = page_signature(page)
-            if signature != signatures[laid.first_page + offset]:
-                signatures[laid.first_page + offset] = signature
-                redraw.append(offset)
+        first_folio = laid.first_page - laid.contents_index + 1
+        labels = [str(first_folio + o) for o in range(len(laid.document.pages))]
+        images = self._redraw(laid.document, laid.first_page, labels, laid.issue, reuse=True, whole=False)
         pages = list(self.state.pages)
-        if redraw:
-            doc = laid.document
-            pdf = doc.copy([doc.pages[o] for o in redraw]).write_pdf(uncompressed_pdf=True)
-            indexes = [laid.first_page + o for o in redraw]
-            first_folio = laid.first_page - laid.contents_index + 1
-            where = source_map(laid.issue)
-            regions = [page_regions(doc.pages[o], where) for o in redraw]
-            for image in self._images(pdf, [str(first_folio + o) for o in redraw], indexes, regions):
-                pages[image.index] = image
-        self._signatures = signatures
-        self.last_redrawn = [laid.first_page + o for o in redraw]
+        pages[laid.first_page : laid.first_page + len(images)] = images
         # Without the whole layout the proof comparison cannot run again: a page drawn anew
         # differs from what was compared, so it counts as changed until the next full layout.
         self._since_proof = {**self._since_proof, **dict.fromkeys(self.last_redrawn, "changed")}
         return pages
+
+    def _redraw(
+        self, doc: object, first: int, labels: list[str], issue: Issue, *, reuse: bool, whole: bool
+    ) -> list[PageImage]:
+        """The pages of ``doc`` (standing from index ``first``; ``whole``: the whole issue) as images. With ``reuse``, a page
+        whose boxes stand as the last build's did at its place keeps its image, with the source
+        lines it stands for read afresh (an edit above it moves the lines, not the page); the
+        others are drawn again (their indexes: :attr:`last_redrawn`)."""
+        laid = doc.pages  # type: ignore[attr-defined]
+        where = source_map(issue)
+        regions = [page_regions(page, where) for page in laid]
+        signatures = [page_signature(page) for page in laid]
+        old, before = (self.state.pages, self._signatures) if reuse else ([], [])
+        images: list[PageImage | None] = []
+        for offset, signature in enumerate(signatures):
+            i = first + offset
+            same = i < len(old) and i < len(before) and before[i] == signature and old[i].label == labels[offset]
+            images.append(replace(old[i], regions=regions[offset]) if same else None)
+        redraw = [o for o, image in enumerate(images) if image is None]
+        if redraw:
+            pdf = doc.copy([laid[o] for o in redraw]).write_pdf(uncompressed_pdf=True)  # type: ignore[attr-defined]
+            indexes = [first + o for o in redraw]
+            for image in self._images(pdf, [labels[o] for o in redraw], indexes, [regions[o] for o in redraw]):
+                images[image.index - first] = image
+        if whole:
+            self._signatures = signatures
+        else:  # one 栏目's pages, in their place among the others
+            self._signatures = [*self._signatures[:first], *signatures, *self._signatures[first + len(signatures) :]]
+        self.last_redrawn = [first + o for o in redraw]
+        return images  # type: ignore[return-value]
 
     def _images(
         self, pdf_bytes: bytes, labels: list[str], indexes: list[int], regions: list[list[dict]]
@@ -347,11 +365,9 @@ class Builder:
     def _findings(self, issue: Issue) -> list[dict]:
         """qhgy check's findings on the sources, and the make-up report of the last `qhgy build`."""
         from ..check import makeup_findings
-        from ..check.sources import check_sources
 
-        found = []
+        found = list(self._source_findings)  # the source checks ran in prepare(), the build's gate
         try:
-            found += check_sources(issue)
             if self.output_dir is not None:
                 found += makeup_findings(self.output_dir / f"qhgy-{issue.id}-makeup.json")
         except Exception as exc:  # a finding list that cannot be made must not stop the preview
@@ -369,27 +385,7 @@ class Builder:
         total = len(doc.pages)
         covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
         labels = [covers.get(i, str(i - start + 1)) for i in range(total)]
-        where = source_map(issue)
-        regions = [page_regions(page, where) for page in doc.pages]
-        signatures = [page_signature(page) for page in doc.pages]
-        # Only pages whose boxes moved are drawn again (a title edit moves its 栏目 and the
-        # contents, not the other 80 pages); the others keep their image, with the source
-        # lines they stand for read afresh (an edit above them moves the lines, not the page).
-        old = self.state.pages if reuse else []
-        same = [
-            i < len(old) and i < len(self._signatures) and self._signatures[i] == signatures[i]
-            and old[i].label == labels[i]
-            for i in range(total)
-        ]
-        redraw = [i for i in range(total) if not same[i]]
-        pages = [replace(old[i], regions=regions[i]) if same[i] else None for i in range(total)]
-        if redraw:
-            pdf = doc.copy([doc.pages[i] for i in redraw]).write_pdf(uncompressed_pdf=True)
-            drawn = self._images(pdf, [labels[i] for i in redraw], redraw, [regions[i] for i in redraw])
-            for image in drawn:
-                pages[image.index] = image
-        self._signatures = signatures
-        self.last_redrawn = redraw
+        pages = self._redraw(doc, 0, labels, issue, reuse=reuse, whole=True)
         self._since_proof = self._proof_changes(doc, issue)
         columns = laid.columns
         toc = [

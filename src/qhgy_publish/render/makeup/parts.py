@@ -103,7 +103,7 @@ def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: ob
             # its pages are drawn from its own layout's line ends, which this build forgot
             HALT_AT_LINE_END.update(found.halts)
             return replace(found, pages=list(found.pages), warnings=list(found.laid_warnings))
-    before = set(HALT_AT_LINE_END)
+    before = set(HALT_AT_LINE_END) if key else set()
     document, warnings = render_html(issue, html)
     halts = {k: v for k, v in HALT_AT_LINE_END.items() if k not in before} if key else {}
     pad = part not in ("front", "fills") and first_folio % 2 == 0
