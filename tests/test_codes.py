@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qhgy_publish.codes import FAMILIES, REGISTRY, markdown, registered
+from qhgy_publish.codes import FAMILIES, REGISTRY, lookup, markdown, registered
 
 from .conftest import FIRED_CODES
 
@@ -44,6 +44,39 @@ def test_every_code_belongs_to_a_family_and_is_documented() -> None:
         assert code[0] in FAMILIES, code
         assert entry.summary and entry.severity
         assert f"| {code} | {entry.severity} |" in docs, code
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_code_says_in_chinese_what_to_do() -> None:
+    """The preview shows each finding's zh_fix first: a Chinese line for every code, not a copy of
+    its meaning, and in Chinese (Han characters), not an English sentence."""
+    for code, entry in REGISTRY.items():
+        fix = entry.zh_fix.strip()
+        assert fix and fix != entry.zh.strip(), code
+        assert len(HAN.findall(fix)) >= 4, (code, fix)
+        assert "\n" not in fix, code  # one line
+
+
+def test_lookup_finds_epubcheck_ids_under_e_star() -> None:
+    assert lookup("E-RSC-005") is REGISTRY["E-*"]
+    assert lookup("S-124") is REGISTRY["S-124"]
+    assert lookup("CSS") is None and lookup("E-") is None
+
+
+def test_check_prints_what_to_do_in_chinese_under_each_problem(run_cli, mini_issue: Path) -> None:
+    """`qhgy check` on a source error (nothing is built): the Chinese line under the English hint."""
+    article = mini_issue / "articles" / "020-dongtai.md"
+    text = article.read_text(encoding="utf-8")
+    column = next(line for line in text.splitlines() if line.startswith("column:"))
+    article.write_text(text.replace(column, "column: 不存在的栏目", 1), encoding="utf-8")
+    result = run_cli("check", mini_issue, "--out", mini_issue.parent / "out")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "S-124" in line)
+    assert lines[at + 1].strip().startswith("→")  # the English hint, as before
+    assert lines[at + 2].strip() == f"怎么办：{REGISTRY['S-124'].zh_fix}"
 
 
 def test_docs_checks_md_is_generated_from_the_registry() -> None:

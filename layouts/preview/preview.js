@@ -353,22 +353,41 @@ function renderToc(toc, pages, budgets) {
 
 const SEVERITY = { error: "错误", warning: "警告", info: "说明" };
 
+// A finding's code in Chinese: what it means, then what to do.
+function chineseLines(item, f) {
+  if (f.zh) item.append(el("span", "zh", f.zh));
+  if (f.zh_fix) {
+    const fix = el("span", "fix");
+    fix.append(el("span", "fix-label", "怎么办："), el("span", "fix-text", f.zh_fix));
+    item.append(fix);
+  }
+}
+
+// The English message and hint, as the CLI prints them: folded under 原文 when the Chinese
+// lines say what to do, shown as they are when there is nothing else to read.
+function original(item, message, hint, folded) {
+  const box = folded ? el("details", "original") : item;
+  if (folded) box.append(el("summary", "", "原文（英文）"));
+  box.append(el("span", "message", message));
+  if (hint) box.append(el("span", "hint", "→ " + hint));
+  if (folded) item.append(box);
+}
+
 function renderFindings(findings) {
   $("findings-count").textContent = findings.length;
   const list = $("findings-list");
   list.replaceChildren();
   for (const f of findings) {
     const item = el("li", f.severity === "error" ? "error-level" : f.severity);
-    item.append(el("strong", "", (SEVERITY[f.severity] || f.severity) + " " + f.code + " "));
-    if (f.zh) item.append(el("span", "zh", f.zh));
-    item.append(el("span", "message", f.message + " "));
+    item.append(el("strong", "severity", (SEVERITY[f.severity] || f.severity) + " " + f.code + " "));
+    chineseLines(item, f);
     if (f.path) {
-      const link = el("a", "", f.where);
+      const link = el("a", "place", f.where);
       link.href = editorLink(f.path, f.line);
       item.append(link);
-    } else if (f.where) item.append(el("span", "", f.where));
-    if (f.hint) item.append(el("span", "hint", "→ " + f.hint));
+    } else if (f.where) item.append(el("span", "place", f.where));
     if (f.path && EDITOR_COMMAND) item.append(launchButton(f.path, f.line));
+    original(item, f.message, f.hint, Boolean(f.zh_fix));
     list.append(item);
   }
 }
@@ -390,16 +409,14 @@ function renderErrors(state) {
   list.replaceChildren();
   for (const e of errors) {
     const item = el("li");
-    // 错误 S-124 and the code's meaning in Chinese, then the place, then the message as the CLI prints it.
+    // 错误 S-124, what it means and what to do in Chinese, the place, then the message as the CLI prints it.
     item.append(el("strong", "severity", SEVERITY.error + (e.code ? " " + e.code : "") + " "));
-    if (e.zh) item.append(el("span", "zh", e.zh));
+    chineseLines(item, e);
     if (e.path) {
       const link = el("a", "place", e.where);
       link.href = editorLink(e.path, e.line);
       item.append(link, el("span", "", " "));
     }
-    item.append(el("span", "message", e.text || e.message));
-    if (e.hint) item.append(el("span", "hint", "→ " + e.hint));
     if (e.path && EDITOR_COMMAND) item.append(launchButton(e.path, e.line));
     const target = e.path ? pageOfFile(e.path) : null;
     if (target !== null) {
@@ -408,6 +425,7 @@ function renderErrors(state) {
       jump.addEventListener("click", () => goTo(target));
       item.append(jump);
     }
+    original(item, e.text || e.message, e.hint, Boolean(e.zh_fix));
     list.append(item);
   }
   if (errors.length) openSide();

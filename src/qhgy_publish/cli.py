@@ -230,6 +230,7 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
     from .check import Report, outdated_products, run_checks
     from .check.epub import EpubCheckUnavailable
     from .check.findings import Severity
+    from .codes import lookup
     from .pipeline import build_issue, prepare
 
     root = _issue_dir(issue_dir)
@@ -266,6 +267,9 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
                 out.print(f"  [{styles[severity]}]{f.code}[/] {place}{f.message}{note}", soft_wrap=True)
                 if f.hint and not note:
                     out.print(f"      → {f.hint}", soft_wrap=True)
+                # What to do, in Chinese, for what needs doing (an info mostly needs nothing).
+                if not note and severity is not Severity.INFO and (entry := lookup(f.code)):
+                    out.print(f"      怎么办：{entry.zh_fix}", soft_wrap=True, markup=False)
         errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
         out.print(
             f"{errors} errors, {warnings} warnings"

@@ -126,7 +126,7 @@ def test_a_source_error_shows_its_chinese_meaning_and_place(preview, browser) ->
         expect(error.locator(".zh")).to_have_text(REGISTRY["S-124"].zh)
         expect(error.locator("a.place")).to_have_text(re.compile(re.escape(f"{bad}:2") + r"(:\d+)?$"))
         expect(error.locator(".message")).to_contain_text("不存在的栏目")  # the CLI's message stays beside it
-        expect(page.locator("#error summary")).to_contain_text("排版失败")
+        expect(page.locator("#error > summary")).to_contain_text("排版失败")
         expect(page.locator("#error-count")).to_have_text("1")
         received.unlink(missing_ok=True)
         error.locator("button.open").click()  # the error's file, opened by the server
@@ -137,11 +137,54 @@ def test_a_source_error_shows_its_chinese_meaning_and_place(preview, browser) ->
     page.close()
 
 
-def test_findings_carry_their_chinese_meaning(preview) -> None:
+def test_a_malformed_issue_yaml_says_in_chinese_what_to_do(preview, browser) -> None:
+    """The error's meaning and what to do in Chinese come first; the English message and hint
+    of the CLI are folded under 原文 and open with a click."""
+    base, issue, _ = preview
+    page = open_preview(browser, base)
+    yaml = issue / "issue.yaml"
+    good = yaml.read_text(encoding="utf-8")
+    assert "\nyear: 2025\n" in good
+    yaml.write_text(good.replace("\nyear: 2025\n", "\nyear: [2025\n", 1), encoding="utf-8")
+    try:
+        error = page.locator("#error-text li").first
+        expect(error).to_contain_text("错误 S-101", timeout=60_000)
+        expect(error.locator(".zh")).to_have_text(REGISTRY["S-101"].zh)
+        expect(error.locator(".fix")).to_be_visible()
+        expect(error.locator(".fix .fix-text")).to_have_text(REGISTRY["S-101"].zh_fix)
+        expect(error.locator("a.place")).to_have_text(re.compile(re.escape(f"{yaml}:") + r"\d+"))
+        # The English stays at hand, folded away.
+        english = error.locator("details.original")
+        expect(english).not_to_have_attribute("open", "")
+        expect(english.locator(".message")).to_be_hidden()
+        english.locator("summary").click()
+        expect(english.locator(".message")).to_be_visible()
+        expect(english.locator(".message")).to_contain_text("malformed YAML")
+        expect(english.locator(".hint")).to_contain_text("→ check indentation")
+        expect(page.locator("#error-count")).to_have_text("1")
+        page.locator("#error > summary").click()  # the whole list still folds away
+        expect(page.locator("#error-text")).to_be_hidden()
+    finally:
+        yaml.write_text(good, encoding="utf-8")
+    expect(page.locator("#error")).to_be_hidden(timeout=60_000)
+    page.close()
+
+
+def test_findings_carry_their_chinese_meaning(preview, browser) -> None:
     base, _, _ = preview
     findings = httpx.get(f"{base}/api/state").json()["findings"]
     placeholder = next(f for f in findings if f["code"] == "S-201")
     assert placeholder["zh"] == REGISTRY["S-201"].zh and "colophon.permit" in placeholder["message"]
+    assert placeholder["zh_fix"] == REGISTRY["S-201"].zh_fix
+    # In the sidebar: what to do shown, the English message behind 原文.
+    page = open_preview(browser, base)
+    page.locator("#findings > summary").click()
+    item = page.locator("#findings-list li").filter(has_text="S-201").first
+    expect(item.locator(".fix-text")).to_have_text(REGISTRY["S-201"].zh_fix)
+    expect(item.locator(".fix")).to_be_visible()
+    expect(item.locator(".message")).to_be_hidden()
+    expect(item.locator(".message")).to_contain_text("colophon.permit")
+    page.close()
 
 
 def test_every_code_has_a_chinese_line() -> None:

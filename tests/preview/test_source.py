@@ -84,7 +84,7 @@ def test_a_stylesheet_typo_is_shown_with_file_and_line(issue, browser) -> None:
         expect(page.locator("#error-count")).to_have_text("1")
         link = page.locator("#error-text a").first
         assert link.get_attribute("href") == EDITOR.format(path=own.resolve(), line=at + 1)
-        page.locator("#error summary").click()  # the list folds away
+        page.locator("#error > summary").click()  # the list folds away
         expect(page.locator("#error-text")).to_be_hidden()
         expect(page.locator(".page img").first).to_be_visible()  # the last good pages stay
     finally:

@@ -36,7 +36,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..codes import REGISTRY
+from ..codes import lookup
 from ..errors import BuildError
 from ..model import Article
 from ..paths import FONTS_DIR, layout_dirs, layout_file
@@ -94,21 +94,23 @@ class TrustedHost:
         await self.app(scope, receive, send)
 
 
-def zh_title(code: str) -> str:
-    """The Chinese line of a finding code ("" for a code the registry does not know)."""
-    entry = REGISTRY.get(code) or (REGISTRY["E-*"] if code.startswith("E-") else None)
-    return entry.zh if entry else ""
+def zh_lines(code: str) -> dict[str, str]:
+    """What the page shows first of a finding: its code's meaning and what to do, in Chinese
+    (both "" for a code the registry does not know: then the message is all there is)."""
+    entry = lookup(code)
+    return {"zh": entry.zh, "zh_fix": entry.zh_fix} if entry else {"zh": "", "zh_fix": ""}
 
 
 def state_json(state: dict, budgets: dict[str, int]) -> dict:
     """The builder's state as the page gets it: each finding and error with its code's Chinese
-    line beside the English message (which the CLI and the tests read), each 栏目's budget."""
-    findings = [f | {"zh": zh_title(f.get("code", ""))} for f in state["findings"]]
+    lines (meaning, what to do) beside the English message and hint (which the CLI and the tests
+    read), each 栏目's budget."""
+    findings = [f | zh_lines(f.get("code", "")) for f in state["findings"]]
     errors = []
     for error in state["errors"]:
         match = ERROR_CODE.fullmatch(error.get("message", ""))
         if match:
-            error = error | {"code": match[1], "text": match[2], "zh": zh_title(match[1])}
+            error = error | {"code": match[1], "text": match[2]} | zh_lines(match[1])
         errors.append(error)
     return state | {"findings": findings, "errors": errors, "budgets": budgets}
 
