@@ -227,7 +227,7 @@ _ALL: tuple[Code, ...] = (
     _c(
         "S-161", "error", "a paragraph longer than the limit",
         "段落超过长度上限",
-        "在所指的段落中用空行分段（多半是漏了空行或粘贴进了整份文件）；图注或图片说明太长就缩短",
+        "在所指的段落中用空行分段（多半是漏了空行或粘贴进了整份文件）；图注或替代文字太长就缩短",
     ),
     _c(
         "S-162", "error", "an article longer than the limit",
@@ -402,7 +402,7 @@ _ALL: tuple[Code, ...] = (
     _c(
         "P-009", "error", "no document title",
         "没有文档标题",
-        "请联系技术人员：付印 PDF 没有文档标题；同时检查 issue.yaml 中刊名、年份、期号是否齐全",
+        "请联系技术人员：付印 PDF 没有文档标题，需在生成时写入（稿件不用改）",
     ),
     _c(
         "P-010", "error", "no trailer /ID",
