@@ -6,6 +6,7 @@ every key. (issue.yaml and the words reach the key through each 栏目's HTML an
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from weasyprint.formatting_structure import boxes
 
 from qhgy_publish.load import load_issue
 from qhgy_publish.render.makeup import cache, make_up
+from qhgy_publish.render.makeup.measure import shape
 from qhgy_publish.transforms import apply_transforms
 
 
@@ -99,7 +101,130 @@ def test_the_build_key_changes_with_code_fonts_and_images(
 def test_a_broken_or_half_written_entry_is_a_miss(issue_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _make_up(issue_dir, monkeypatch, cached=True)
     entries = sorted(cache.MAKEUP_CACHE.glob("*.pickle"))
-    assert entries and all(cache.load(e.stem) is not None for e in entries)
+    read = [cache.load(e.stem) or cache.load_fit(e.stem) for e in entries]  # 栏目 make-ups, 封二's fit step
+    assert entries and all(found is not None for found in read)
     for entry in entries:
         entry.write_bytes(entry.read_bytes()[:20])
-    assert all(cache.load(e.stem) is None for e in entries)
+    assert all(cache.load(e.stem) is None and cache.load_fit(e.stem) is None for e in entries)
+
+
+PARAGRAPH = "\n\n各级工会要把学习宣传贯彻党的二十届三中全会精神作为首要政治任务，推动全会精神在职工群众中落地生根。" * 12
+
+
+
+def _laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The id of each 栏目 WeasyPrint lays out from now on, and "front" for each layout of the
+    front (the real layouts, counted)."""
+    import re
+
+    from qhgy_publish.render.makeup import parts
+
+    names: list[str] = []
+    original = parts.render_html
+
+    def render_html(issue, html):  # type: ignore[no-untyped-def]
+        names.extend(re.findall(r'<section class="column" id="(column-\d+)"', html))
+        names.extend(["front"] if 'id="contents"' in html else [])
+        return original(issue, html)
+
+    monkeypatch.setattr(parts, "render_html", render_html)
+    return names
+
+
+def _grow(article: Path, issue_dir: Path, monkeypatch: pytest.MonkeyPatch, column: int, folio: int) -> None:
+    """Lengthen ``article`` until the 栏目 ``column`` (0-based) starts on ``folio``."""
+    for _ in range(20):
+        if _make_up(issue_dir, monkeypatch, cached=False)[0].report.columns[column].first_folio == folio:
+            return
+        article.write_text(article.read_text(encoding="utf-8") + PARAGRAPH[: len(PARAGRAPH) // 3], encoding="utf-8")
+    raise AssertionError(f"{article.name} never moved 栏目 {column + 1} to p.{folio}")
+
+
+@pytest.mark.parametrize("pages", [1, 2])
+def test_a_column_an_edit_moved_is_laid_out_once_as_it_was_made_up(
+    issue_dir: Path, monkeypatch: pytest.MonkeyPatch, pages: int
+) -> None:
+    """An edit in the first 栏目 moves the second by one page (to the other side) or by two: the
+    second is not made up again but laid out once with the make-up it had, and the build equals a
+    cold one."""
+    from qhgy_publish.render import makeup
+
+    # Saving pages for the multiple of 4 makes 栏目 up again with other parameters (their own
+    # entries); kept out, so that what is counted is the moved 栏目's make-up alone.
+    monkeypatch.setattr(makeup, "SAVE_PAGE_AT", 4)
+    first, *_ = _make_up(issue_dir, monkeypatch, cached=True)
+    before = first.report.columns[1]
+    assert before.passes > 1  # its make-up took more than one layout
+    _grow(issue_dir / "articles" / "010-heci.md", issue_dir, monkeypatch, 1, before.first_folio + pages)
+    layouts = _laid_out(monkeypatch)
+    warm, *_ = _make_up(issue_dir, monkeypatch, cached=True)
+    assert layouts.count("column-2") == 1
+    moved = warm.report.columns[1]
+    assert moved.first_folio == before.first_folio + pages
+    assert (moved.plan, moved.actions, moved.passes) == (before.plan, before.actions, before.passes)
+    _assert_same_as_cold(issue_dir, monkeypatch)
+
+
+def test_a_moved_make_up_is_not_used_when_its_layout_comes_out_otherwise(
+    issue_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The make-up of a moved 栏目 is checked against its layout where it starts now: one whose
+    texts stand elsewhere (here: the recorded shape spoilt in every entry) is made up afresh."""
+    first, *_ = _make_up(issue_dir, monkeypatch, cached=True)
+    before = first.report.columns[1]
+    spoilt = 0
+    for entry in cache.MAKEUP_CACHE.glob("*.pickle"):
+        if (found := cache.load(entry.stem)) is not None:  # (封二's fit step is kept there too)
+            cache.store(entry.stem, replace(found, shape="another layout"))
+            spoilt += 1
+    assert spoilt >= 2
+    _grow(issue_dir / "articles" / "010-heci.md", issue_dir, monkeypatch, 1, before.first_folio + 1)
+    made = _assert_same_as_cold(issue_dir, monkeypatch)
+    assert made.report.columns[1].decisions is None  # made up afresh
+
+
+@pytest.mark.parametrize(
+    ("issue", "column"), [("content/2025-01", "新视点"), ("tests/fixtures/2025-06", "市州动态")]
+)
+def test_a_make_up_decides_the_same_wherever_its_column_starts(
+    issue: str, column: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the moved make-ups rest on: the make-up of a 栏目 (cache off) started one page and two
+    pages later decides the same and lays every text out where it stood, on both issues (the
+    test issue's 栏目 whose make-up takes the most layouts)."""
+    from qhgy_publish.render import makeup
+
+    monkeypatch.setattr(makeup, "_build_key", None)  # no cache: every make-up made
+    root = Path(__file__).resolve().parents[2] / issue
+    built = apply_transforms(load_issue(root))
+    heights = makeup.fill_heights(built)
+    index = next(i for i, c in enumerate(built.columns, 1) if c.name == column)
+
+    def decided(folio: int):  # type: ignore[no-untyped-def]
+        made = makeup.make_up_column(built, index, folio, list(built.fillers), heights)
+        return made.plan, made.actions, made.unfilled, made.loose, made.passes, made.page_count, shape(made.part.pages)
+
+    at = [decided(folio) for folio in (11, 12, 13)]
+    assert at[0][4] > 1  # corrections were made
+    assert at[0] == at[1] == at[2]
+
+
+
+def test_the_front_is_laid_out_from_the_step_that_fits_its_inside_cover(
+    issue_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """封二 set a step smaller to fit its page: the step is found once (two layouts of the front),
+    then the contents with their folios and the next build's front start from it; the pages are a
+    cold build's."""
+    sample = Path(__file__).resolve().parents[2] / "content" / "2025-01" / "articles" / "000-yuandan-xianci.md"
+    shutil.copy(sample, issue_dir / "articles")
+    layouts = _laid_out(monkeypatch)
+    first, *_ = _make_up(issue_dir, monkeypatch, cached=True)
+    assert any("封二 set 1 step" in w for w in first.warnings)
+    assert layouts.count("front") == 3  # step 0 overflows, step 1 fits; the contents once more at step 1
+    _edit(issue_dir / "articles" / "030-fengcai.md", "劳模先进风采", "劳模工匠先进风采")  # the contents change
+    layouts.clear()
+    made = _assert_same_as_cold(issue_dir, monkeypatch)
+    assert any("封二 set 1 step" in w for w in made.warnings)
+    # the warm build's two (placeholder folios, then the folios), then the cold build's three
+    assert layouts.count("front") == 2 + 3

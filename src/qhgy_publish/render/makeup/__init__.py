@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 
 from weasyprint import Document
 
+from ... import words as wordbreaks
 from ...errors import BuildError
 from ...house import house
 from ...model import Issue
 from . import cache
 from .cache import Decisions
-from .measure import PX, PageView, read_pages
+from .measure import PX, PageView, read_pages, shape
 from .parts import Part, finish_build, join, lay_out_part, part_html, start_build
 from .plan import NO_PLAN, Plan
 from .rules import FILL_ROOM, NEAR_EMPTY, Action, Context, fill_fix, loose_lines, structure_fixes
@@ -53,6 +54,7 @@ class ColumnMakeup:
     issue: Issue | None = None  # to lay the plan out when the pages are asked for
     key: str = ""  # its cache key ("" when not cached)
     decisions: Decisions | None = None
+    moved: str = ""  # its cache key wherever the 栏目 starts (cache.moved_key)
 
     @property
     def part(self) -> Part:
@@ -155,7 +157,11 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp
     start_build(_build_key)
     heights, fills = _fill_heights(issue) if issue.fillers else ({}, None)
     placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
-    front = _front(issue, placeholder)
+    fit_key = cache.fit_key(_build_key, issue, wordbreaks.issue_words(issue)) if _build_key else ""
+    known = cache.load_fit(fit_key) if fit_key else None
+    front, fit = _front(issue, placeholder, known or 0)
+    if fit_key and known != fit:
+        cache.store_fit(fit_key, fit)
     if shown is not None:
         shown(front)
     folio = len(front.pages) - FRONT_UNCOUNTED + 1
@@ -189,7 +195,7 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp
     folios = {}
     for made in columns:
         folios.update(_article_folios(made, issue))
-    final_front = _front(issue, folios)
+    final_front, _ = _front(issue, folios, fit)  # the contents' folios cannot move 封二
     if len(final_front.pages) != len(front.pages):
         raise BuildError("the contents changed length once the page numbers were known (layouts/print)")
     parts = [final_front, *(c.part for c in columns), back]
@@ -202,12 +208,18 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp
 def room_left(made: ColumnMakeup) -> list[Action]:
     """Pages that end in a stretch a 补白 could fill but that none left in the pool fits: said, so
     the editors can add one (the issue still prints; the page is more than half full)."""
+    if made.decisions is not None:  # known from the cache: no layout read to say it
+        return list(made.decisions.room)
+    return _room(made.name, read_pages(made.part.pages))
+
+
+def _room(name: str, views: list[PageView]) -> list[Action]:
     line = house().line_pt * PX
     found = []
-    for p, view in enumerate(read_pages(made.part.pages)):
+    for p, view in enumerate(views):
         if NEAR_EMPTY <= view.fill <= 1 - FILL_ROOM and not any("fill" in b.classes for b in view.blocks):
             lines = int((view.area_bottom - view.content_bottom) // line)
-            found.append(Action("room", p, made.name, f"{lines} lines empty at the page foot: room for a 补白 (fillers/)"))
+            found.append(Action("room", p, name, f"{lines} lines empty at the page foot: room for a 补白 (fillers/)"))
     return found
 
 
@@ -232,31 +244,51 @@ def make_up_column(
     ``tail``: a last page filled less than this is pulled back if a rule can (the issue-level
     make-up raises it to save a page when the issue would otherwise end in 学习笔记 pages).
     """
-    column = issue.columns[index - 1]
-    key, html = "", None
+    key, moved, html = "", "", None
     if _build_key is not None and (start is None or start.key):
         html = part_html(issue, "column", index=index, first_folio=first_folio, plan=NO_PLAN)
         key = cache.column_key(
             _build_key, issue, index, first_folio, html, pool, heights, tail, start.key if start else ""
         )
         if (found := cache.load(key)) is not None:
-            return ColumnMakeup(
-                index, column.name, first_folio, None, found.plan, list(found.actions), list(found.unfilled),
-                list(found.loose), found.passes, set(found.tried), issue=issue, key=key, decisions=found,
-            )
+            return _cached(issue, index, first_folio, found, key)
+        if start is None or start.moved:
+            at_one = html if first_folio == 1 else part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
+            moved = cache.moved_key(_build_key, issue, index, at_one, pool, heights, tail, start.moved if start else "")
+            if (found := cache.load(moved)) is not None and (made := _moved(issue, index, first_folio, found, key)):
+                cache.store(key, found)
+                return made
     made = _make_up_column(issue, index, first_folio, pool, heights, tail, start, html if start is None else None)
-    made.key = key
+    made.key, made.moved = key, moved
     if key:
         part = made.part
-        cache.store(
-            key,
-            Decisions(
-                made.plan, list(made.actions), list(made.unfilled), list(made.loose), made.passes,
-                len(part.pages), made.article_starts(), _content_fill(part.pages[-1]), frozenset(made.tried),
-                min((view.fill for view in read_pages(part.pages)), default=1.0),
-            ),
+        views = read_pages(part.pages)
+        decisions = Decisions(
+            made.plan, list(made.actions), list(made.unfilled), list(made.loose), made.passes,
+            len(part.pages), made.article_starts(), _content_fill(part.pages[-1]), frozenset(made.tried),
+            min((view.fill for view in views), default=1.0), shape(part.pages), moved, _room(made.name, views),
         )
+        cache.store(key, decisions)
+        if moved:
+            cache.store(moved, decisions)
     return made
+
+
+def _cached(issue: Issue, index: int, first_folio: int, found: Decisions, key: str, part: Part | None = None) -> ColumnMakeup:
+    """The make-up the cache holds, laid out when its pages are asked for (unless ``part`` is its layout)."""
+    return ColumnMakeup(
+        index, issue.columns[index - 1].name, first_folio, part, found.plan, list(found.actions), list(found.unfilled),
+        list(found.loose), found.passes, set(found.tried), issue=issue, key=key, decisions=found, moved=found.moved,
+    )
+
+
+def _moved(issue: Issue, index: int, first_folio: int, found: Decisions, key: str) -> ColumnMakeup | None:
+    """The make-up ``found`` where the 栏目 stood before, laid out where it starts now: the same
+    make-up if every text and picture stands where it stood, else None (made up afresh)."""
+    part = lay_out_part(issue, "column", index=index, first_folio=first_folio, plan=found.plan)
+    if len(part.pages) != found.pages or shape(part.pages) != found.shape:
+        return None
+    return _cached(issue, index, first_folio, found, key, part)
 
 
 # The build-wide part of the make-up cache's keys, for the build under way (None: no cache).
@@ -416,13 +448,15 @@ def _article_folios(made: ColumnMakeup, issue: Issue) -> dict[str, int]:
 FIT_STEPS = 4  # 封二/封三 are one page: their text is set a step smaller until it fits
 
 
-def _front(issue: Issue, folios: dict[str, int]) -> Part:
-    for step in range(FIT_STEPS + 1):
+def _front(issue: Issue, folios: dict[str, int], first_step: int = 0) -> tuple[Part, int]:
+    """The front laid out, with the step 封二 is set smaller by; ``first_step``: a smaller one
+    is known not to fit (封二 stands before the contents: their text and folios cannot move it)."""
+    for step in range(first_step, FIT_STEPS + 1):
         front = lay_out_part(issue, "front", folios=folios, fit=step)
         if _cover_pages(front, "inside-front", "contents") <= 1 or step == FIT_STEPS:
             if step:
                 front.warnings.append(f"封二 set {step} step(s) smaller to fit its page")
-            return front
+            return front, step
     raise AssertionError("unreachable")
 
 

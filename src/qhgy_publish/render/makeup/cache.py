@@ -7,6 +7,15 @@ what it did and could not do, the page count and where each article starts.
 A build whose 栏目 inputs are unchanged lays that 栏目 out once, with the
 plan it got last time; after an edit only the edited 栏目 is made up again.
 
+A 栏目 that an edit before it moved to another folio is made up as it was
+where it stood before: each entry is also stored under a key without the
+folio (:func:`moved_key`), and found that way it is laid out once at its new
+folio and used only if every text and picture stands where it stood
+(:func:`.measure.shape`). The pages are mirrored around a type area of one
+size and the rules read the type area, not the folio or the side, so the
+make-up decides the same wherever the 栏目 starts (tests/render/test_makeup_cache.py
+makes up 栏目 of both issues at two folios and compares).
+
 An entry is keyed by the hash of everything the make-up of that 栏目 reads:
 its HTML before any correction (the articles, the words, the folio it
 starts on, the templates' output), its model, the 补白 it may use and their
@@ -36,7 +45,7 @@ from ...paths import CACHE_DIR, FONTS_DIR, layout_dirs
 from .plan import Plan
 from .rules import Action
 
-FORMAT = 2  # bump when the entry's shape changes
+FORMAT = 3  # bump when the entry's shape changes
 MAKEUP_CACHE = CACHE_DIR / "makeup"
 PACKAGE = Path(__file__).resolve().parents[2]  # src/qhgy_publish: the code that decides
 
@@ -55,6 +64,9 @@ class Decisions:
     last_fill: float = 1.0  # how far down its last page the text reaches
     tried: frozenset[str] = frozenset()  # the fixes tried (a second round goes on without them)
     emptiest: float = 1.0  # how full its emptiest page is
+    shape: str = ""  # every text and picture of its layout where it stands in the type area (measure.shape)
+    moved: str = ""  # its key wherever the 栏目 starts (see moved_key)
+    room: list[Action] = field(default_factory=list)  # pages with room for a 补白 (makeup.room_left)
 
 
 def enabled() -> bool:
@@ -85,7 +97,7 @@ def column_key(
     build: str,
     issue: Issue,
     index: int,
-    first_folio: int,
+    first_folio: int | None,
     html: str,
     pool: list[Filler],
     heights: dict[str, float],
@@ -105,6 +117,14 @@ def column_key(
     return digest.hexdigest()
 
 
+def moved_key(
+    build: str, issue: Issue, index: int, html: str, pool: list[Filler], heights: dict[str, float], tail: float, start: str
+) -> str:
+    """The key of a make-up wherever its 栏目 starts: ``html`` is the 栏目's HTML as it would start
+    on folio 1 (``start``: the moved key of the make-up a second round goes on from)."""
+    return column_key(build, issue, index, None, html, pool, heights, tail, start)
+
+
 def _plain(plan: Plan) -> dict:
     """The plan's fields as plain dicts (a mappingproxy cannot be pickled)."""
     return {f.name: dict(v) if isinstance(v, Mapping) else v for f in fields(plan) for v in [getattr(plan, f.name)]}
@@ -115,24 +135,53 @@ def _plan(plain: dict) -> Plan:
 
 
 def load(key: str) -> Decisions | None:
+    found = _read(key)
+    if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], Decisions)):
+        return None
     try:
-        with (MAKEUP_CACHE / f"{key}.pickle").open("rb") as stream:
-            found = pickle.load(stream)
-        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], Decisions)):
-            return None
         return replace(found[1], plan=_plan(found[0]))
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except (TypeError, ValueError):
         return None
 
 
 def store(key: str, decisions: Decisions) -> None:
+    _write(key, (_plain(decisions.plan), replace(decisions, plan=None)))  # type: ignore[arg-type]
+
+
+def fit_key(build: str, issue: Issue, words: list[str]) -> str:
+    """The key of the step 封二 is set smaller by to fit its page: its page comes before the
+    contents, so only the cover, 封二 and the issue's words (``words``) decide it."""
+    digest = hashlib.sha256(f"{build}\0fit\0{issue.meta.model_dump_json()}\0{sorted(words)}".encode())
+    for article in issue.inside_front:
+        digest.update(article.model_dump_json().encode() + b"\0")
+    return digest.hexdigest()
+
+
+def load_fit(key: str) -> int | None:
+    found = _read(key)
+    return found[1] if isinstance(found, tuple) and len(found) == 2 and found[0] == "fit" and isinstance(found[1], int) else None
+
+
+def store_fit(key: str, step: int) -> None:
+    _write(key, ("fit", step))
+
+
+def _read(key: str) -> object | None:
+    """The entry under ``key``; None when there is none or it cannot be read."""
+    try:
+        with (MAKEUP_CACHE / f"{key}.pickle").open("rb") as stream:
+            return pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def _write(key: str, entry: object) -> None:
     """Write the entry whole or not at all (a build may be interrupted, or run twice at once)."""
     try:
         MAKEUP_CACHE.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=MAKEUP_CACHE, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as stream:
-                entry = (_plain(decisions.plan), replace(decisions, plan=None))  # type: ignore[arg-type]
                 pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, MAKEUP_CACHE / f"{key}.pickle")
         except BaseException:

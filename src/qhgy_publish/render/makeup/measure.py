@@ -9,6 +9,7 @@ PDF itself (:mod:`qhgy_publish.check.makeup`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -187,3 +188,26 @@ def _column_index(box: boxes.Box, view: PageView) -> int:
 
 def read_pages(pages: list) -> list[PageView]:  # type: ignore[type-arg]
     return [read_page(i, page) for i, page in enumerate(pages)]
+
+
+def shape(pages: list) -> str:  # type: ignore[type-arg]
+    """A digest of every piece of text and every picture on ``pages`` and where it stands in its
+    page's type area: equal for two layouts that differ only in the pages' side and folios
+    (the running heads and folios, in the margins, are left out)."""
+    digest = hashlib.sha256()
+    for page in pages:
+        root = page._page_box
+        x0, y0 = root.content_box_x(), root.content_box_y()
+        digest.update(f"page {root.width:.2f} {root.height:.2f}\n".encode())
+        for child in root.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for box in child.descendants():
+                if isinstance(box, boxes.TextBox):
+                    what = box.text
+                elif isinstance(box, boxes.ReplacedBox):
+                    what = f"<{box.element_tag}> {box.width:.2f} {box.height:.2f}"
+                else:
+                    continue
+                digest.update(f"{what}\0{box.position_x - x0:.2f} {box.position_y - y0:.2f}\n".encode())
+    return digest.hexdigest()
