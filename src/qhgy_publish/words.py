@@ -76,6 +76,11 @@ def use_issue_words(words: Iterable[str]) -> None:
         _extra = frozenset(w for w in words if len(HAN.findall(w)) >= 2)
 
 
+def words_in_use() -> frozenset[str]:
+    """The issue's words :func:`use_issue_words` made unbreakable."""
+    return _extra
+
+
 def words_of(text: str) -> list[str]:
     """``text`` cut into words as the print edition breaks display text."""
     return list(_tokenizer(_extra).cut(text, HMM=True))

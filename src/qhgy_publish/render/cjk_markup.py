@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -169,17 +170,19 @@ def markup(text: str, *, display: bool = False, whole: bool = False, phrases: bo
     return markup_runs([Run(text=text)], display=display, whole=whole, phrases=phrases)
 
 
-def _keep_last_two(runs: Sequence[Run]) -> list[Run]:
+def _keep_last_two(runs: tuple[_Run, ...]) -> tuple[_Run, ...]:
     """Join a paragraph's last two characters with U+2060, so no last line holds one character.
 
     A closing mark already never starts a line (kinsoku), so only a paragraph
     ending in a Han character or a digit needs the joiner.
     """
-    out = list(runs)
-    if out and len(out[-1].text) >= 2 and out[-1].text[-1] not in CLOSING and not out[-1].text[-2].isspace():
-        last = out[-1]
-        out[-1] = last.model_copy(update={"text": last.text[:-1] + WJ + last.text[-1]})
-    return out
+    if runs and len(runs[-1][0]) >= 2 and runs[-1][0][-1] not in CLOSING and not runs[-1][0][-2].isspace():
+        text, strong, em = runs[-1]
+        return (*runs[:-1], (text[:-1] + WJ + text[-1], strong, em))
+    return runs
+
+
+_Run = tuple[str, bool, bool]  # a run's text, strong, em: all the markup reads of it
 
 
 def markup_runs(
@@ -197,29 +200,39 @@ def markup_runs(
     short credit not at all. A run-in lead (一是、a profile's name) is body
     text: gluing its words would spread the lines beside a profile photo.
     """
+    plain = tuple((r.text, r.strong, r.em) for r in runs)
+    return _markup_runs(plain, display, whole, phrases, paragraph, wordbreaks.words_in_use())
+
+
+@lru_cache(maxsize=50_000)
+def _markup_runs(
+    runs: tuple[_Run, ...], display: bool, whole: bool, phrases: bool, paragraph: bool, words: frozenset[str]
+) -> Markup:
+    """:func:`markup_runs`, kept per text: the make-up renders a 栏目's HTML several times a build
+    (its cache keys, each correction) and the preview after every save. ``words``: the words in use."""
     if paragraph:
         runs = _keep_last_two(runs)
-    whole_text = "".join(r.text for r in runs)
+    whole_text = "".join(text for text, _, _ in runs)
     bounds, start = [], 0
-    for run in runs:
-        bounds.append((start, start + len(run.text)))
-        start += len(run.text)
+    for text, _, _ in runs:
+        bounds.append((start, start + len(text)))
+        start += len(text)
     flags = _shrink_flags(whole_text, bounds)
     latin = _latin_runs(whole_text, {a for a, _ in bounds[1:]})
     glue = [False] * len(whole_text)
-    for run, (a, b) in zip(runs, bounds, strict=True):
-        if whole or (run.em and _is_credit(run.text)):
+    for (text, _, em), (a, b) in zip(runs, bounds, strict=True):
+        if whole or (em and _is_credit(text)):
             glue[a : b - 1] = [True] * max(b - 1 - a, 0)
-        elif display or run.em:
-            glue[a:b] = wordbreaks.no_break_after(run.text)
+        elif display or em:
+            glue[a:b] = wordbreaks.no_break_after(text)
             if phrases:
-                glue[a:b] = [x or y for x, y in zip(glue[a:b], wordbreaks.phrase_glue(run.text), strict=True)]
+                glue[a:b] = [x or y for x, y in zip(glue[a:b], wordbreaks.phrase_glue(text), strict=True)]
     out = []
-    for run, (a, b) in zip(runs, bounds, strict=True):
+    for (_, strong, em), (a, b) in zip(runs, bounds, strict=True):
         html = _markup_text(whole_text, flags, latin, glue, a, b)
-        if run.strong:
+        if strong:
             html = f'<strong class="lead">{html}</strong>'
-        if run.em:
+        if em:
             html = f"<em>{html}</em>"
         out.append(html)
     return Markup("".join(out))

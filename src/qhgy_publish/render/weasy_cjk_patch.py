@@ -162,48 +162,63 @@ def pair_halts(text: str) -> list[bool]:
     (clreq 3.1.6). Zero-width break controls between two marks do not part them.
     """
     flags = [False] * len(text)
+    for i in _pair_halts(text):
+        flags[i] = True
+    return flags
+
+
+# The layout asks again for each text it sets (every line of a paragraph, its rest, in every
+# trial of a column set and every pass of the make-up): the answers below are kept per text.
+TEXTS_KEPT = 16_384
+
+
+@functools.lru_cache(maxsize=TEXTS_KEPT)
+def _pair_halts(text: str) -> tuple[int, ...]:
+    """:func:`pair_halts` as the indexes of the marks set half-width."""
+    if not any(c in MARKS for c in text):
+        return ()
+    found = []
     visible = [i for i, c in enumerate(text) if c not in ZERO_WIDTH]
     for a, b in itertools.pairwise(visible):
         if text[a] in CLOSING and text[b] in MARKS:
-            flags[a] = True
+            found.append(a)
         elif text[a] in OPENING and text[b] in OPENING:
-            flags[b] = True
-    return flags
+            found.append(b)
+    return tuple(found)
 
 
 def _halt_marks(layout) -> None:  # type: ignore[no-untyped-def]
     """Set half-width (``halt``) the marks of adjacent pairs in a text run, and the mark that ends a
     line where the line breaker needed it (:data:`HALT_AT_LINE_END`)."""
     text = layout.text
-    flags = pair_halts(text) if any(c in MARKS for c in text) else []
+    halts = _pair_halts(text)
     key = (id(layout.style), text)
     if key in HALT_AT_LINE_END:
-        visible = text.rstrip(ZERO_WIDTH + " ")
-        flags = flags or [False] * len(text)
-        flags[len(visible) - 1] = True
+        if visible := text.rstrip(ZERO_WIDTH + " "):
+            halts = tuple(sorted({*halts, len(visible) - 1}))
     else:
         for watch in _watches:
             watch.clock += 1
             watch.missed.setdefault(key, watch.clock)
-    if not any(flags):
+    if not halts:
         return
     attr_list = pango.pango_layout_get_attributes(layout.layout)
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     family = layout.style["font_family"]
     swap_face = bool(family) and family[0] in faces_without_halt()
-    offset = 0
-    for char, flag in zip(text, flags, strict=True):
-        size = len(char.encode())
-        if flag:
-            attr = pango.pango_attr_font_features_new(_HALT)
-            attr.start_index, attr.end_index = offset, offset + size
-            pango.pango_attr_list_insert(attr_list, attr)
-            if swap_face:
-                face = pango.pango_attr_family_new(_half_width_face())
-                face.start_index, face.end_index = offset, offset + size
-                pango.pango_attr_list_insert(attr_list, face)
-        offset += size
+    offset, at = 0, 0  # the byte offset of character ``at``
+    for index in halts:
+        offset += len(text[at:index].encode())
+        at = index
+        size = len(text[index].encode())
+        attr = pango.pango_attr_font_features_new(_HALT)
+        attr.start_index, attr.end_index = offset, offset + size
+        pango.pango_attr_list_insert(attr_list, attr)
+        if swap_face:
+            face = pango.pango_attr_family_new(_half_width_face())
+            face.start_index, face.end_index = offset, offset + size
+            pango.pango_attr_list_insert(attr_list, face)
     pango.pango_layout_set_attributes(layout.layout, attr_list)
 
 
@@ -247,6 +262,7 @@ def _visible(text: str) -> list[int]:
     return [i for k, i in enumerate(chars) if not (text[i] == "—" and k and text[chars[k - 1]] == "—")]
 
 
+@functools.lru_cache(maxsize=TEXTS_KEPT)
 def _gaps(text: str) -> float:
     """The number of justification shares Pango adds inside ``text`` (see ``_spacing_ranges``).
 
@@ -260,7 +276,8 @@ def _gaps(text: str) -> float:
     return sum((flags[a] + flags[b]) / 2 for a, b in itertools.pairwise(visible))
 
 
-def _spacing_ranges(text: str) -> list[tuple[int, int, bool, bool]]:
+@functools.lru_cache(maxsize=TEXTS_KEPT)
+def _spacing_ranges(text: str) -> tuple[tuple[int, int, bool, bool], ...]:
     """Byte ranges of ``text`` with whether each stretches and whether it is zero-width.
     Zero-width controls form ranges of their own with no spacing at all (not even the
     style's letter-spacing), so Pango's half-shares around them add up to one share."""
@@ -277,7 +294,7 @@ def _spacing_ranges(text: str) -> list[tuple[int, int, bool, bool]]:
             ranges.append((position, position + size, kind == "stretch", kind == "zero"))
         position += size
         previous = kind
-    return ranges
+    return tuple(ranges)
 
 
 def _unspace_zero_width(layout) -> None:  # type: ignore[no-untyped-def]
