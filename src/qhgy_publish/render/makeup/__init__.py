@@ -12,7 +12,7 @@ page it could not fill, is in the :class:`MakeupReport`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from weasyprint import Document
 
@@ -21,6 +21,7 @@ from ...errors import BuildError
 from ...house import house
 from ...model import Issue
 from . import cache
+from .ahead import Ahead
 from .cache import Decisions
 from .measure import PX, PageView, read_pages, shape
 from .parts import Part, finish_build, join, lay_out_part, part_html, start_build
@@ -55,6 +56,7 @@ class ColumnMakeup:
     key: str = ""  # its cache key ("" when not cached)
     decisions: Decisions | None = None
     moved: str = ""  # its cache key wherever the 栏目 starts (cache.moved_key)
+    read_pool: bool = False  # whether a rule looked for 补白 (else any pool gives this make-up)
 
     @property
     def part(self) -> Part:
@@ -167,12 +169,28 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp
     folio = len(front.pages) - FRONT_UNCOUNTED + 1
     pool = list(issue.fillers)
     columns: list[ColumnMakeup] = []
-    for index in range(1, len(issue.columns) + 1):
-        made = make_up_column(issue, index, folio, pool, heights)
-        placed = {f.id for f in made.plan.placed_fills}
-        pool = [f for f in pool if f.id not in placed]
-        columns.append(made)
-        folio += made.page_count
+    ahead: Ahead | None = None
+
+    def start_ahead(index: int) -> None:  # at the first 栏目 the cache does not know
+        nonlocal ahead
+        if ahead is None and _build_key is not None and (todo := unseen(issue, range(index + 1, len(issue.columns) + 1))):
+            ahead = Ahead(issue, _build_key, heights, todo)
+
+    try:  # the 栏目 in order; a helper makes the later ones up meanwhile (see .ahead)
+        for index in range(1, len(issue.columns) + 1):
+            if ahead is not None:
+                ahead.take(index)
+            made = make_up_column(issue, index, folio, pool, heights, making=lambda i=index: start_ahead(i))
+            placed = {f.id for f in made.plan.placed_fills}
+            pool = [f for f in pool if f.id not in placed]
+            columns.append(made)
+            folio += made.page_count
+    except BaseException:
+        if ahead is not None:
+            ahead.stop(now=True)
+        raise
+    if ahead is not None:
+        ahead.stop()
     body_start = len(front.pages) - FRONT_UNCOUNTED + 1
     natural = len(front.pages) + (folio - body_start) + BACK_PAGES
     notes = (-natural) % 4
@@ -238,13 +256,15 @@ def make_up_column(
     heights: dict[str, float],
     tail: float = 0.3,
     start: ColumnMakeup | None = None,
+    making: Callable[[], None] | None = None,
 ) -> ColumnMakeup:
     """Lay one 栏目 out and correct it until no rule applies (at most MAX_PASSES layouts).
 
     ``tail``: a last page filled less than this is pulled back if a rule can (the issue-level
     make-up raises it to save a page when the issue would otherwise end in 学习笔记 pages).
+    ``making``: called when the make-up is not in the cache, before it is made.
     """
-    key, moved, html = "", "", None
+    key, moved, free, at_one, html = "", "", "", "", None
     if _build_key is not None and (start is None or start.key):
         html = part_html(issue, "column", index=index, first_folio=first_folio, plan=NO_PLAN)
         key = cache.column_key(
@@ -255,23 +275,66 @@ def make_up_column(
         if start is None or start.moved:
             at_one = html if first_folio == 1 else part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
             moved = cache.moved_key(_build_key, issue, index, at_one, pool, heights, tail, start.moved if start else "")
-            if (found := cache.load(moved)) is not None and (made := _moved(issue, index, first_folio, found, key)):
-                cache.store(key, found)
-                return made
+            candidates = [cache.load(moved)]
+            if start is None:  # made up with other 补白 but never looked at them (see .ahead)
+                free = cache.free_key(_build_key, issue, index, at_one, heights, tail)
+                candidates.append(cache.load(free))
+            for found in candidates:
+                if found is not None and (made := _moved(issue, index, first_folio, replace(found, moved=moved), key)):
+                    cache.store(key, made.decisions)  # type: ignore[arg-type]
+                    cache.store(moved, made.decisions)  # type: ignore[arg-type]
+                    return made
+    if making is not None:
+        making()
     made = _make_up_column(issue, index, first_folio, pool, heights, tail, start, html if start is None else None)
     made.key, made.moved = key, moved
     if key:
-        part = made.part
-        views = read_pages(part.pages)
-        decisions = Decisions(
-            made.plan, list(made.actions), list(made.unfilled), list(made.loose), made.passes,
-            len(part.pages), made.article_starts(), _content_fill(part.pages[-1]), frozenset(made.tried),
-            min((view.fill for view in views), default=1.0), shape(part.pages), moved, _room(made.name, views),
-        )
+        decisions = _decisions(made, moved)
         cache.store(key, decisions)
         if moved:
             cache.store(moved, decisions)
+        if free and not made.read_pool:
+            cache.store(free, decisions)
+        if start is None:
+            cache.store_seen(cache.seen_key(_build_key, issue, index, at_one))
     return made
+
+
+def unseen(issue: Issue, indexes: range) -> list[int]:
+    """Those of the 栏目 ``indexes`` whose text no build has made up with this code and these
+    layouts (the others' make-ups are most likely in the cache already)."""
+    assert _build_key is not None
+    return [
+        index
+        for index in indexes
+        if not cache.seen(
+            cache.seen_key(_build_key, issue, index, part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN))
+        )
+    ]
+
+
+def make_up_ahead(issue: Issue, index: int, heights: dict[str, float]) -> None:
+    """For :mod:`.ahead`: make 栏目 ``index`` up with every 补白 and keep it in the cache (under
+    :func:`.cache.free_key`) if it never looked at them; nothing to do if the cache has it."""
+    assert _build_key is not None
+    html = part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
+    free = cache.free_key(_build_key, issue, index, html, heights, 0.3)
+    if cache.load(free) is not None:
+        return
+    made = _make_up_column(issue, index, 1, list(issue.fillers), heights, 0.3, None, html)
+    if not made.read_pool:
+        cache.store(free, _decisions(made, ""))
+
+
+def _decisions(made: ColumnMakeup, moved: str) -> Decisions:
+    """What the cache keeps of ``made``."""
+    part = made.part
+    views = read_pages(part.pages)
+    return Decisions(
+        made.plan, list(made.actions), list(made.unfilled), list(made.loose), made.passes,
+        len(part.pages), made.article_starts(), _content_fill(part.pages[-1]), frozenset(made.tried),
+        min((view.fill for view in views), default=1.0), shape(part.pages), moved, _room(made.name, views),
+    )
 
 
 def _cached(issue: Issue, index: int, first_folio: int, found: Decisions, key: str, part: Part | None = None) -> ColumnMakeup:
@@ -330,6 +393,7 @@ def _make_up_column(
         if not fixes:
             fix, unfilled = fill_fix(views, ctx)
             fixes = [fix] if fix else []
+            made.read_pool |= ctx.pool_read
         made.unfilled = unfilled
         if not fixes:
             break

@@ -125,6 +125,26 @@ def moved_key(
     return column_key(build, issue, index, None, html, pool, heights, tail, start)
 
 
+def free_key(build: str, issue: Issue, index: int, html: str, heights: dict[str, float], tail: float) -> str:
+    """The key of a make-up that never looked for 补白: the same with any pool, wherever its 栏目
+    starts (``html`` as in :func:`moved_key`)."""
+    return column_key(build, issue, index, None, html, [], heights, tail, "any 补白")
+
+
+def seen_key(build: str, issue: Issue, index: int, html: str) -> str:
+    """The key that says a 栏目 of this text was made up before, with some 补白 and on some folio
+    (``html`` as in :func:`moved_key`): the next build will most likely find its make-up."""
+    return column_key(build, issue, index, None, html, [], {}, 0, "seen")
+
+
+def seen(key: str) -> bool:
+    return _read(key) == "seen"
+
+
+def store_seen(key: str) -> None:
+    _write(key, "seen")
+
+
 def _plain(plan: Plan) -> dict:
     """The plan's fields as plain dicts (a mappingproxy cannot be pickled)."""
     return {f.name: dict(v) if isinstance(v, Mapping) else v for f in fields(plan) for v in [getattr(plan, f.name)]}

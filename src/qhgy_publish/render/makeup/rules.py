@@ -81,6 +81,7 @@ class Context:
     line: float  # body line pitch in px
     tail: float = 0.3  # a last page filled less than this is a tail worth pulling back
     extra_fills: bool = False  # 补白 on pages more than half full too (once every near-empty page had its turn)
+    pool_read: bool = False  # set when a rule looked for 补白 in the pool
 
 
 def structure_fixes(views: list[PageView], ctx: Context) -> list[Fix]:
@@ -446,6 +447,7 @@ def _fill(view: PageView, page: int, after: str, ctx: Context) -> Fix | None:
     """补白 for the gap under the last article on ``view``: at most two items, of different kinds
     where possible, filling as much of the gap as they can; the space left is shared out evenly
     above, between and below them, in whole lines."""
+    ctx.pool_read = True
     room = view.area_bottom - view.content_bottom
     usable = [f for f in ctx.pool if f.fits(ctx.column.name) and f.id in ctx.fill_heights]
     best: tuple[float, tuple[Filler, ...]] = (0.0, ())

@@ -1,0 +1,131 @@
+"""栏目 made up ahead in a second process, on the second core, while the build makes up the first ones.
+
+Why: the make-up goes through the 栏目 in order — each starts on the folio
+the one before ended on and takes the 补白 the ones before left — so it kept
+one core of two busy. But what a 栏目's make-up decides does not depend on
+its folio (see :func:`.cache.moved_key`), and most 栏目 never look for a
+补白 (no page of theirs is near-empty). So when the build meets a 栏目 the
+cache does not know, a second process takes the later 栏目 no build has made
+up yet (:func:`..makeup.unseen`), from the last backwards, with every 补白,
+and keeps each make-up that never looked at them in the cache
+(:func:`.cache.free_key`). The build, working forwards, finds them there and
+lays each out once where it stands, checked as a moved make-up is (every
+text and picture where it stood). The two meet in the middle: each 栏目 is
+claimed by one of them, by creating its file in a folder of claims
+(``O_EXCL``: the first wins); a make-up that did look at the 补白 is made
+again by the build with the ones left.
+
+The helper is a fresh interpreter started with :mod:`subprocess`: a fork
+would copy the preview's server threads mid-step, and multiprocessing's
+``spawn`` leaves a resource-tracker process behind the preview's exit. It
+ignores Ctrl-C (the build stops it), ends with the build even when that is
+killed, and reports each 栏目 it finished as a line on its standard output.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ...model import Issue
+from ...output import stop_with_parent
+
+
+class Ahead:
+    """A helper process making 栏目 up from the last one backwards (see the module's docstring)."""
+
+    def __init__(self, issue: Issue, build_key: str, heights: dict[str, float], todo: list[int]) -> None:
+        """Start making ``todo`` (indexes of 栏目 after the build's) up, the last first."""
+        from . import cache
+
+        self._todo = set(todo)
+        self._done: set[int] = set()
+        self._claims = Path(tempfile.mkdtemp(prefix="qhgy-ahead-"))
+        package = Path(__file__).resolve().parents[3]  # the folder holding qhgy_publish
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package), os.environ.get("PYTHONPATH", "")])}
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from qhgy_publish.render.makeup.ahead import main; main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # a helper that fails only leaves its 栏目 to the build
+            env=env,
+            process_group=0,  # the terminal's Ctrl-C reaches the build, which stops the helper
+        )
+        work = (issue, sorted(todo, reverse=True), build_key, heights, cache.MAKEUP_CACHE, self._claims, os.getpid())
+        assert self._process.stdin is not None
+        try:
+            pickle.dump(work, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.close()
+        except OSError:  # the helper is gone already: the build does it all
+            pass
+
+    def take(self, index: int) -> None:
+        """The build is at 栏目 ``index``: if the helper claimed it, wait until it is done (in the
+        cache, or found to need the build's own 补白); else claim it for the build."""
+        if index not in self._todo or _claim(self._claims, index):
+            return
+        assert self._process.stdout is not None
+        while index not in self._done:
+            line = self._process.stdout.readline()
+            if not line:  # the helper ended: the build makes the rest up itself
+                return
+            self._done.add(int(line))
+
+    def stop(self, now: bool = False) -> None:
+        """End the helper: it has nothing left the build waits for (it ends at its next claim), or,
+        ``now``, the build stopped."""
+        for index in self._todo:
+            _claim(self._claims, index)
+        try:
+            self._process.wait(timeout=0 if now else 1)
+        except subprocess.TimeoutExpired:
+            self._process.terminate()
+            self._process.wait()
+        finally:
+            if self._process.stdout is not None:
+                self._process.stdout.close()
+            shutil.rmtree(self._claims, ignore_errors=True)
+
+
+def _claim(claims: Path, index: int) -> bool:
+    """Claim 栏目 ``index``: True if this process was first."""
+    try:
+        os.close(os.open(claims / str(index), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    except OSError:  # the folder is gone: the build stopped the helper
+        return False
+    return True
+
+
+def main() -> None:
+    """The helper: claim the 栏目 it was given (the last first) until one is the build's, and make
+    each up; each finished 栏目's index is a line on standard output."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's Ctrl-C: the build stops us
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwind: a cache entry is written whole or not at all
+    issue, todo, build_key, heights, cache_dir, claims, parent = pickle.load(sys.stdin.buffer)
+    stop_with_parent(parent)
+    report = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # anything else printed goes where the errors go, not into the reports
+    from .. import makeup
+    from . import cache, parts
+
+    cache.MAKEUP_CACHE = cache_dir
+    makeup._build_key = build_key
+    parts.start_build(None)  # nothing here is kept for another build
+    try:
+        for index in todo:
+            if not _claim(claims, index):
+                return  # the build is there
+            try:
+                makeup.make_up_ahead(issue, index, heights)
+            finally:
+                print(index, file=report, flush=True)
+    except Exception:  # the build makes up what the helper could not (and meets the same error)
+        return

@@ -1,0 +1,164 @@
+"""The second process that makes 栏目 up ahead (render/makeup/ahead.py): a build that used it lays out
+exactly what a build without the cache lays out, the 栏目 it made come to the build from the cache,
+and it is gone when the build ends, also when the build stops half-way."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from qhgy_publish.load import load_issue
+from qhgy_publish.render import makeup
+from qhgy_publish.render.makeup import ahead, cache
+from qhgy_publish.transforms import apply_transforms
+
+from .conftest import FIXTURES
+from .test_makeup_cache import _make_up
+
+NEWS = "\n\n{}召开职工代表大会，审议通过年度工作报告，表彰一批先进集体和先进个人，部署全年重点任务。"
+
+
+@pytest.fixture
+def four_columns(issue_dir: Path) -> Path:
+    """The mini issue with two more 栏目 of news, so a helper has 栏目 to take after the first."""
+    yaml = issue_dir / "issue.yaml"
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace("  - 新视点\n", "  - 新视点\n  - 工会要闻\n  - 基层传真\n"),
+        encoding="utf-8",
+    )
+    for number, column, place in ((40, "工会要闻", "西宁市"), (50, "基层传真", "海东市")):
+        (issue_dir / "articles" / f"0{number}-news-{number}.md").write_text(
+            f"---\ncolumn: {column}\nkind: news\ntitle: {place}总工会召开全委会议\ncredit: {place}总工会\n---\n"
+            + NEWS.format(place) * 30
+            + "\n",
+            encoding="utf-8",
+        )
+    return issue_dir
+
+
+def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test issue, cold: its first 栏目 alone takes the build long enough for the helper to
+    make the last ones up (they never look for a 补白)."""
+    root = tmp_path / "2025-06"
+    shutil.copytree(FIXTURES / "2025-06", root)
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+    started: list[list[int]] = []
+    helpers: list[subprocess.Popen] = []
+    original = ahead.Ahead.__init__
+
+    def counted(self, issue, build_key, heights, todo):  # type: ignore[no-untyped-def]
+        started.append(todo)
+        original(self, issue, build_key, heights, todo)
+        helpers.append(self._process)
+
+    monkeypatch.setattr(ahead.Ahead, "__init__", counted)
+    helped = _make_up(root, monkeypatch, cached=True)  # an empty cache: a cold build
+    columns = helped[0].report.columns
+    assert started == [list(range(2, len(columns) + 1))]  # the first 栏目 was not in the cache
+    from_helper = [c.name for c in columns if c.decisions is not None]
+    assert from_helper  # made up by the helper, laid out once by the build
+    assert helpers[0].returncode is not None  # the helper has ended
+    cold = _make_up(root, monkeypatch, cached=False)
+    assert helped[1:] == cold[1:]
+
+
+def test_no_helper_for_columns_made_up_before(four_columns: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm build, and a build after an edit in the first 栏目: the later 栏目 were made up
+    before (their make-ups are in the cache), so no helper is started for them."""
+    _make_up(four_columns, monkeypatch, cached=True)
+    started: list[list[int]] = []
+    monkeypatch.setattr(ahead.Ahead, "__init__", lambda self, *args: started.append(args[-1]))
+    warm, *_ = _make_up(four_columns, monkeypatch, cached=True)
+    assert all(c.decisions is not None for c in warm.report.columns)
+    article = four_columns / "articles" / "010-heci.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n新增一段文字，说明全年工作安排。\n", encoding="utf-8")
+    edited, *_ = _make_up(four_columns, monkeypatch, cached=True)
+    assert edited.report.columns[0].decisions is None  # made up again
+    assert started == []
+
+
+def test_the_helper_ends_when_the_build_stops_half_way(four_columns: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the build makes up its first 栏目 (the helper started just before): the helper
+    is stopped with it, and the cache holds no half entry."""
+    monkeypatch.setenv("QHGY_MAKEUP_CACHE", "1")
+    started: list[subprocess.Popen] = []
+    original_start = ahead.Ahead.__init__
+
+    def counted(self, *args):  # type: ignore[no-untyped-def]
+        original_start(self, *args)
+        started.append(self._process)
+
+    monkeypatch.setattr(ahead.Ahead, "__init__", counted)
+    original = makeup._make_up_column
+
+    def interrupted(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if index == 1:
+            raise KeyboardInterrupt
+        return original(issue, index, *args, **kwargs)
+
+    monkeypatch.setattr(makeup, "_make_up_column", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        makeup.make_up(apply_transforms(load_issue(four_columns)))
+    assert len(started) == 1  # the helper had started
+    assert started[0].returncode is not None  # and has ended
+    for entry in cache.MAKEUP_CACHE.glob("*.pickle"):  # what the cache holds is whole
+        key = entry.stem
+        assert cache.load(key) is not None or cache.load_fit(key) is not None or cache.seen(key)
+
+
+def _helpers_of(pid: int) -> list[int]:
+    """The helper processes (render/makeup/ahead.py) whose parent is ``pid``."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            ppid = next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            command = (status.parent / "cmdline").read_bytes()
+        except (OSError, StopIteration):
+            continue
+        if ppid == pid and b"qhgy_publish.render.makeup.ahead" in command:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_the_helper_ends_when_the_build_is_killed(tmp_path: Path) -> None:
+    """kill -9 of a cold `qhgy build` while its helper works: the helper ends with it."""
+    import os
+    import signal
+    import sys
+    import time
+
+    root = tmp_path / "2025-06"
+    shutil.copytree(FIXTURES / "2025-06", root)
+    env = {**os.environ, "QHGY_CACHE_DIR": str(tmp_path / "cache"), "QHGY_MAKEUP_CACHE": "1"}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "qhgy_publish.cli", "build", str(root), "--out", str(tmp_path / "out"), "--only", "print"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (helpers := _helpers_of(build.pid)):
+            assert build.poll() is None and time.monotonic() < deadline, "no helper started"
+            time.sleep(0.05)
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{helpers[0]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{helpers[0]}").exists() or "Z" in _state(helpers[0])
+    finally:
+        build.kill()
+        build.wait()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
