@@ -128,7 +128,7 @@ def cold_start(issue: Path, browser) -> float:  # type: ignore[no-untyped-def]
     """Seconds from the server's start to the first spread drawn in the browser."""
     import socket
 
-    from qhgy_publish.preview.server import PreviewServer, _config, create_app
+    from qhgy_publish.preview.server import BUILD_THREAD, PreviewServer, _config, create_app
 
     start = time.time()
     app = create_app(issue, output_dir=issue.parent / "no-build")
@@ -148,7 +148,11 @@ def cold_start(issue: Path, browser) -> float:  # type: ignore[no-untyped-def]
     took = time.time() - start
     page.close()
     server.stop()
-    time.sleep(0.5)
+    # The stopped server's layout goes on in its thread (`qhgy preview` ends the process there):
+    # wait for it, or the next server's build would run beside it in this process, both in
+    # WeasyPrint and the make-up's module state at once (GLib then reports corrupted lists).
+    while any(t.name == BUILD_THREAD and t.is_alive() for t in threading.enumerate()):
+        time.sleep(0.1)
     return took
 
 
