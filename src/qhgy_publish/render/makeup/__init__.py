@@ -283,6 +283,8 @@ def make_up_column(
                 if found is not None and (made := _moved(issue, index, first_folio, replace(found, moved=moved), key)):
                     cache.store(key, made.decisions)  # type: ignore[arg-type]
                     cache.store(moved, made.decisions)  # type: ignore[arg-type]
+                    if start is None:  # made up by the helper, or before on other folios
+                        cache.store_seen(cache.seen_key(_build_key, issue, index, at_one))
                     return made
     if making is not None:
         making()
@@ -319,11 +321,12 @@ def make_up_ahead(issue: Issue, index: int, heights: dict[str, float]) -> None:
     assert _build_key is not None
     html = part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
     free = cache.free_key(_build_key, issue, index, html, heights, 0.3)
-    if cache.load(free) is not None:
-        return
-    made = _make_up_column(issue, index, 1, list(issue.fillers), heights, 0.3, None, html)
-    if not made.read_pool:
+    if cache.load(free) is None:
+        made = _make_up_column(issue, index, 1, list(issue.fillers), heights, 0.3, None, html)
+        if made.read_pool:
+            return  # the build makes it up with the 补白 left to it, and marks it seen
         cache.store(free, _decisions(made, ""))
+    cache.store_seen(cache.seen_key(_build_key, issue, index, html))
 
 
 def _decisions(made: ColumnMakeup, moved: str) -> Decisions:

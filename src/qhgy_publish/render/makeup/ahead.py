@@ -47,23 +47,22 @@ class Ahead:
         self._todo = set(todo)
         self._done: set[int] = set()
         self._claims = Path(tempfile.mkdtemp(prefix="qhgy-ahead-"))
+        # The work goes through a file: written to the helper's standard input it would hold
+        # the build up until the helper had imported everything and read it (seconds).
+        work = self._claims / "work.pickle"
+        with work.open("wb") as stream:
+            state = (issue, sorted(todo, reverse=True), build_key, heights, cache.MAKEUP_CACHE, self._claims, os.getpid())
+            pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
         package = Path(__file__).resolve().parents[3]  # the folder holding qhgy_publish
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package), os.environ.get("PYTHONPATH", "")])}
         self._process = subprocess.Popen(
-            [sys.executable, "-c", "from qhgy_publish.render.makeup.ahead import main; main()"],
-            stdin=subprocess.PIPE,
+            [sys.executable, "-c", "from qhgy_publish.render.makeup.ahead import main; main()", str(work)],
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # a helper that fails only leaves its 栏目 to the build
             env=env,
             process_group=0,  # the terminal's Ctrl-C reaches the build, which stops the helper
         )
-        work = (issue, sorted(todo, reverse=True), build_key, heights, cache.MAKEUP_CACHE, self._claims, os.getpid())
-        assert self._process.stdin is not None
-        try:
-            pickle.dump(work, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self._process.stdin.close()
-        except OSError:  # the helper is gone already: the build does it all
-            pass
 
     def take(self, index: int) -> None:
         """The build is at 栏目 ``index``: if the helper claimed it, wait until it is done (in the
@@ -109,7 +108,8 @@ def main() -> None:
     each up; each finished 栏目's index is a line on standard output."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's Ctrl-C: the build stops us
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwind: a cache entry is written whole or not at all
-    issue, todo, build_key, heights, cache_dir, claims, parent = pickle.load(sys.stdin.buffer)
+    with open(sys.argv[1], "rb") as stream:  # written by Ahead before it started us
+        issue, todo, build_key, heights, cache_dir, claims, parent = pickle.load(stream)
     stop_with_parent(parent)
     report = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # anything else printed goes where the errors go, not into the reports
