@@ -102,8 +102,10 @@ def test_a_broken_or_half_written_entry_is_a_miss(issue_dir: Path, monkeypatch: 
     _make_up(issue_dir, monkeypatch, cached=True)
     entries = sorted(cache.MAKEUP_CACHE.glob("*.pickle"))
 
-    def readable(key: str) -> bool:  # a 栏目's make-up, 封二's fit step, or a 栏目 marked as made up
-        return cache.load(key) is not None or cache.load_fit(key) is not None or cache.seen(key)
+    def readable(key: str) -> bool:  # a 栏目's make-up, 封二's fit step, the front's pages, a 栏目 seen
+        front = cache._read(key)
+        is_front = isinstance(front, tuple) and front[0] == "front" and isinstance(front[1], int)
+        return cache.load(key) is not None or cache.load_fit(key) is not None or cache.seen(key) or is_front
 
     assert entries and all(readable(e.stem) for e in entries)
     for entry in entries:
@@ -218,8 +220,8 @@ def test_the_front_is_laid_out_from_the_step_that_fits_its_inside_cover(
     issue_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """封二 set a step smaller to fit its page: the step is found once (two layouts of the front),
-    then the contents with their folios and the next build's front start from it; the pages are a
-    cold build's."""
+    then the contents with their folios and the next build's front start from it, taking the
+    front's page count from the last build; the pages are a cold build's."""
     sample = Path(__file__).resolve().parents[2] / "content" / "2025-01" / "articles" / "000-yuandan-xianci.md"
     shutil.copy(sample, issue_dir / "articles")
     layouts = _laid_out(monkeypatch)
@@ -230,5 +232,29 @@ def test_the_front_is_laid_out_from_the_step_that_fits_its_inside_cover(
     layouts.clear()
     made = _assert_same_as_cold(issue_dir, monkeypatch)
     assert any("封二 set 1 step" in w for w in made.warnings)
-    # the warm build's two (placeholder folios, then the folios), then the cold build's three
-    assert layouts.count("front") == 2 + 3
+    # the warm build's one (its page count known: the folios at once), then the cold build's three
+    assert layouts.count("front") == 1 + 3
+
+
+def test_a_wrong_front_page_count_in_the_cache_is_found_and_the_front_laid_out_first(
+    issue_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The front's page count kept from the last build is checked against the final front: a
+    wrong one (a contents page more) makes the build lay the front out first, as a cold build
+    does, and keeps the right count."""
+    from qhgy_publish import words
+    from qhgy_publish.render import makeup
+    from qhgy_publish.render.makeup import parts
+
+    first, *_ = _make_up(issue_dir, monkeypatch, cached=True)
+    issue = apply_transforms(load_issue(issue_dir))
+    fit = cache.fit_key(makeup._build_key, issue, words.issue_words(issue))
+    right = cache.load_front(fit)
+    assert right == len(first.parts[0].pages)
+    cache.store_front(fit, right + 1)
+    parts.start_build(None)  # a new process: no part of the first build to reuse
+    layouts = _laid_out(monkeypatch)
+    _assert_same_as_cold(issue_dir, monkeypatch)
+    # the warm build: the contents at the wrong count, the placeholder front, the contents; then the cold build's two
+    assert layouts.count("front") == 3 + 2
+    assert cache.load_front(fit) == right

@@ -147,10 +147,11 @@ class MadeUp:
     warnings: list[str]
 
 
-def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp:
+def make_up(issue: Issue, shown: Callable[[Part], None] | None = None, *, trust: bool = True) -> MadeUp:
     """The issue laid out and made up: one document, folios, the report. ``shown`` is given the
     front (covers and contents, folios not yet known) as soon as it is laid out, long before
-    the rest (the preview draws its covers meanwhile)."""
+    the rest (the preview draws its covers meanwhile). ``trust``: take the front's page count
+    from the cache."""
     from ..weasy_cjk_patch import reset_line_end_halts
 
     reset_line_end_halts()
@@ -161,12 +162,21 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp
     placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
     fit_key = cache.fit_key(_build_key, issue, wordbreaks.issue_words(issue)) if _build_key else ""
     known = cache.load_fit(fit_key) if fit_key else None
-    front, fit = _front(issue, placeholder, known or 0)
-    if fit_key and known != fit:
-        cache.store_fit(fit_key, fit)
-    if shown is not None:
-        shown(front)
-    folio = len(front.pages) - FRONT_UNCOUNTED + 1
+    # The front is laid out twice: first with placeholder folios, for its page count (where the
+    # 栏目 start), then with the folios found. The count of the last build with this 封二 is
+    # taken instead when it is known, and checked against the final front: after an edit to a
+    # title or the contents the front is laid out once.
+    front_pages = cache.load_front(fit_key) if known is not None and shown is None and trust else None
+    front: Part | None = None
+    fit = known or 0
+    if front_pages is None:
+        front, fit = _front(issue, placeholder, fit)
+        front_pages = len(front.pages)
+        if fit_key and known != fit:
+            cache.store_fit(fit_key, fit)
+        if shown is not None:
+            shown(front)
+    folio = front_pages - FRONT_UNCOUNTED + 1
     pool = list(issue.fillers)
     columns: list[ColumnMakeup] = []
     ahead: Ahead | None = None
@@ -191,8 +201,8 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp
         raise
     if ahead is not None:
         ahead.stop()
-    body_start = len(front.pages) - FRONT_UNCOUNTED + 1
-    natural = len(front.pages) + (folio - body_start) + BACK_PAGES
+    body_start = front_pages - FRONT_UNCOUNTED + 1
+    natural = front_pages + (folio - body_start) + BACK_PAGES
     notes = (-natural) % 4
     if notes >= SAVE_PAGE_AT:
         columns, notes = _save_pages(issue, columns, body_start, notes, heights)
@@ -214,12 +224,16 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None) -> MadeUp
     for made in columns:
         folios.update(_article_folios(made, issue))
     final_front, _ = _front(issue, folios, fit)  # the contents' folios cannot move 封二
-    if len(final_front.pages) != len(front.pages):
+    if len(final_front.pages) != front_pages:
+        if front is None:  # the count taken from the last build was wrong: lay the front out first
+            return make_up(issue, shown, trust=False)
         raise BuildError("the contents changed length once the page numbers were known (layouts/print)")
+    if fit_key:
+        cache.store_front(fit_key, front_pages)
     parts = [final_front, *(c.part for c in columns), back]
     report = MakeupReport(columns, list(range(folio, folio + notes)), [f.id for f in pool], heights)
     warnings = [w for part in parts for w in part.warnings]
-    finish_build([front, *parts, *([fills] if fills else [])])  # the front with placeholder folios too
+    finish_build([*([front] if front else []), *parts, *([fills] if fills else [])])  # the placeholder front too
     return MadeUp(join(parts), parts, folios, notes, report, warnings)
 
 

@@ -186,6 +186,21 @@ def store_fit(key: str, step: int) -> None:
     _write(key, ("fit", step))
 
 
+def load_front(fit: str) -> int | None:
+    """The front's page count in the last build with this 封二 (``fit``: its :func:`fit_key`)."""
+    found = _read(_front_key(fit))
+    ok = isinstance(found, tuple) and len(found) == 2 and found[0] == "front" and isinstance(found[1], int)
+    return found[1] if ok else None  # type: ignore[index]
+
+
+def store_front(fit: str, pages: int) -> None:
+    _write(_front_key(fit), ("front", pages))
+
+
+def _front_key(fit: str) -> str:
+    return hashlib.sha256(f"{fit}\0front".encode()).hexdigest()
+
+
 def _read(key: str) -> object | None:
     """The entry under ``key``; None when there is none or it cannot be read."""
     try:
