@@ -331,7 +331,8 @@ def unseen(issue: Issue, indexes: range) -> list[int]:
 
 def make_up_ahead(issue: Issue, index: int, heights: dict[str, float]) -> None:
     """For :mod:`.ahead`: make 栏目 ``index`` up with every 补白 and keep it in the cache (under
-    :func:`.cache.free_key`) if it never looked at them; nothing to do if the cache has it."""
+    :func:`.cache.free_key`) and mark it seen if it never looked at them (if the cache has it
+    already, only mark it)."""
     assert _build_key is not None
     html = part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
     free = cache.free_key(_build_key, issue, index, html, heights, 0.3)
