@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..han import HAN
 
@@ -207,6 +208,7 @@ def _spaces(text: str, *, regulation: bool) -> str:
     return re.sub(f"{_KEEP}+", FULL_SPACE, marked)
 
 
+@lru_cache(maxsize=65_536)  # the preview normalises every text again after each save
 def normalise_text(text: str, *, spaces: bool = True, regulation: bool = False) -> str:
     """``text`` with every rule applied; ``spaces=False`` for titles (a space there is a phrase gap)."""
     for rule in RULES:
