@@ -54,7 +54,9 @@ class Ahead:
             state = (issue, sorted(todo, reverse=True), build_key, heights, cache.MAKEUP_CACHE, self._claims, os.getpid())
             pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
         package = Path(__file__).resolve().parents[3]  # the folder holding qhgy_publish
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package), os.environ.get("PYTHONPATH", "")])}
+        # (an empty entry would put the working folder on the helper's import path)
+        path = [str(package), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
         self._process = subprocess.Popen(
             [sys.executable, "-c", "from qhgy_publish.render.makeup.ahead import main; main()", str(work)],
             stdin=subprocess.DEVNULL,

@@ -178,8 +178,7 @@ def fit_key(build: str, issue: Issue, words: list[str]) -> str:
 
 
 def load_fit(key: str) -> int | None:
-    found = _read(key)
-    return found[1] if isinstance(found, tuple) and len(found) == 2 and found[0] == "fit" and isinstance(found[1], int) else None
+    return _number(key, "fit")
 
 
 def store_fit(key: str, step: int) -> None:
@@ -188,9 +187,7 @@ def store_fit(key: str, step: int) -> None:
 
 def load_front(fit: str) -> int | None:
     """The front's page count in the last build with this 封二 (``fit``: its :func:`fit_key`)."""
-    found = _read(_front_key(fit))
-    ok = isinstance(found, tuple) and len(found) == 2 and found[0] == "front" and isinstance(found[1], int)
-    return found[1] if ok else None  # type: ignore[index]
+    return _number(_front_key(fit), "front")
 
 
 def store_front(fit: str, pages: int) -> None:
@@ -199,6 +196,14 @@ def store_front(fit: str, pages: int) -> None:
 
 def _front_key(fit: str) -> str:
     return hashlib.sha256(f"{fit}\0front".encode()).hexdigest()
+
+
+def _number(key: str, kind: str) -> int | None:
+    """The number an entry of ``kind`` holds (封二's fit step, the front's pages), or None."""
+    found = _read(key)
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == kind and isinstance(found[1], int):
+        return found[1]
+    return None
 
 
 def _read(key: str) -> object | None:
