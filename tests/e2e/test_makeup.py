@@ -169,6 +169,47 @@ def test_facing_columns_share_one_baseline_grid(scans) -> None:
     assert off_grid == []
 
 
+def test_every_line_keeps_its_column_grid(scans) -> None:
+    """A line with a 黑体 lead or a 楷体 credit is as tall as any other, and a 楷体 line whose
+    compressed marks are set in the body face stands on its own face's baseline: in every
+    column each line of body text is a whole number of line pitches below the first, and each
+    line of a 编者按 below the one before (before the fix 91 and 222 lines were off)."""
+    assert makeup.off_grid(scans) == []
+
+
+def test_an_article_ends_in_balanced_columns(scans) -> None:
+    """Where an article ends in two columns short of the page foot, they end within two lines of
+    each other (what two-line widow and orphan limits can leave), pictures aside."""
+    assert makeup.unbalanced_endings(scans) == []
+
+
+def test_a_picture_leaves_no_hole_in_a_column_set_that_ends_mid_page(scans) -> None:
+    """A picture that found no room at the foot of the column before it moves down the flow or up
+    to open that column (render/makeup/rules.py), so an article's columns end within three lines
+    of each other, pictures included (the test issue's 花土沟 picture left nine before)."""
+    assert makeup.picture_holes(scans) == []
+
+
+def test_headings_are_never_spread_out(scans) -> None:
+    """A two-line heading's first line is set solid, not justified across the column (a run-in
+    lead that fills a line is justified with its paragraph: its next line is body text)."""
+
+    def heading(line: makeup.Line) -> bool:
+        return all(g.role == "heading" for g in line.glyphs) and abs(line.size - 10.5) < 0.3
+
+    first_lines = []
+    for view in scans:
+        if view.kind != "inner":
+            continue
+        for line in view.lines:
+            below = [o for o in view.lines if o.column == line.column and 0 < o.baseline - line.baseline < 25]
+            if heading(line) and below and heading(min(below, key=lambda o: o.baseline)):
+                first_lines.append(line)
+    assert len(first_lines) >= 4, "both issues have headings of two lines"
+    spread = [f"p.{line.page}: {line.text}" for line in first_lines if line.spacing() > 0.02]
+    assert spread == []
+
+
 def test_latin_text_set_as_a_chinese_typesetter_would(scans) -> None:
     """Between full-width punctuation and a Latin letter or digit there is no gap (> 1 pt), and the
     letters and digits of one Latin word are never spread apart (> 0.8 pt), the pinyin masthead aside."""

@@ -157,3 +157,79 @@ def test_block_container_layout_balances_a_title_and_snaps_a_block_to_the_grid(i
     pitch = house().line_pt * 4 / 3
     assert snap_height(upstream) == pytest.approx(30)
     assert snap_height(ours) == pytest.approx(-(-30 // pitch) * pitch)  # padded to whole body lines
+
+
+def _line_boxes(document: Document) -> list[boxes.LineBox]:
+    page = document.pages[0]._page_box
+    body = next(b for b in page.descendants() if isinstance(b, boxes.BlockBox) and b.element_tag == "body")
+    return [line for line in body.descendants() if isinstance(line, boxes.LineBox)]
+
+
+def test_split_first_line_sets_a_two_face_line_on_its_first_faces_baseline(issue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A 楷体 line whose compressed marks are set in the body face (WenKai has no halt) is as tall
+    as its neighbours and its text stands where a 楷体-only line's does (CSS Inline 3: a fixed
+    line height takes the first face's metrics). Without it, Pango's baseline for the mixed line
+    is the body face's, lower: the line grew and every line after it left the grid."""
+    pitch = 22.4  # 16.8 pt
+    style = f"font-family: 'QHGY Kai'; font-size: 10.5pt; line-height: {pitch}px; width: {10 * 14}px"
+    html = f'<div style="{style}">编者按十个字十个字十个字《管理办法（试行）》，经会议审议通过现予刊发请</div>'
+    ours = lay_out(issue, html, patched=True, monkeypatch=monkeypatch)
+    with monkeypatch.context() as m:
+        m.setattr(weasy_cjk_patch, "_on_primary_baseline", lambda result, style: result)
+        pango_baseline = lay_out(issue, html, patched=True, monkeypatch=monkeypatch)
+
+    def geometry(document: Document) -> tuple[list[float], list[float]]:
+        found = _line_boxes(document)
+        texts = [next(t for t in line.descendants() if isinstance(t, boxes.TextBox)) for line in found]
+        return [line.height for line in found], [t.position_y + t.baseline - line.position_y for t, line in zip(texts, found, strict=True)]
+
+    heights, baselines = geometry(ours)
+    assert len(heights) >= 3
+    assert heights == pytest.approx([pitch] * len(heights), abs=0.01)
+    assert baselines == pytest.approx([baselines[0]] * len(baselines), abs=0.01)
+    plain_heights, _ = geometry(pango_baseline)
+    assert max(plain_heights) > pitch + 1  # the mixed line grew there
+
+
+def test_a_run_in_another_face_leaves_its_line_at_the_body_line_height(issue) -> None:  # type: ignore[no-untyped-def]
+    """magazine.css: a 黑体 lead and a 楷体 credit inside a body paragraph do not make their line
+    taller (inheriting 16.8 pt, the credit's line grew 1.35 px and a column balanced a line short)."""
+    html = (
+        '<div class="article-body"><p><strong class="lead">七是</strong>财务资产监督管理和经费审查审计工作。'
+        "加快工会财务一体化、数智化建设，建强统一领导、分级管理的财务管理体制。"
+        "<em>（省总办公室）</em></p></div>"
+    )
+    weasy_cjk_patch.reset_line_end_halts()
+    document = render_html(issue, html)[0]
+    pitch = house().line_pt * 4 / 3
+    heights = [line.height for line in _line_boxes(document)]
+    assert len(heights) >= 2
+    assert heights == pytest.approx([pitch] * len(heights), abs=0.01)
+
+
+def test_a_floated_block_snapped_to_five_lines_lets_the_sixth_line_return_to_the_column(issue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A photo five line pitches tall (a profile card's): five lines stand beside it and the sixth
+    starts at the column's left edge, wherever the card stands. Snapped exactly to the grid line,
+    the pitches added up put the sixth line a rounding error inside the float at some positions,
+    and it was set beside the photo too (a line more in each such card)."""
+    pitch = house().line_pt * 4 / 3
+    text = "职工是工会的根基和力量源泉" * 12
+    card = (
+        f'<div class="snap" style="float: left; width: 80px; height: {5 * pitch - 6.4}px; padding-bottom: 6.4px; '
+        f'margin-right: 14px"></div>{text}'
+    )
+    html = f'<div style="{STYLE}; font-size: 10.5pt; line-height: {pitch}px; width: 300px">'
+    html += "".join(f'<div style="clear: both">{card}</div>' for _ in range(6)) + "</div>"
+    ours = lay_out(issue, html, patched=True, monkeypatch=monkeypatch)
+    lines = _line_boxes(ours)
+    left = min(line.position_x for line in lines)
+    beside = [line.position_x > left + 50 for line in lines]
+    runs, count = [], 0
+    for flag in beside:
+        if flag:
+            count += 1
+        elif count:
+            runs.append(count)
+            count = 0
+    assert len(runs) >= 4
+    assert set(runs) == {5}

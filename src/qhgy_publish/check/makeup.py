@@ -658,3 +658,98 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+GRID_TOLERANCE_PT = 0.1
+
+
+def off_grid(scans: Sequence[PageScan]) -> list[str]:
+    """Lines of text that left their column's baseline grid.
+
+    In each column of a band, every line of body text stands a whole number of line pitches
+    below the column's first one, and each line of a 楷体 block (编者按, a byline) a whole number
+    below the one before it. A line made taller by a run in another face (a 黑体 lead, a 楷体
+    credit) or a line set lower by a second face in its text pushes every later line off."""
+    pitch = house().line_pt
+    body_size = house().body_pt
+    found = []
+    for view in scans:
+        if view.kind != "inner":
+            continue
+        for band in bands(view):
+            for column in {line.column for line in band}:
+                lines = sorted(
+                    (line for line in band if line.column == column and abs(line.size - body_size) < 0.3),
+                    key=lambda line: line.baseline,
+                )
+                body = [line for line in lines if line.role == "body"]
+                pairs = [(body[0], line) for line in body[1:]]
+                pairs += [(a, b) for a, b in itertools.pairwise(lines) if a.role == b.role == "kai"]
+                for a, b in pairs:
+                    off = (b.baseline - a.baseline) % pitch
+                    if min(off, pitch - off) > GRID_TOLERANCE_PT:
+                        found.append(f"p.{view.folio}: “{b.text[:12]}” {off:.2f} pt off the grid of “{a.text[:12]}”")
+    return found
+
+
+def unbalanced_endings(scans: Sequence[PageScan], limit: int = 2) -> list[str]:
+    """Two-column bands that end short of the type area's foot (an article's last lines, balanced)
+    where one column ends more than ``limit`` lines below the other, pictures aside (a picture
+    moves in whole blocks; the make-up's hole rule answers for those)."""
+    pitch = house().line_pt
+    found = []
+    for view in scans:
+        if view.kind != "inner":
+            continue
+        for band in bands(view):
+            ends = {}
+            for column in (0, 1):
+                baselines = [line.baseline for line in band if line.column == column]
+                if baselines:
+                    ends[column] = max(baselines)
+            if len(ends) < 2 or view.area[3] - max(ends.values()) < 2 * pitch:
+                continue  # one column, or a set that fills the page (a widow rule may leave a line free)
+            top = min(line.top for line in band)
+            if any(top - pitch <= image_top <= max(ends.values()) for _, image_top, _, _ in view.images):
+                continue
+            lines = (ends[0] - ends[1]) / pitch
+            if abs(lines) > limit + 0.1:
+                found.append(f"p.{view.folio}: the left column ends {lines:+.1f} lines from the right")
+    return found
+
+
+def picture_holes(scans: Sequence[PageScan], limit: int = 3) -> list[str]:
+    """Two-column bands with a picture that end short of the type area's foot where one column
+    ends more than ``limit`` lines above the other (its picture included): the hole a picture
+    leaves when it finds no room at the foot of the column before it. A column that holds only
+    a picture is left aside (its height is the picture's)."""
+    pitch = house().line_pt
+    found = []
+    for view in scans:
+        if view.kind != "inner" or not view.images:
+            continue
+        for band in bands(view):
+            if not any(line.column is not None for line in band):
+                continue
+            top = min(line.top for line in band)
+            bottom = max(line.bottom for line in band)
+            pictures = [im for im in view.images if top - pitch <= im[1] <= bottom]
+            if not pictures:
+                continue
+            ends: dict[int, float] = {}
+            text: set[int] = set()
+            for line in band:
+                if line.column is not None:
+                    ends[line.column] = max(ends.get(line.column, 0.0), line.bottom)
+                    text.add(line.column)
+            for left, _, right, im_bottom in pictures:
+                middle = (left + right) / 2
+                column = next((c for c, (x0, x1) in enumerate(view.columns) if x0 <= middle <= x1), None)
+                if column is not None:
+                    ends[column] = max(ends.get(column, 0.0), im_bottom)
+            if len(ends) < 2 or len(text) < 2 or view.area[3] - max(ends.values()) < 2 * pitch:
+                continue
+            lines = (max(ends.values()) - min(ends.values())) / pitch
+            if lines > limit + 0.1:
+                found.append(f"p.{view.folio}: the columns beside a picture end {lines:.1f} lines apart")
+    return found

@@ -21,7 +21,10 @@ What changes, and nothing else:
   (kinsoku: “…里，” cannot leave “，” to start the next line), the line may
   take them both if setting that line-end mark half-width (``halt``) makes
   it fit — clreq's “a mark at line end takes ½ em where the line needs it”.
-  Without it such a line is spread by up to an em and a half.
+  Without it such a line is spread by up to an em and a half. And a line whose
+  glyphs come from two faces (a 楷体 line with its compressed marks in the body
+  face) stands on its first face's baseline, as CSS Inline 3 asks for a fixed
+  line height, not on Pango's lowest one (:func:`_on_primary_baseline`).
 * ``draw.text``'s ``int``: the glyph adjustments of a PDF text array are
   written as whole thousandths of an em, truncated, so a line spaced out by
   justification lost up to 1/1000 em per character — 0.45 pt across a
@@ -46,7 +49,8 @@ and :func:`uninstall` puts WeasyPrint's own back.
 
 Offering it upstream: the same rules belong in ``justify_line`` as the
 ``inter-character`` value of ``text-justify`` (CSS Text 3 §7.1), the
-margin trimming as ``text-autospace``'s "no space at line edges" rule, and
+margin trimming as ``text-autospace``'s "no space at line edges" rule, the
+baseline as CSS Inline 3's layout bounds of text (its first available font only), and
 the balancing as ``text-wrap-style: balance`` (CSS Text 4 §6.4).
 
 Pinned to WeasyPrint 70.0: the patched functions are internal.
@@ -371,6 +375,12 @@ def install() -> None:
         return result
 
     def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):  # type: ignore[no-untyped-def]
+        return _on_primary_baseline(
+            _split_pulling_marks(text, style, context, max_width, justification_spacing, is_line_start, minimum),
+            style,
+        )
+
+    def _split_pulling_marks(text, style, context, max_width, justification_spacing, is_line_start, minimum):  # type: ignore[no-untyped-def]
         result = original_split_first_line(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
@@ -468,6 +478,26 @@ class _PreciseInt(int):
         return f"{self.exact:.3f}".rstrip("0").rstrip(".") if not spec else format(self.exact, spec)
 
 
+def _on_primary_baseline(result: tuple, style: object) -> tuple:
+    """A line of text whose glyphs come from more than one face stands on the baseline of its
+    first face, as CSS Inline 3 §4.3 has it for a line-height that is not ``normal``.
+
+    WeasyPrint places the text on Pango's baseline, the tallest ascent of the faces the line
+    uses: a 楷体 line whose compressed marks are set in the body face (:func:`_halt_marks`)
+    stood 1–1.5 pt lower than its neighbours, left the column's baseline grid and grew its
+    line box (a note, a caption, a credit, an author in the contents). The strut's baseline is
+    the first face's; the text box keeps Pango's height, so only where the glyphs sit moves.
+    """
+    if style["line_height"] == "normal" or result[0] is None:  # type: ignore[index]
+        return result
+    line_height, strut_baseline = line_break.strut(style)
+    height, baseline = result[4], result[5]
+    wanted = strut_baseline - (line_height - height) / 2
+    if abs(wanted - baseline) < 1e-6:
+        return result  # one face: Pango's baseline is the strut's (to the float)
+    return (*result[:5], wanted)
+
+
 def _has_class(box: object, name: str) -> bool:
     element = getattr(box, "element", None)
     return element is not None and name in (element.get("class") or "").split()
@@ -534,15 +564,27 @@ def _snap_to_grid(result) -> None:  # type: ignore[no-untyped-def]
 
     Why: a heading, a figure or a title block of any other height would put
     every line after it off the baseline grid the facing column keeps.
+
+    A floated block ends :data:`FLOAT_CLEARANCE` above its grid line: the line that starts
+    there must clear it, and WeasyPrint compares the positions exactly — five line pitches
+    added up land a rounding error inside a photo five lines tall, and the profile cards'
+    sixth line was set beside the photo (a line more in every card).
     """
     new_box, resume_at = result[0], result[1]
     if new_box is None or resume_at is not None:
         return
     pitch = house().line_pt * PX_PER_PT
     height = new_box.border_height()
-    extra = math.ceil(height / pitch - 0.001) * pitch - height
-    if extra > 0.01:
+    target = math.ceil(height / pitch - 0.001) * pitch
+    if new_box.style["float"] != "none":
+        extra = target - FLOAT_CLEARANCE - height
+        if new_box.padding_bottom + extra >= 0:
+            new_box.padding_bottom += extra
+    elif (extra := target - height) > 0.01:
         new_box.padding_bottom += extra
+
+
+FLOAT_CLEARANCE = 0.01  # px
 
 
 def _edge_span(box: boxes.Box, index: int) -> boxes.Box | None:

@@ -429,9 +429,14 @@ def _make_up_column(
             new_part = lay_out_part(issue, "column", html=new_html, plan=new_plan, **options)  # type: ignore[arg-type]
             new_views = read_pages(new_part.pages)
         made.passes += 1
-        if all(fix.accept(views, new_views) for fix in fixes):
+        verdicts = [fix.accept(views, new_views) for fix in fixes]
+        if all(verdicts):
             plan, part, views, html = new_plan, new_part, new_views, new_html
             made.actions += [fix.action for fix in fixes if fix.action not in made.actions]
+        else:
+            # Only the fixes that made it worse are done with: the others of the batch (a credit
+            # set apart beside a picture moved in vain) are judged again without them.
+            tried -= {fix.key for fix, ok in zip(fixes, verdicts, strict=True) if ok}
     made.laid_out, made.plan, made.tried = part, plan, tried
     made.loose = loose_lines(views)
     return made

@@ -67,7 +67,8 @@ class Plan:
                 continue
             moving = next(pair for pair in order if pair[0] == int(index))
             order.remove(moving)
-            position = next(k for k, pair in enumerate(order) if pair[0] == after) + 1
+            # after -1: at the head of the article's text, before its first block
+            position = 0 if after < 0 else next(k for k, pair in enumerate(order) if pair[0] == after) + 1
             order.insert(position, moving)
         return order
 

@@ -11,8 +11,12 @@ Read in this order (a layout is judged again after every fix):
    a line of its own, flush right (``tails_apart``).
 3. **No hole above a picture.** A picture that found no room at the foot of
    a column and left a gap of more than three lines there moves down the
-   flow, after the next paragraph, so text fills the gap; so does a
-   half-width picture with a loose line in the narrow measure beside it,
+   flow, after the next paragraph, so text fills the gap — also where a
+   column set balanced mid-page leaves the column before the picture that
+   opens the next one ending far above the set's foot (kept only if the
+   columns then end closer together; failing that, the picture moves up
+   to open the column before, ahead of the paragraph that opened it); so does
+   a half-width picture with a loose line in the narrow measure beside it,
    when that leaves fewer loose lines.
 4. **Full pages.** A page whose content reaches less than half-way down the
    type area is filled, in this order: the next article follows on the
@@ -54,7 +58,7 @@ RUN_ON_KINDS = {Kind.ARTICLE, Kind.NEWS, Kind.REPORT}
 class Action:
     """One thing the make-up did (or could not do), for the build report, `qhgy check` and the preview."""
 
-    kind: str  # keep-together, credit-apart, figure-down, run-on, pull-back, fill, unfilled, room
+    kind: str  # keep-together, credit-apart, figure-down, figure-up, run-on, pull-back, fill, unfilled, room
     page: int  # index of the page in the part (the caller turns it into a folio)
     target: str  # article, element or 补白 id
     detail: str
@@ -297,7 +301,8 @@ def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
         for block in view.blocks:
             if "photo" not in block.classes or block.source_index is None or block.article not in articles:
                 continue  # not an article picture (a profile's photo stays in its card)
-            if block.top - view.area_top > ctx.line and not _at_column_top(view, block):
+            at_top = block.top - view.area_top <= ctx.line or _at_column_top(view, block)
+            if not at_top and not _heads_its_column(view, block):
                 continue
             gap = _gap_before(views, p, block)
             if gap < HOLE_LINES * ctx.line:
@@ -307,13 +312,43 @@ def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
             index = block.source_index
             position = order.index(index)
             following = [i for i in order[position + 1 :] if article.blocks[i].type == "paragraph"]
-            if not following:
-                continue
             key = f"{article.id}-b{index}"
-            plan = ctx.plan.with_move(key, following[0])
-            action = Action("figure-down", p, block.id, "picture moved after the next paragraph: no hole above it")
-            fixes.append(Fix(plan, action, f"move:{key}:{following[0]}"))
+            if at_top:
+                if following:
+                    plan = ctx.plan.with_move(key, following[0])
+                    action = Action("figure-down", p, block.id, "picture moved after the next paragraph: no hole above it")
+                    fixes.append(Fix(plan, action, f"move:{key}:{following[0]}"))
+                continue
+            # A picture heading a column of a set balanced mid-page: down the flow first; if the
+            # columns do not end closer so, up before the paragraph it followed, so it opens the
+            # column before instead (a short article's picture at its head).
+            # never past the last paragraph: a picture after all the text leaves the credit to run
+            # round it in the narrow measure
+            moves = [(i, "figure-down", "after the next paragraph") for i in following[:1] if i != following[-1]]
+            if (opening := _opening_paragraph(view, block, article)) is not None and opening in order[:position]:
+                at = order.index(opening)
+                moves.append((order[at - 1] if at else -1, "figure-up", "up to open the column before"))
+            for after, kind, where in moves:
+                if f"move:{key}:{after}" in ctx.tried:
+                    continue
+                action = Action(kind, p, block.id, f"picture moved {where}: the columns of its article ended far apart")
+                fixes.append(Fix(ctx.plan.with_move(key, after), action, f"move:{key}:{after}", _smaller_hole(article.id)))
+                break
     return fixes
+
+
+def _opening_paragraph(view: PageView, block, article) -> int | None:  # type: ignore[no-untyped-def]
+    """The source index of the paragraph that opens the column before ``block`` in its article on
+    this page (where the picture goes to open that column instead)."""
+    lines = [line for line in view.lines if line.article == block.article and line.column == block.column - 1]
+    if not lines:
+        return None
+    first = min(lines, key=lambda line: line.top).block
+    prefix = f"{article.id}-b"
+    if not first.startswith(prefix) or not first[len(prefix) :].isdigit():
+        return None
+    index = int(first[len(prefix) :])
+    return index if article.blocks[index].type == "paragraph" else None
 
 
 def _at_column_top(view: PageView, block) -> bool:  # type: ignore[no-untyped-def]
@@ -321,12 +356,31 @@ def _at_column_top(view: PageView, block) -> bool:  # type: ignore[no-untyped-de
     return not above
 
 
+def _heads_its_column(view: PageView, block) -> bool:  # type: ignore[no-untyped-def]
+    """A picture that opens its article's text in a later column of a set that ends on this page
+    (a column set balanced under a title mid-page): the column before may end far above the
+    set's foot, the picture having found no room there."""
+    if not block.column:
+        return False
+    above = [
+        line for line in view.lines
+        if line.article == block.article and line.column == block.column and line.bottom <= block.top + 1
+    ]
+    return not above
+
+
 def _gap_before(views: list[PageView], page: int, block) -> float:  # type: ignore[no-untyped-def]
-    """Empty height at the foot of the column the flow came from before ``block``."""
+    """Empty height at the foot of the column the flow came from before ``block``: down to the type
+    area's foot, or to the foot of the picture's own column where its article's column set ends
+    above it on this page."""
     view = views[page]
     if block.column and block.column > 0:
         previous = [line for line in view.lines if line.column == block.column - 1 and line.article == block.article]
-        return view.area_bottom - max((line.bottom for line in previous), default=view.area_bottom)
+        foot = view.area_bottom
+        if not _later_lines(views, page, block.column, block.article):
+            own = [line.bottom for line in view.lines if line.column == block.column and line.article == block.article]
+            foot = min(foot, max([block.bottom, *own]))
+        return foot - max((line.bottom for line in previous), default=foot)
     if page == 0:
         return 0.0
     before = views[page - 1]
@@ -335,6 +389,36 @@ def _gap_before(views: list[PageView], page: int, block) -> float:  # type: igno
         return 0.0
     last_column = max(line.column or 0 for line in previous)
     return before.area_bottom - max(line.bottom for line in previous if (line.column or 0) == last_column)
+
+
+def _column_gaps(views: list[PageView], article: str) -> float:
+    """The room an article's columns leave unused above their set's foot, summed over its pages:
+    where the set goes on to the next page, each column's distance from the type area's foot but
+    the last one's; where it ends, how far apart its columns end (balanced: near the same line)."""
+    total = 0.0
+    for p, view in enumerate(views):
+        ends = {}
+        for line in view.lines:
+            if line.article == article and line.column is not None:
+                ends[line.column] = max(ends.get(line.column, 0.0), line.bottom)
+        for block in view.blocks:
+            if block.article == article and block.column is not None and block.column in ends:
+                ends[block.column] = max(ends[block.column], block.bottom)
+        if len(ends) < 2:
+            continue
+        last = max(ends)
+        if _later_lines(views, p, last, article):
+            total += sum(view.area_bottom - end for column, end in ends.items() if column != last)
+        else:
+            total += max(ends.values()) - min(ends.values())
+    return total
+
+
+def _smaller_hole(article: str) -> Callable[[list[PageView], list[PageView]], bool]:
+    def accept(before: list[PageView], after: list[PageView]) -> bool:
+        return len(after) <= len(before) and _column_gaps(after, article) < _column_gaps(before, article)
+
+    return accept
 
 
 def fill_fix(views: list[PageView], ctx: Context) -> tuple[Fix | None, list[Action]]:
