@@ -11,11 +11,11 @@ Read in this order (a layout is judged again after every fix):
    a line of its own, flush right (``tails_apart``).
 3. **No hole above a picture.** A picture that found no room at the foot of
    a column and left a gap of more than three lines there moves down the
-   flow, after the next paragraph, so text fills the gap — also where a
-   column set balanced mid-page leaves the column before the picture that
-   opens the next one ending far above the set's foot (kept only if the
-   columns then end closer together; failing that, the picture moves up
-   to open the column before, ahead of the paragraph that opened it); so does
+   flow, after the next paragraph, so text fills the gap; a picture in an
+   article whose columns end more than three lines apart on its page moves
+   down the flow too (never past the last paragraph), or else up to the head
+   of the article's text there, each kept only if the columns then end
+   closer together; so does
    a half-width picture with a loose line in the narrow measure beside it,
    when that leaves fewer loose lines.
 4. **Full pages.** A page whose content reaches less than half-way down the
@@ -302,10 +302,9 @@ def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
             if "photo" not in block.classes or block.source_index is None or block.article not in articles:
                 continue  # not an article picture (a profile's photo stays in its card)
             at_top = block.top - view.area_top <= ctx.line or _at_column_top(view, block)
-            if not at_top and not _heads_its_column(view, block):
+            if at_top and _gap_before(views, p, block) < HOLE_LINES * ctx.line:
                 continue
-            gap = _gap_before(views, p, block)
-            if gap < HOLE_LINES * ctx.line:
+            if not at_top and _page_gap(views, p, block.article) < HOLE_LINES * ctx.line:
                 continue
             article = articles[block.article]
             order = [i for i, _ in ctx.plan.ordered(article)]
@@ -319,15 +318,14 @@ def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
                     action = Action("figure-down", p, block.id, "picture moved after the next paragraph: no hole above it")
                     fixes.append(Fix(plan, action, f"move:{key}:{following[0]}"))
                 continue
-            # A picture heading a column of a set balanced mid-page: down the flow first; if the
-            # columns do not end closer so, up before the paragraph it followed, so it opens the
-            # column before instead (a short article's picture at its head).
-            # never past the last paragraph: a picture after all the text leaves the credit to run
-            # round it in the narrow measure
+            # A picture in an article whose columns end far apart on this page: down the flow first,
+            # never past the last paragraph (the credit would run round the picture in the narrow
+            # measure); if the columns do not end closer so, up to the head of the article's text
+            # on the page.
             moves = [(i, "figure-down", "after the next paragraph") for i in following[:1] if i != following[-1]]
-            if (opening := _opening_paragraph(view, block, article)) is not None and opening in order[:position]:
+            if (opening := _opening_paragraph(view, article)) is not None and opening in order[:position]:
                 at = order.index(opening)
-                moves.append((order[at - 1] if at else -1, "figure-up", "up to open the column before"))
+                moves.append((order[at - 1] if at else -1, "figure-up", "up to the head of the text"))
             for after, kind, where in moves:
                 if f"move:{key}:{after}" in ctx.tried:
                     continue
@@ -337,13 +335,13 @@ def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
     return fixes
 
 
-def _opening_paragraph(view: PageView, block, article) -> int | None:  # type: ignore[no-untyped-def]
-    """The source index of the paragraph that opens the column before ``block`` in its article on
-    this page (where the picture goes to open that column instead)."""
-    lines = [line for line in view.lines if line.article == block.article and line.column == block.column - 1]
+def _opening_paragraph(view: PageView, article) -> int | None:  # type: ignore[no-untyped-def]
+    """The source index of the paragraph that opens an article's columns on this page (where a
+    picture goes to head the text instead)."""
+    lines = [line for line in view.lines if line.article == article.id and line.column is not None]
     if not lines:
         return None
-    first = min(lines, key=lambda line: line.top).block
+    first = min(lines, key=lambda line: (line.column, line.top)).block
     prefix = f"{article.id}-b"
     if not first.startswith(prefix) or not first[len(prefix) :].isdigit():
         return None
@@ -353,19 +351,6 @@ def _opening_paragraph(view: PageView, block, article) -> int | None:  # type: i
 
 def _at_column_top(view: PageView, block) -> bool:  # type: ignore[no-untyped-def]
     above = [line for line in view.lines if line.column == block.column and line.bottom <= block.top + 1]
-    return not above
-
-
-def _heads_its_column(view: PageView, block) -> bool:  # type: ignore[no-untyped-def]
-    """A picture that opens its article's text in a later column of a set that ends on this page
-    (a column set balanced under a title mid-page): the column before may end far above the
-    set's foot, the picture having found no room there."""
-    if not block.column:
-        return False
-    above = [
-        line for line in view.lines
-        if line.article == block.article and line.column == block.column and line.bottom <= block.top + 1
-    ]
     return not above
 
 
@@ -391,27 +376,29 @@ def _gap_before(views: list[PageView], page: int, block) -> float:  # type: igno
     return before.area_bottom - max(line.bottom for line in previous if (line.column or 0) == last_column)
 
 
+def _page_gap(views: list[PageView], page: int, article: str) -> float:
+    """The room an article's columns leave unused above their set's foot on one page: where the
+    set goes on to the next page, each column's distance from the type area's foot but the last
+    one's; where it ends, how far apart its columns end (balanced: near the same line)."""
+    view = views[page]
+    ends: dict[int, float] = {}
+    for line in view.lines:
+        if line.article == article and line.column is not None:
+            ends[line.column] = max(ends.get(line.column, 0.0), line.bottom)
+    for block in view.blocks:
+        if block.article == article and block.column is not None and block.column in ends:
+            ends[block.column] = max(ends[block.column], block.bottom)
+    if len(ends) < 2:
+        return 0.0
+    last = max(ends)
+    if _later_lines(views, page, last, article):
+        return sum(view.area_bottom - end for column, end in ends.items() if column != last)
+    return max(ends.values()) - min(ends.values())
+
+
 def _column_gaps(views: list[PageView], article: str) -> float:
-    """The room an article's columns leave unused above their set's foot, summed over its pages:
-    where the set goes on to the next page, each column's distance from the type area's foot but
-    the last one's; where it ends, how far apart its columns end (balanced: near the same line)."""
-    total = 0.0
-    for p, view in enumerate(views):
-        ends = {}
-        for line in view.lines:
-            if line.article == article and line.column is not None:
-                ends[line.column] = max(ends.get(line.column, 0.0), line.bottom)
-        for block in view.blocks:
-            if block.article == article and block.column is not None and block.column in ends:
-                ends[block.column] = max(ends[block.column], block.bottom)
-        if len(ends) < 2:
-            continue
-        last = max(ends)
-        if _later_lines(views, p, last, article):
-            total += sum(view.area_bottom - end for column, end in ends.items() if column != last)
-        else:
-            total += max(ends.values()) - min(ends.values())
-    return total
+    """:func:`_page_gap` summed over the pages."""
+    return sum(_page_gap(views, p, article) for p in range(len(views)))
 
 
 def _smaller_hole(article: str) -> Callable[[list[PageView], list[PageView]], bool]:
