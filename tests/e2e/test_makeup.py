@@ -153,19 +153,16 @@ def test_facing_columns_share_one_baseline_grid(scans) -> None:
 
     pitch = house().line_pt
     off_grid = []
-    for view in scans:
-        if view.kind != "inner":
-            continue
-        for band in makeup.bands(view):
-            phase = {}
-            for column in (0, 1):
-                body = [line for line in band if line.column == column and line.is_body]
-                if len(body) >= 2:
-                    phase[column] = statistics.median((line.baseline - view.area[1]) % pitch for line in body)
-            if len(phase) == 2:
-                delta = abs(phase[0] - phase[1]) % pitch
-                if min(delta, pitch - delta) > 0.5:
-                    off_grid.append((view.folio, round(delta, 2), band[0].text[:10]))
+    for view, band in makeup.inner_bands(scans):
+        phase = {}
+        for column in (0, 1):
+            body = [line for line in band if line.column == column and line.is_body]
+            if len(body) >= 2:
+                phase[column] = statistics.median((line.baseline - view.area[1]) % pitch for line in body)
+        if len(phase) == 2:
+            delta = abs(phase[0] - phase[1]) % pitch
+            if min(delta, pitch - delta) > 0.5:
+                off_grid.append((view.folio, round(delta, 2), band[0].text[:10]))
     assert off_grid == []
 
 

@@ -30,7 +30,7 @@ import re
 import statistics
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -663,6 +663,14 @@ if __name__ == "__main__":
 GRID_TOLERANCE_PT = 0.1
 
 
+def inner_bands(scans: Sequence[PageScan]) -> Iterator[tuple[PageScan, list[Line]]]:
+    """Each band of each inner page (the pages of articles: no covers, contents or notes)."""
+    for view in scans:
+        if view.kind == "inner":
+            for band in bands(view):
+                yield view, band
+
+
 def off_grid(scans: Sequence[PageScan]) -> list[str]:
     """Lines of text that left their column's baseline grid.
 
@@ -673,22 +681,19 @@ def off_grid(scans: Sequence[PageScan]) -> list[str]:
     pitch = house().line_pt
     body_size = house().body_pt
     found = []
-    for view in scans:
-        if view.kind != "inner":
-            continue
-        for band in bands(view):
-            for column in {line.column for line in band}:
-                lines = sorted(
-                    (line for line in band if line.column == column and abs(line.size - body_size) < 0.3),
-                    key=lambda line: line.baseline,
-                )
-                body = [line for line in lines if line.role == "body"]
-                pairs = [(body[0], line) for line in body[1:]]
-                pairs += [(a, b) for a, b in itertools.pairwise(lines) if a.role == b.role == "kai"]
-                for a, b in pairs:
-                    off = (b.baseline - a.baseline) % pitch
-                    if min(off, pitch - off) > GRID_TOLERANCE_PT:
-                        found.append(f"p.{view.folio}: “{b.text[:12]}” {off:.2f} pt off the grid of “{a.text[:12]}”")
+    for view, band in inner_bands(scans):
+        for column in {line.column for line in band}:
+            lines = sorted(
+                (line for line in band if line.column == column and abs(line.size - body_size) < 0.3),
+                key=lambda line: line.baseline,
+            )
+            body = [line for line in lines if line.role == "body"]
+            pairs = [(body[0], line) for line in body[1:]]
+            pairs += [(a, b) for a, b in itertools.pairwise(lines) if a.role == b.role == "kai"]
+            for a, b in pairs:
+                off = (b.baseline - a.baseline) % pitch
+                if min(off, pitch - off) > GRID_TOLERANCE_PT:
+                    found.append(f"p.{view.folio}: “{b.text[:12]}” {off:.2f} pt off the grid of “{a.text[:12]}”")
     return found
 
 
@@ -698,23 +703,20 @@ def unbalanced_endings(scans: Sequence[PageScan], limit: int = 2) -> list[str]:
     moves in whole blocks; the make-up's hole rule answers for those)."""
     pitch = house().line_pt
     found = []
-    for view in scans:
-        if view.kind != "inner":
+    for view, band in inner_bands(scans):
+        ends = {}
+        for column in (0, 1):
+            baselines = [line.baseline for line in band if line.column == column]
+            if baselines:
+                ends[column] = max(baselines)
+        if len(ends) < 2 or view.area[3] - max(ends.values()) < 2 * pitch:
+            continue  # one column, or a set that fills the page (a widow rule may leave a line free)
+        top = min(line.top for line in band)
+        if any(top - pitch <= image_top <= max(ends.values()) for _, image_top, _, _ in view.images):
             continue
-        for band in bands(view):
-            ends = {}
-            for column in (0, 1):
-                baselines = [line.baseline for line in band if line.column == column]
-                if baselines:
-                    ends[column] = max(baselines)
-            if len(ends) < 2 or view.area[3] - max(ends.values()) < 2 * pitch:
-                continue  # one column, or a set that fills the page (a widow rule may leave a line free)
-            top = min(line.top for line in band)
-            if any(top - pitch <= image_top <= max(ends.values()) for _, image_top, _, _ in view.images):
-                continue
-            lines = (ends[0] - ends[1]) / pitch
-            if abs(lines) > limit + 0.1:
-                found.append(f"p.{view.folio}: the left column ends {lines:+.1f} lines from the right")
+        lines = (ends[0] - ends[1]) / pitch
+        if abs(lines) > limit + 0.1:
+            found.append(f"p.{view.folio}: the left column ends {lines:+.1f} lines from the right")
     return found
 
 
@@ -725,31 +727,27 @@ def picture_holes(scans: Sequence[PageScan], limit: int = 3) -> list[str]:
     a picture is left aside (its height is the picture's)."""
     pitch = house().line_pt
     found = []
-    for view in scans:
-        if view.kind != "inner" or not view.images:
+    for view, band in inner_bands(scans):
+        if not view.images or not any(line.column is not None for line in band):
             continue
-        for band in bands(view):
-            if not any(line.column is not None for line in band):
-                continue
-            top = min(line.top for line in band)
-            bottom = max(line.bottom for line in band)
-            pictures = [im for im in view.images if top - pitch <= im[1] <= bottom]
-            if not pictures:
-                continue
-            ends: dict[int, float] = {}
-            text: set[int] = set()
-            for line in band:
-                if line.column is not None:
-                    ends[line.column] = max(ends.get(line.column, 0.0), line.bottom)
-                    text.add(line.column)
-            for left, _, right, im_bottom in pictures:
-                middle = (left + right) / 2
-                column = next((c for c, (x0, x1) in enumerate(view.columns) if x0 <= middle <= x1), None)
-                if column is not None:
-                    ends[column] = max(ends.get(column, 0.0), im_bottom)
-            if len(ends) < 2 or len(text) < 2 or view.area[3] - max(ends.values()) < 2 * pitch:
-                continue
-            lines = (max(ends.values()) - min(ends.values())) / pitch
-            if lines > limit + 0.1:
-                found.append(f"p.{view.folio}: the columns beside a picture end {lines:.1f} lines apart")
+        top = min(line.top for line in band)
+        bottom = max(line.bottom for line in band)
+        pictures = [im for im in view.images if top - pitch <= im[1] <= bottom]
+        if not pictures:
+            continue
+        ends: dict[int, float] = {}
+        for line in band:
+            if line.column is not None:
+                ends[line.column] = max(ends.get(line.column, 0.0), line.bottom)
+        text = set(ends)  # the columns holding text
+        for left, _, right, im_bottom in pictures:
+            middle = (left + right) / 2
+            column = next((c for c, (x0, x1) in enumerate(view.columns) if x0 <= middle <= x1), None)
+            if column is not None:
+                ends[column] = max(ends.get(column, 0.0), im_bottom)
+        if len(ends) < 2 or len(text) < 2 or view.area[3] - max(ends.values()) < 2 * pitch:
+            continue
+        lines = (max(ends.values()) - min(ends.values())) / pitch
+        if lines > limit + 0.1:
+            found.append(f"p.{view.folio}: the columns beside a picture end {lines:.1f} lines apart")
     return found

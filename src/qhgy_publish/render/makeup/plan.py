@@ -62,10 +62,10 @@ class Plan:
         """The article's blocks with their source indexes, in the order the page sets them."""
         order = [(i, b) for i, b in enumerate(article.blocks)]
         for block_id, after in sorted(self.moves.items(), key=lambda item: item[1]):
-            article_id, _, index = block_id.rpartition("-b")
-            if article_id != article.id:
+            index = source_index(block_id, article.id)
+            if index is None:
                 continue
-            moving = next(pair for pair in order if pair[0] == int(index))
+            moving = next(pair for pair in order if pair[0] == index)
             order.remove(moving)
             # after -1: at the head of the article's text, before its first block
             position = 0 if after < 0 else next(k for k, pair in enumerate(order) if pair[0] == after) + 1
@@ -110,3 +110,9 @@ class Plan:
 
 
 NO_PLAN = Plan()
+
+
+def source_index(block_id: str, article_id: str) -> int | None:
+    """The index in the source of the body block ``{article_id}-b{index}``; None for any other id."""
+    owner, _, index = block_id.rpartition("-b")
+    return int(index) if owner == article_id and index.isdigit() else None

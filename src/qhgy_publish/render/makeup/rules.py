@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from ...model import Column, Filler, Kind
 from .measure import PageView
-from .plan import Plan
+from .plan import Plan, source_index
 
 MIN_LINES_AFTER = 3
 NEAR_EMPTY = 0.5  # a page is near-empty when its content ends above half the type area
@@ -341,12 +341,8 @@ def _opening_paragraph(view: PageView, article) -> int | None:  # type: ignore[n
     lines = [line for line in view.lines if line.article == article.id and line.column is not None]
     if not lines:
         return None
-    first = min(lines, key=lambda line: (line.column, line.top)).block
-    prefix = f"{article.id}-b"
-    if not first.startswith(prefix) or not first[len(prefix) :].isdigit():
-        return None
-    index = int(first[len(prefix) :])
-    return index if article.blocks[index].type == "paragraph" else None
+    index = source_index(min(lines, key=lambda line: (line.column, line.top)).block, article.id)
+    return index if index is not None and article.blocks[index].type == "paragraph" else None
 
 
 def _at_column_top(view: PageView, block) -> bool:  # type: ignore[no-untyped-def]
