@@ -97,15 +97,18 @@ def lay_out(
     previous: IssueLayout | None = None,
     dirty: set[Path] | None = None,
     shown: Callable[[Part], None] | None = None,
+    drafted: Callable[[IssueLayout], None] | None = None,
 ) -> IssueLayout:
     """Lay ``issue`` out for print. With the ``previous`` layout and the files saved since
     (``dirty``), only the 栏目 an article edit touched is made up again (the preview's
     path after a save); everything is laid out again unless only article files changed,
     exactly one 栏目 differs, and its new pages keep their count and its articles their
     start pages — then every other page, and the contents, are what a full layout gives.
-    ``shown``: the front (covers, contents) of a whole layout as soon as it is laid out."""
+    ``shown``: the front (covers, contents) of a whole layout as soon as it is laid out.
+    ``drafted``: in that one-栏目 path, the edited 栏目 laid out once with its old make-up
+    (:func:`.render.makeup.draft_column`), before it is made up again, if it stands in place."""
     if previous is not None and dirty:
-        partial = _lay_out_dirty(issue, previous, dirty)
+        partial = _lay_out_dirty(issue, previous, dirty, drafted)
         if partial is not None:
             return partial
     from .render.print_pdf import layout
@@ -123,11 +126,13 @@ def lay_out(
     )
 
 
-def _lay_out_dirty(issue: Issue, previous: IssueLayout, dirty: set[Path]) -> IssueLayout | None:
+def _lay_out_dirty(
+    issue: Issue, previous: IssueLayout, dirty: set[Path], drafted: Callable[[IssueLayout], None] | None = None
+) -> IssueLayout | None:
     """The dirty mode of :func:`lay_out`: the new layout, or None when the whole issue must be laid out."""
     from dataclasses import replace
 
-    from .render.makeup import remake_column
+    from .render.makeup import draft_column, remake_column
 
     before = previous.issue
     articles = (issue.root / "articles").resolve()
@@ -148,10 +153,29 @@ def _lay_out_dirty(issue: Issue, previous: IssueLayout, dirty: set[Path]) -> Iss
     heads = [[(a.id, a.contents_title, a.contents_author) for a in i.columns[k].articles] for i in (before, issue)]
     if heads[0] != heads[1]:
         return None  # the contents pages would change too
+    if (
+        drafted is not None
+        and (part := draft_column(issue, k + 1, previous.makeup)) is not None
+        and (draft := _in_place(previous, issue, k, part)) is not None
+    ):
+        drafted(draft)
+    made = remake_column(issue, k + 1, previous.makeup)
+    laid = _in_place(previous, issue, k, made.part)
+    if laid is None:
+        return None
+    columns = list(previous.makeup.columns)
+    columns[k] = made
+    return replace(laid, makeup=replace(previous.makeup, columns=columns))
+
+
+def _in_place(previous: IssueLayout, issue: Issue, k: int, part: Part) -> IssueLayout | None:
+    """``previous`` with 栏目 ``k`` laid out as ``part``, if its pages keep their count and its
+    articles their folios (else the rest of the issue may move: None)."""
+    from dataclasses import replace
+
     span = previous.columns[k]
     first_folio = span.start - previous.contents_index + 1
-    made = remake_column(issue, k + 1, previous.makeup)
-    doc = made.part.document.copy(made.part.pages)
+    doc = part.document.copy(part.pages)
     if len(doc.pages) != len(span):
         return None
     folios: dict[str, int] = {}
@@ -160,16 +184,7 @@ def _lay_out_dirty(issue: Issue, previous: IssueLayout, dirty: set[Path]) -> Iss
             folios.setdefault(name, first_folio + offset)
     if any(folios.get(a.id) != previous.article_pages.get(a.id) for a in issue.columns[k].articles):
         return None
-    columns = list(previous.makeup.columns)
-    columns[k] = made
-    return replace(
-        previous,
-        issue=issue,
-        document=doc,
-        first_page=span.start,
-        makeup=replace(previous.makeup, columns=columns),
-        whole=None,
-    )
+    return replace(previous, issue=issue, document=doc, first_page=span.start, whole=None)
 
 
 @dataclass

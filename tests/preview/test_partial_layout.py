@@ -126,3 +126,39 @@ def test_a_cold_start_shows_the_covers_before_the_rest_is_laid_out(tmp_path: Pat
     assert [label for label, _ in published[0]] == ["封一", "封二"]
     assert len(published[1]) > 4 and published[1][:2] == published[0]  # the same pixels
     assert not builder.state.note  # the whole issue is in: no note left saying otherwise
+
+
+def test_an_edit_inside_one_column_shows_before_its_make_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The edited 栏目 is drawn first as laid out with its old make-up (one layout), with a note
+    that it is being corrected, then made up again; saved back as it was, its make-up is in the
+    cache (one layout as well), so it is drawn once, made up."""
+    from qhgy_publish.preview.builder import DRAFT_NOTE
+    from qhgy_publish.render.makeup import cache
+
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: this edit is not in it
+    issue = _copy(tmp_path, "e")
+    builder = Builder(issue)
+    builder.rebuild()
+    assert not builder.state.error
+    published: list[tuple[str, bool]] = []  # (note, the edit on a page) per publish with pages
+    publish = builder._publish
+
+    def recording(**changes):  # type: ignore[no-untyped-def]
+        if "pages" in changes:
+            texts = [re.sub(r"\s+", "", p.text) for p in changes["pages"]]  # type: ignore[attr-defined]
+            published.append((str(changes.get("note", "")), any(EDIT[1] in t for t in texts)))
+        publish(**changes)
+
+    builder._publish = recording  # type: ignore[method-assign]
+    original = (issue / ARTICLE).read_text(encoding="utf-8")
+    path = _edit(issue)
+    builder.rebuild({path})
+    assert builder.last_build == "partial", builder.state.error
+    assert published == [(DRAFT_NOTE, True), ("", True)]
+    assert not builder.state.note and not builder.state.building
+
+    published.clear()
+    path.write_text(original, encoding="utf-8")
+    builder.rebuild({path})
+    assert builder.last_build == "partial", builder.state.error
+    assert published == [("", False)]

@@ -24,6 +24,7 @@ from .sources import page_regions, source_map, stylesheet_errors
 if TYPE_CHECKING:
     from ..render.makeup.parts import Part
 
+DRAFT_NOTE = "已显示改动，正在校正版面…"  # the edited 栏目 drawn before its make-up (Builder._show_draft)
 SCALE = 1.0  # PDF points → pixels: 216 mm page ≈ 612 px wide
 # Scales a page may be drawn at on request (the browser asks for its zoom × pixel ratio).
 SCALES = (1.0, 1.5, 2.0, 3.0, 4.0)
@@ -89,6 +90,7 @@ class Builder:
         self.last_build = ""  # "full" or "partial": which way the last good build went
         self._since_proof: dict[int, str] = {}
         self.last_redrawn: list[int] = []  # page indexes the last good build drew again
+        self._drafted: list[int] = []  # those its draft drew (see _show_draft)
         self._source_findings: list = []  # the source checks' findings of the last build's prepare()
 
     def _publish(self, **changes: object) -> None:
@@ -158,12 +160,12 @@ class Builder:
                     }
                     for e in exc.errors
                 ]
-                self._publish(building=False, error=str(exc), errors=errors)
+                self._publish(building=False, error=str(exc), errors=errors, note=self._kept_note())
             except QhgyError as exc:
-                self._publish(building=False, error=str(exc), errors=[{"message": str(exc)}])
+                self._publish(building=False, error=str(exc), errors=[{"message": str(exc)}], note=self._kept_note())
             except Exception as exc:  # the server must survive any failed build
                 message = f"{type(exc).__name__}: {exc}"
-                self._publish(building=False, error=message, errors=[{"message": message}])
+                self._publish(building=False, error=message, errors=[{"message": message}], note=self._kept_note())
             else:
                 self._drawn = {}
                 findings = self._findings(issue)
@@ -179,8 +181,14 @@ class Builder:
                     since_proof=self._since_proof,
                 )
 
+    def _kept_note(self) -> str:
+        """The note to keep over the pages when a build fails: what they are (the last build's),
+        but not a draft's promise of a make-up that will not come."""
+        return "" if self.state.note == DRAFT_NOTE else self.state.note
+
     def _build(self, changed: set[Path] | None) -> tuple[Issue, list[PageImage], list[dict]]:
         # The same gates as `qhgy build`: the preview shows no issue the build would refuse.
+        self._drafted = []
         prepared = prepare(self.issue_dir)
         issue, self._source_findings = prepared.issue, prepared.findings
         problems = stylesheet_errors(self.issue_dir)
@@ -194,7 +202,7 @@ class Builder:
         # The pipeline decides what to lay out again (its dirty mode); the preview only draws.
         # Nothing drawn yet (no earlier build to show): the covers as soon as they are laid out.
         shown = self._show_covers if not self.state.pages else None
-        laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown)
+        laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown, drafted=self._show_draft)
         built = (issue, self._partial(laid), self.state.toc) if laid.partial else self._full(laid, reuse=self._only_text(changed))
         self.layout, self.last_build = laid, "partial" if laid.partial else "full"
         return built
@@ -213,6 +221,14 @@ class Builder:
             if not self.state.pages:  # an earlier build's pages came meanwhile: they show more
                 self._publish(pages=images, note="正在排版其余页面…")
 
+    def _show_draft(self, draft: IssueLayout) -> None:
+        """Draw the edited 栏目 as laid out with its old make-up while it is made up again: the edit
+        shows in one layout's time, and the make-up's pages follow (only those that differ are
+        drawn again)."""
+        pages = self._partial(draft)
+        self._drafted = self.last_redrawn
+        self._publish(pages=pages, issue=draft.issue, note=DRAFT_NOTE)  # the text as saved, everywhere
+
     def _only_text(self, changed: set[Path] | None) -> bool:
         """Whether only articles and 补白 changed: then a page whose boxes stand where they stood
         draws the same pixels (a stylesheet, an image or issue.yaml may change pixels alone)."""
@@ -227,6 +243,7 @@ class Builder:
         first_folio = laid.first_page - laid.contents_index + 1
         labels = [str(first_folio + o) for o in range(len(laid.document.pages))]
         images = self._redraw(laid.document, laid.first_page, labels, laid.issue, reuse=True, whole=False)
+        self.last_redrawn = sorted({*self.last_redrawn, *self._drafted})  # the draft's pages were drawn too
         pages = list(self.state.pages)
         pages[laid.first_page : laid.first_page + len(images)] = images
         # Without the whole layout the proof comparison cannot run again: a page drawn anew

@@ -29,6 +29,7 @@ from .plan import NO_PLAN, Plan
 from .rules import FILL_ROOM, NEAR_EMPTY, Action, Context, fill_fix, loose_lines, structure_fixes
 
 MAX_PASSES = 12
+TAIL = 0.3  # a 栏目's last page filled less than this is pulled back if a rule can
 FRONT_UNCOUNTED = 2  # 封一 and 封二 carry no folio
 BACK_PAGES = 2  # 封三, 封四
 
@@ -268,7 +269,7 @@ def make_up_column(
     first_folio: int,
     pool: list,
     heights: dict[str, float],
-    tail: float = 0.3,
+    tail: float = TAIL,
     start: ColumnMakeup | None = None,
     making: Callable[[], None] | None = None,
 ) -> ColumnMakeup:
@@ -335,9 +336,9 @@ def make_up_ahead(issue: Issue, index: int, heights: dict[str, float]) -> None:
     already, only mark it)."""
     assert _build_key is not None
     html = part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
-    free = cache.free_key(_build_key, issue, index, html, heights, 0.3)
+    free = cache.free_key(_build_key, issue, index, html, heights, TAIL)
     if cache.load(free) is None:
-        made = _make_up_column(issue, index, 1, list(issue.fillers), heights, 0.3, None, html)
+        made = _make_up_column(issue, index, 1, list(issue.fillers), heights, TAIL, None, html)
         if made.read_pool:
             return  # the build makes it up with the 补白 left to it, and marks it seen
         cache.store(free, _decisions(made, ""))
@@ -493,14 +494,40 @@ def remake_column(issue: Issue, index: int, report: MakeupReport) -> ColumnMakeu
     global _build_key
     _build_key = cache.build_key(issue) if cache.enabled() else None  # the layouts may have changed since
     before = report.columns[index - 1]
-    elsewhere = {f.id for c in report.columns if c.index != index for f in c.plan.placed_fills}
-    pool = [f for f in issue.fillers if f.id not in elsewhere]
+    pool = _left_to(issue, index, report)
     made = make_up_column(issue, index, before.first_folio, pool, report.fill_heights)
     pool = [f for f in pool if f.id not in _placed(made.plan)]
     if pool:  # the second round, as make_up runs it: 补白 left over for roomy pages too
         made = make_up_column(issue, index, before.first_folio, pool, report.fill_heights, start=made)
     made.actions += room_left(made)
     return made
+
+
+def draft_column(issue: Issue, index: int, report: MakeupReport) -> Part | None:
+    """One 栏目 laid out once after an edit inside it, with the make-up it had before (its 补白,
+    moved pictures, credits apart), for the preview to show while :func:`remake_column` makes
+    it up again, which takes two to four layouts. None when the cache holds that make-up
+    already (it is then one layout too), or when the old make-up no longer fits the text (a
+    picture it moved is gone)."""
+    global _build_key
+    _build_key = cache.build_key(issue) if cache.enabled() else None
+    before = report.columns[index - 1]
+    if _build_key is not None:
+        html = part_html(issue, "column", index=index, first_folio=before.first_folio, plan=NO_PLAN)
+        pool = _left_to(issue, index, report)
+        key = cache.column_key(_build_key, issue, index, before.first_folio, html, pool, report.fill_heights, TAIL, "")
+        if cache.load(key) is not None:
+            return None
+    try:
+        return lay_out_part(issue, "column", index=index, first_folio=before.first_folio, plan=before.plan)
+    except (StopIteration, LookupError):  # a move of a block the edit removed (Plan.ordered)
+        return None
+
+
+def _left_to(issue: Issue, index: int, report: MakeupReport) -> list:
+    """The 补白 that 栏目 ``index`` may use: those the other 栏目 did not place."""
+    elsewhere = {f.id for c in report.columns if c.index != index for f in c.plan.placed_fills}
+    return [f for f in issue.fillers if f.id not in elsewhere]
 
 
 def _placed(plan: Plan) -> set[str]:
