@@ -128,7 +128,8 @@ def _helpers_of(pid: int) -> list[int]:
 
 
 def test_the_helper_ends_when_the_build_is_killed(tmp_path: Path) -> None:
-    """kill -9 of a cold `qhgy build` while its helper works: the helper ends with it."""
+    """kill -9 of a cold `qhgy build` while its helper works: the helper ends with it, and removes
+    the folder of claims the build would have removed."""
     import os
     import signal
     import sys
@@ -148,12 +149,15 @@ def test_the_helper_ends_when_the_build_is_killed(tmp_path: Path) -> None:
         while not (helpers := _helpers_of(build.pid)):
             assert build.poll() is None and time.monotonic() < deadline, "no helper started"
             time.sleep(0.05)
+        work = Path((Path(f"/proc/{helpers[0]}") / "cmdline").read_bytes().split(b"\0")[-2].decode())
+        assert work.name == "work.pickle" and work.parent.is_dir()  # the helper's folder of claims
         build.send_signal(signal.SIGKILL)
         build.wait()
         deadline = time.monotonic() + 5
         while Path(f"/proc/{helpers[0]}").exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not Path(f"/proc/{helpers[0]}").exists() or "Z" in _state(helpers[0])
+        assert not work.parent.exists()
     finally:
         build.kill()
         build.wait()

@@ -149,14 +149,9 @@ def abandon_running_layout() -> None:
     folder, which its ``__del__`` would remove: removed here instead."""
     if not any(t.name == BUILD_THREAD and t.is_alive() for t in threading.enumerate()):
         return
-    import gc
-    import shutil
+    from ..render.weasy import remove_font_folders
 
-    from weasyprint.text.fonts import FontConfiguration
-
-    for thing in gc.get_objects():
-        if isinstance(thing, FontConfiguration) and thing._folder:
-            shutil.rmtree(thing._folder, ignore_errors=True)
+    remove_font_folders()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)

@@ -104,6 +104,18 @@ def _styles_for(issue: Issue, fetcher: ClosedFetcher) -> _Styles:
     return _styles
 
 
+def remove_font_folders() -> None:
+    """Remove the temporary folder of every WeasyPrint font configuration in this process, for a
+    process about to end without running their ``__del__`` (which would): one that ends with
+    ``os._exit``, or on a signal."""
+    import gc
+    import shutil
+
+    for thing in gc.get_objects():
+        if isinstance(thing, FontConfiguration) and thing._folder:
+            shutil.rmtree(thing._folder, ignore_errors=True)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)

@@ -112,7 +112,17 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwind: a cache entry is written whole or not at all
     with open(sys.argv[1], "rb") as stream:  # written by Ahead before it started us
         issue, todo, build_key, heights, cache_dir, claims, parent = pickle.load(stream)
-    stop_with_parent(parent)
+    try:
+        stop_with_parent(parent)  # which ends us at once if the build is gone already
+        _make_up(issue, todo, build_key, heights, cache_dir, claims)
+    finally:
+        if os.getppid() != parent:  # the build was killed (we end on its SIGTERM): nobody else will
+            shutil.rmtree(claims, ignore_errors=True)
+        if "qhgy_publish.render.weasy" in sys.modules:  # no __del__ is sure to run on the way out
+            sys.modules["qhgy_publish.render.weasy"].remove_font_folders()
+
+
+def _make_up(issue: Issue, todo: list[int], build_key: str, heights: dict[str, float], cache_dir: Path, claims: Path) -> None:
     report = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # anything else printed goes where the errors go, not into the reports
     from .. import makeup
