@@ -132,7 +132,7 @@ def _lay_out_dirty(
     """The dirty mode of :func:`lay_out`: the new layout, or None when the whole issue must be laid out."""
     from dataclasses import replace
 
-    from .render.makeup import draft_column, remake_column
+    from .render.makeup import remake_column
 
     before = previous.issue
     articles = (issue.root / "articles").resolve()
@@ -151,14 +151,10 @@ def _lay_out_dirty(
         return None
     k = touched[0]
     heads = [[(a.id, a.contents_title, a.contents_author) for a in i.columns[k].articles] for i in (before, issue)]
+    if drafted is not None:
+        _draft(issue, previous, k, drafted, with_front=heads[0] != heads[1])
     if heads[0] != heads[1]:
-        return None  # the contents pages would change too
-    if (
-        drafted is not None
-        and (part := draft_column(issue, k + 1, previous.makeup)) is not None
-        and (draft := _in_place(previous, issue, k, part)) is not None
-    ):
-        drafted(draft)
+        return None  # the contents pages change too: the whole issue is laid out
     made = remake_column(issue, k + 1, previous.makeup)
     laid = _in_place(previous, issue, k, made.part)
     if laid is None:
@@ -168,23 +164,48 @@ def _lay_out_dirty(
     return replace(laid, makeup=replace(previous.makeup, columns=columns))
 
 
-def _in_place(previous: IssueLayout, issue: Issue, k: int, part: Part) -> IssueLayout | None:
-    """``previous`` with 栏目 ``k`` laid out as ``part``, if its pages keep their count and its
-    articles their folios (else the rest of the issue may move: None)."""
+def _draft(
+    issue: Issue, previous: IssueLayout, k: int, drafted: Callable[[IssueLayout], None], *, with_front: bool
+) -> None:
+    """Give ``drafted`` the edited 栏目 ``k`` laid out once with its old make-up, and with
+    ``with_front`` (a title edit) the front with the contents' old folios, if they stand where
+    they stood; the make-up takes both layouts as its own where it decides the same."""
+    from .render.makeup import draft_column, draft_front
+
+    assert previous.makeup is not None
+    part = draft_column(issue, k + 1, previous.makeup)
+    if part is None:
+        return
+    front = draft_front(issue, previous.article_pages, previous.makeup) if with_front else None
+    if (draft := _in_place(previous, issue, k, part, front)) is not None:
+        drafted(draft)
+
+
+def _in_place(previous: IssueLayout, issue: Issue, k: int, part: Part, front: Part | None = None) -> IssueLayout | None:
+    """``previous`` with 栏目 ``k`` laid out as ``part`` (and the front as ``front``, then from
+    the first page on), if its pages keep their count and its articles their folios (else the
+    rest of the issue may move: None)."""
     from dataclasses import replace
 
     span = previous.columns[k]
     first_folio = span.start - previous.contents_index + 1
-    doc = part.document.copy(part.pages)
-    if len(doc.pages) != len(span):
+    if len(part.pages) != len(span):
         return None
     folios: dict[str, int] = {}
-    for offset, page in enumerate(doc.pages):
+    for offset, page in enumerate(part.pages):
         for name in page.anchors:
             folios.setdefault(name, first_folio + offset)
     if any(folios.get(a.id) != previous.article_pages.get(a.id) for a in issue.columns[k].articles):
         return None
-    return replace(previous, issue=issue, document=doc, first_page=span.start, whole=None)
+    if front is None:
+        return replace(previous, issue=issue, document=part.document.copy(part.pages), first_page=span.start, whole=None)
+    # The 栏目 between, as the last layout left them (its document holds only what it laid out).
+    assert previous.makeup is not None
+    between = [c.laid_out for c in previous.makeup.columns[:k]]
+    if len(front.pages) != previous.columns[0].start or any(p is None for p in between):
+        return None
+    pages = [*front.pages, *(page for p in between for page in p.pages), *part.pages]  # type: ignore[union-attr]
+    return replace(previous, issue=issue, document=front.document.copy(pages), first_page=0, whole=None)
 
 
 @dataclass

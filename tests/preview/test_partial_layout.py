@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from qhgy_publish.preview.builder import Builder
+from qhgy_publish.preview.builder import DRAFT_NOTE, Builder
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 ARTICLE = "articles/030-fengcai.md"  # the second article of 新视点
@@ -75,14 +75,26 @@ def test_other_changes_lay_out_the_whole_issue(tmp_path: Path) -> None:
     )
     builder.rebuild({yaml_path})
     assert builder.last_build == "full"
-    assert builder.last_redrawn == list(range(len(builder.state.pages)))  # issue.yaml may change pixels alone
-    assert any("1800册" in p.text for p in builder.state.pages)
+    pages = builder.state.pages
+    changed = [i for i, p in enumerate(pages) if "1800册" in p.text]
+    assert changed and set(changed) <= set(builder.last_redrawn)
+    # issue.yaml holds text, not style: only the pages whose boxes changed are drawn again,
+    # and every page is what a fresh preview draws.
+    assert len(builder.last_redrawn) < len(pages) / 2
+    reference = tmp_path / "fresh" / "mini"
+    shutil.copytree(issue, reference)
+    fresh = Builder(reference)
+    fresh.rebuild()
+    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
 
 
 
-def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_path: Path) -> None:
+def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A title edit changes the contents, so the whole issue is laid out (its untouched parts
     reused), but only pages whose boxes moved are drawn again: they equal a fresh preview's."""
+    from qhgy_publish.render.makeup import cache
+
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: the edit is not in it
     issue = tmp_path / "a" / "mini"
     shutil.copytree(MINI, issue)
     builder = Builder(issue)
@@ -93,9 +105,23 @@ def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_pat
     title = re.search(r"^title: *(.+)$", text, re.M)
     assert title
     article.write_text(text.replace(title.group(0), f"title: {title.group(1)}（续）", 1), encoding="utf-8")
+    published: list[tuple[str, list[str]]] = []  # (note, labels of the pages with the new title)
+    publish = builder._publish
+
+    def recording(**changes):  # type: ignore[no-untyped-def]
+        if "pages" in changes:
+            titled = [p.label for p in changes["pages"] if "（续）" in p.text]  # type: ignore[attr-defined]
+            published.append((str(changes.get("note", "")), titled))
+        publish(**changes)
+
+    builder._publish = recording  # type: ignore[method-assign]
     builder.rebuild({article})
     assert builder.last_build == "full" and not builder.state.error
     pages = builder.state.pages
+    # First a draft: the article's 栏目 with its old make-up and the contents with the new
+    # title (with the old folios), then the make-up; both show the title on the same pages.
+    assert [note for note, _ in published] == [DRAFT_NOTE, ""]
+    assert published[0][1] == published[1][1] and "1" in published[0][1]
 
     reference = tmp_path / "b" / "mini"
     shutil.copytree(issue, reference)
@@ -132,7 +158,6 @@ def test_an_edit_inside_one_column_shows_before_its_make_up(tmp_path: Path, monk
     """The edited 栏目 is drawn first as laid out with its old make-up (one layout), with a note
     that it is being corrected, then made up again; saved back as it was, its make-up is in the
     cache (one layout as well), so it is drawn once, made up."""
-    from qhgy_publish.preview.builder import DRAFT_NOTE
     from qhgy_publish.render.makeup import cache
 
     monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: this edit is not in it

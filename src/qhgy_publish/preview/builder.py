@@ -230,20 +230,23 @@ class Builder:
         self._publish(pages=pages, issue=draft.issue, note=DRAFT_NOTE)  # the text as saved, everywhere
 
     def _only_text(self, changed: set[Path] | None) -> bool:
-        """Whether only articles and 补白 changed: then a page whose boxes stand where they stood
-        draws the same pixels (a stylesheet, an image or issue.yaml may change pixels alone)."""
+        """Whether only articles, 补白 and issue.yaml changed: then a page whose boxes stand where
+        they stood draws the same pixels (a stylesheet or an image may change pixels alone;
+        issue.yaml holds text, folios and file names, all in the boxes :func:`page_signature` reads,
+        and no style)."""
         folders = [(self.issue_dir / name).resolve() for name in ("articles", "fillers")]
+        yaml = (self.issue_dir / "issue.yaml").resolve()
         return bool(changed) and all(
-            any(Path(p).resolve().is_relative_to(folder) for folder in folders) for p in changed or ()
+            Path(p).resolve() == yaml or any(Path(p).resolve().is_relative_to(folder) for folder in folders)
+            for p in changed or ()
         )
 
     def _partial(self, laid: IssueLayout) -> list[PageImage]:
         """The pages after the pipeline's dirty mode made one 栏目 up again (or nothing): only
         its pages whose boxes moved are drawn again, the others are the last build's."""
-        first_folio = laid.first_page - laid.contents_index + 1
-        labels = [str(first_folio + o) for o in range(len(laid.document.pages))]
+        total = len(self.state.pages)  # the page count stands in this path
+        labels = [page_label(laid.first_page + o, total, laid.contents_index) for o in range(len(laid.document.pages))]
         images = self._redraw(laid.document, laid.first_page, labels, laid.issue, reuse=True, whole=False)
-        self.last_redrawn = sorted({*self.last_redrawn, *self._drafted})  # the draft's pages were drawn too
         pages = list(self.state.pages)
         pages[laid.first_page : laid.first_page + len(images)] = images
         # Without the whole layout the proof comparison cannot run again: a page drawn anew
@@ -278,7 +281,7 @@ class Builder:
             self._signatures = signatures
         else:  # one 栏目's pages, in their place among the others
             self._signatures = [*self._signatures[:first], *signatures, *self._signatures[first + len(signatures) :]]
-        self.last_redrawn = [first + o for o in redraw]
+        self.last_redrawn = sorted({*(first + o for o in redraw), *self._drafted})  # the draft's pages were drawn too
         return images  # type: ignore[return-value]
 
     def _images(
@@ -400,8 +403,7 @@ class Builder:
     def _full(self, laid: IssueLayout, reuse: bool = False) -> tuple[Issue, list[PageImage], list[dict]]:
         issue, doc, start = laid.issue, laid.document, laid.contents_index
         total = len(doc.pages)
-        covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
-        labels = [covers.get(i, str(i - start + 1)) for i in range(total)]
+        labels = [page_label(i, total, start) for i in range(total)]
         pages = self._redraw(doc, 0, labels, issue, reuse=reuse, whole=True)
         self._since_proof = self._proof_changes(doc, issue)
         columns = laid.columns
@@ -424,16 +426,26 @@ class Builder:
         return issue, pages, toc
 
 
+def page_label(index: int, total: int, contents_index: int) -> str:
+    """The label of PDF page ``index`` of ``total``: 封一 … 封四, else its folio (1: the contents)."""
+    covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
+    return covers.get(index, str(index - contents_index + 1))
+
+
 def page_signature(page: object) -> str:
     """A digest of a laid-out page: every box's kind, element, class, place and size, every
-    text and image source. Equal digests draw equal pixels while the stylesheets stand
-    still, which the partial path guarantees (it runs only when article files changed)."""
+    text and image source. Equal digests draw equal pixels while the stylesheets and the
+    pictures stand still: the one-栏目 path runs only when article files changed, the whole
+    issue's path compares them only when articles, 补白 or issue.yaml did (``_only_text``)."""
     from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.absolute import AbsolutePlaceholder
 
     digest = hashlib.sha1()
     stack = [page._page_box]  # type: ignore[attr-defined]
     while stack:
         box = stack.pop()
+        if isinstance(box, AbsolutePlaceholder):  # an absolutely placed box (the covers' texts) stands in it
+            box = box._box
         element = box.element
         digest.update(
             repr(

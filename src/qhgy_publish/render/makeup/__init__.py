@@ -24,7 +24,7 @@ from . import cache
 from .ahead import Ahead
 from .cache import Decisions
 from .measure import PX, PageView, read_pages, shape
-from .parts import Part, finish_build, join, lay_out_part, part_html, start_build
+from .parts import Part, finish_build, join, lay_out_part, offer, part_html, start_build
 from .plan import NO_PLAN, Plan
 from .rules import FILL_ROOM, NEAR_EMPTY, Action, Context, fill_fix, loose_lines, structure_fixes
 
@@ -93,6 +93,7 @@ class MakeupReport:
     notes_pages: list[int]  # folios of the deliberate 学习笔记 pages
     unplaced_fills: list[str]  # 补白 ids the make-up found no place for
     fill_heights: dict[str, float] = field(default_factory=dict)  # measured once per build
+    front_fit: int = 0  # the steps 封二 was set smaller by (see _front)
 
     def lines(self) -> list[str]:
         """What the make-up did, one line each, by folio (for the build output and `qhgy check`)."""
@@ -232,7 +233,7 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None, *, trust:
     if fit_key:
         cache.store_front(fit_key, front_pages)
     parts = [final_front, *(c.part for c in columns), back]
-    report = MakeupReport(columns, list(range(folio, folio + notes)), [f.id for f in pool], heights)
+    report = MakeupReport(columns, list(range(folio, folio + notes)), [f.id for f in pool], heights, fit)
     warnings = [w for part in parts for w in part.warnings]
     finish_build([*([front] if front else []), *parts, *([fills] if fills else [])])  # the placeholder front too
     return MadeUp(join(parts), parts, folios, notes, report, warnings)
@@ -519,9 +520,19 @@ def draft_column(issue: Issue, index: int, report: MakeupReport) -> Part | None:
         if cache.load(key) is not None:
             return None
     try:
-        return lay_out_part(issue, "column", index=index, first_folio=before.first_folio, plan=before.plan)
+        part = lay_out_part(issue, "column", index=index, first_folio=before.first_folio, plan=before.plan)
     except (StopIteration, LookupError):  # a move of a block the edit removed (Plan.ordered)
         return None
+    offer(part)  # the make-up often ends with the old plan: then it lays this HTML out again
+    return part
+
+
+def draft_front(issue: Issue, folios: dict[str, int], report: MakeupReport) -> Part:
+    """The front laid out with the contents' old ``folios`` (the preview's draft after a title
+    edit); the make-up takes it as its own if the folios stay."""
+    part = lay_out_part(issue, "front", folios=folios, fit=report.front_fit)
+    offer(part)
+    return part
 
 
 def _left_to(issue: Issue, index: int, report: MakeupReport) -> list:

@@ -58,6 +58,13 @@ def finish_build(parts: list[Part]) -> None:
     _last_build.update({part.key: part for part in parts if part.key})
 
 
+def offer(part: Part) -> None:
+    """Keep ``part`` (laid out ahead, as a draft) for this build or the next to reuse if it lays
+    the same HTML out; :func:`finish_build` forgets it unless the build used it."""
+    if part.key:
+        _last_build[part.key] = part
+
+
 def part_html(
     issue: Issue,
     part: str,
