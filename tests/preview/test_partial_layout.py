@@ -11,6 +11,7 @@ from pathlib import Path
 from qhgy_publish.preview.builder import DRAFT_NOTE, Builder
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
+SAMPLE_FILLER = Path(__file__).resolve().parents[2] / "content" / "2025-01" / "fillers" / "010-zhenggao.md"
 ARTICLE = "articles/030-fengcai.md"  # the second article of 新视点
 ARTICLE_ID = Path(ARTICLE).stem
 EDIT = ("是全国唯一全面、系统介绍", "是全国唯一全面、系统、生动介绍")
@@ -134,20 +135,35 @@ def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_pat
     assert 0 < len(builder.last_redrawn) < len(pages)  # the covers, at least, were not drawn again
 
 
-def test_a_cold_start_shows_the_covers_before_the_rest_is_laid_out(tmp_path: Path) -> None:
+def test_a_cold_start_shows_the_covers_before_the_rest_is_laid_out(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """With no earlier build to show, 封一 and 封二 are drawn from the front's first layout,
-    before the 栏目 are made up, as the whole layout then draws them."""
-    builder = Builder(_copy(tmp_path, "d"))
+    before the 补白 are measured and the 栏目 made up, as the whole layout then draws them."""
+    from qhgy_publish.render import makeup
+
+    issue = _copy(tmp_path, "d")
+    (issue / "fillers").mkdir()
+    shutil.copy(SAMPLE_FILLER, issue / "fillers")
+    builder = Builder(issue)
     published: list[list[tuple[str, str]]] = []
     publish = builder._publish
+    laid: list[str] = []  # the parts laid out, in order
+    lay_out_part = makeup.lay_out_part
 
     def recording(**changes):  # type: ignore[no-untyped-def]
         if "pages" in changes:
             published.append([(p.label, p.digest) for p in changes["pages"]])  # type: ignore[attr-defined]
+            laid.append("drawn")
         publish(**changes)
 
+    def noting(issue, part, *args, **options):  # type: ignore[no-untyped-def]
+        laid.append(part)
+        return lay_out_part(issue, part, *args, **options)
+
     builder._publish = recording  # type: ignore[method-assign]
+    monkeypatch.setattr(makeup, "lay_out_part", noting)
     builder.rebuild()
+    assert set(laid[: laid.index("drawn")]) == {"front"}
+    assert {"fills", "column"} <= set(laid)
     assert len(published) == 2
     assert [label for label, _ in published[0]] == ["封一", "封二"]
     assert len(published[1]) > 4 and published[1][:2] == published[0]  # the same pixels

@@ -160,7 +160,6 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None, *, trust:
     global _build_key
     _build_key = cache.build_key(issue) if cache.enabled() else None
     start_build(_build_key)
-    heights, fills = _fill_heights(issue) if issue.fillers else ({}, None)
     placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
     fit_key = cache.fit_key(_build_key, issue, wordbreaks.issue_words(issue)) if _build_key else ""
     known = cache.load_fit(fit_key) if fit_key else None
@@ -178,6 +177,7 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None, *, trust:
             cache.store_fit(fit_key, fit)
         if shown is not None:
             shown(front)
+    heights, fills = _fill_heights(issue) if issue.fillers else ({}, None)  # after the front: shown sooner
     folio = front_pages - FRONT_UNCOUNTED + 1
     pool = list(issue.fillers)
     columns: list[ColumnMakeup] = []
