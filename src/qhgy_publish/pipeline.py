@@ -105,15 +105,32 @@ def lay_out(
     exactly one 栏目 differs, and its new pages keep their count and its articles their
     start pages — then every other page, and the contents, are what a full layout gives.
     ``shown``: the front (covers, contents) of a whole layout as soon as it is laid out.
-    ``drafted``: in that one-栏目 path, the edited 栏目 laid out once with its old make-up
-    (:func:`.render.makeup.draft_column`), before it is made up again, if it stands in place."""
+    ``drafted``: the 栏目 an edit made up again, laid out once with its old make-up
+    (:func:`.render.makeup.draft_column`) before it is made up, if it stands where it stood
+    (the rest of the issue is the ``previous`` one meanwhile): in the one-栏目 path the edited
+    栏目, in the whole issue's path each 栏目 not taken from the cache (a stylesheet edit)."""
+    drawn: set[int] = set()  # the 栏目 (indexes from 0) drafted already
     if previous is not None and dirty:
-        partial = _lay_out_dirty(issue, previous, dirty, drafted)
+        partial = _lay_out_dirty(issue, previous, dirty, drafted, drawn)
         if partial is not None:
             return partial
+    from .render.makeup import draft_column
     from .render.print_pdf import layout
 
-    whole = layout(issue, shown)
+    making = None
+    if drafted is not None and previous is not None and previous.makeup is not None:
+        old = previous
+        same = [c.name for c in old.issue.columns] == [c.name for c in issue.columns]
+
+        def making(index: int, first_folio: int) -> None:
+            assert old.makeup is not None
+            k = index - 1
+            if same and k not in drawn and first_folio == old.columns[k].start - old.contents_index + 1:
+                part = draft_column(issue, index, old.makeup, unless_cached=False)
+                if part is not None and (draft := _in_place(old, issue, k, part)) is not None:
+                    drafted(draft)
+
+    whole = layout(issue, shown, making)
     return IssueLayout(
         issue=issue,
         document=whole.document,
@@ -127,7 +144,11 @@ def lay_out(
 
 
 def _lay_out_dirty(
-    issue: Issue, previous: IssueLayout, dirty: set[Path], drafted: Callable[[IssueLayout], None] | None = None
+    issue: Issue,
+    previous: IssueLayout,
+    dirty: set[Path],
+    drafted: Callable[[IssueLayout], None] | None = None,
+    drawn: set[int] | None = None,
 ) -> IssueLayout | None:
     """The dirty mode of :func:`lay_out`: the new layout, or None when the whole issue must be laid out."""
     from dataclasses import replace
@@ -153,6 +174,8 @@ def _lay_out_dirty(
     heads = [[(a.id, a.contents_title, a.contents_author) for a in i.columns[k].articles] for i in (before, issue)]
     if drafted is not None:
         _draft(issue, previous, k, drafted, with_front=heads[0] != heads[1])
+        if drawn is not None:
+            drawn.add(k)
     if heads[0] != heads[1]:
         return None  # the contents pages change too: the whole issue is laid out
     made = remake_column(issue, k + 1, previous.makeup)

@@ -203,3 +203,43 @@ def test_an_edit_inside_one_column_shows_before_its_make_up(tmp_path: Path, monk
     builder.rebuild({path})
     assert builder.last_build == "partial", builder.state.error
     assert published == [("", False)]
+
+
+def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A stylesheet edit makes every 栏目 up afresh; each is drawn first, in the new style, as laid
+    out with its old make-up, and the pages the make-up then draws equal a fresh preview's."""
+    from qhgy_publish.paths import LAYOUTS_DIR
+    from qhgy_publish.render.makeup import cache
+
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: the new style is not in it
+    issue = _copy(tmp_path, "f")
+    css = issue / "layouts" / "print" / "magazine.css"
+    css.parent.mkdir(parents=True)
+    shutil.copy(LAYOUTS_DIR / "print" / "magazine.css", css)
+    builder = Builder(issue)
+    builder.rebuild()
+    assert not builder.state.error
+    published: list[tuple[str, list[str]]] = []  # (note, labels of the pages in the new style)
+    publish = builder._publish
+
+    def recording(**changes):  # type: ignore[no-untyped-def]
+        if "pages" in changes:
+            styled = [p.label for p in changes["pages"] if "样式甲" in re.sub(r"\s+", "", p.text)]  # type: ignore[attr-defined]
+            published.append((str(changes.get("note", "")), styled))
+        publish(**changes)
+
+    builder._publish = recording  # type: ignore[method-assign]
+    css.write_text(css.read_text(encoding="utf-8") + '\nem::after { content: "样式甲"; }\n', encoding="utf-8")
+    builder.rebuild({css})
+    assert builder.last_build == "full" and not builder.state.error
+    notes = [note for note, _ in published]
+    assert notes[-1] == "" and notes[:-1] and set(notes[:-1]) == {DRAFT_NOTE}
+    drafted = {label for _, labels in published[:-1] for label in labels}
+    assert drafted and drafted <= set(published[-1][1])  # the new style shown before the make-up ended
+
+    reference = tmp_path / "fresh" / "mini"
+    shutil.copytree(issue, reference)
+    fresh = Builder(reference)
+    fresh.rebuild()
+    pages = builder.state.pages
+    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]

@@ -13,6 +13,7 @@ import io
 import re
 import threading
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -202,8 +203,10 @@ class Builder:
         # The pipeline decides what to lay out again (its dirty mode); the preview only draws.
         # Nothing drawn yet (no earlier build to show): the covers as soon as they are laid out.
         shown = self._show_covers if not self.state.pages else None
-        laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown, drafted=self._show_draft)
-        built = (issue, self._partial(laid), self.state.toc) if laid.partial else self._full(laid, reuse=self._only_text(changed))
+        text_only = self._only_text(changed)
+        drafted = partial(self._show_draft, reuse=text_only)
+        laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown, drafted=drafted)
+        built = (issue, self._partial(laid), self.state.toc) if laid.partial else self._full(laid, reuse=text_only)
         self.layout, self.last_build = laid, "partial" if laid.partial else "full"
         return built
 
@@ -221,11 +224,11 @@ class Builder:
             if not self.state.pages:  # an earlier build's pages came meanwhile: they show more
                 self._publish(pages=images, note="正在排版其余页面…")
 
-    def _show_draft(self, draft: IssueLayout) -> None:
-        """Draw the edited 栏目 as laid out with its old make-up while it is made up again: the edit
-        shows in one layout's time, and the make-up's pages follow (only those that differ are
-        drawn again)."""
-        pages = self._partial(draft)
+    def _show_draft(self, draft: IssueLayout, *, reuse: bool) -> None:
+        """Draw a 栏目 an edit changed as laid out with its old make-up while it is made up again:
+        the edit shows in one layout's time, and the make-up's pages follow (only those that
+        differ are drawn again). ``reuse``: the pixels follow the boxes (see _only_text)."""
+        pages = self._partial(draft, reuse=reuse)
         self._drafted = self.last_redrawn
         self._publish(pages=pages, issue=draft.issue, note=DRAFT_NOTE)  # the text as saved, everywhere
 
@@ -241,12 +244,12 @@ class Builder:
             for p in changed or ()
         )
 
-    def _partial(self, laid: IssueLayout) -> list[PageImage]:
+    def _partial(self, laid: IssueLayout, *, reuse: bool = True) -> list[PageImage]:
         """The pages after the pipeline's dirty mode made one 栏目 up again (or nothing): only
         its pages whose boxes moved are drawn again, the others are the last build's."""
         total = len(self.state.pages)  # the page count stands in this path
         labels = [page_label(laid.first_page + o, total, laid.contents_index) for o in range(len(laid.document.pages))]
-        images = self._redraw(laid.document, laid.first_page, labels, laid.issue, reuse=True, whole=False)
+        images = self._redraw(laid.document, laid.first_page, labels, laid.issue, reuse=reuse, whole=False)
         pages = list(self.state.pages)
         pages[laid.first_page : laid.first_page + len(images)] = images
         # Without the whole layout the proof comparison cannot run again: a page drawn anew
@@ -260,16 +263,18 @@ class Builder:
         """The pages of ``doc`` (standing from index ``first``; ``whole``: the whole issue) as images. With ``reuse``, a page
         whose boxes stand as the last build's did at its place keeps its image, with the source
         lines it stands for read afresh (an edit above it moves the lines, not the page); the
-        others are drawn again (their indexes: :attr:`last_redrawn`)."""
+        others are drawn again (their indexes: :attr:`last_redrawn`). A page this rebuild's
+        draft drew is kept so whatever changed."""
         laid = doc.pages  # type: ignore[attr-defined]
         where = source_map(issue)
         regions = [page_regions(page, where) for page in laid]
         signatures = [page_signature(page) for page in laid]
-        old, before = (self.state.pages, self._signatures) if reuse else ([], [])
+        old, before, drafted = self.state.pages, self._signatures, set(self._drafted)
         images: list[PageImage | None] = []
         for offset, signature in enumerate(signatures):
             i = first + offset
-            same = i < len(old) and i < len(before) and before[i] == signature and old[i].label == labels[offset]
+            same = (reuse or i in drafted) and i < len(old) and i < len(before) and before[i] == signature
+            same = same and old[i].label == labels[offset]
             images.append(replace(old[i], regions=regions[offset]) if same else None)
         redraw = [o for o, image in enumerate(images) if image is None]
         if redraw:

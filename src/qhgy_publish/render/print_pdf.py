@@ -75,10 +75,12 @@ class PrintLayout:
         return whole_issue_html(self.issue, self.article_pages, self.plans, self.notes_pages)
 
 
-def layout(issue: Issue, shown: Callable[[Part], None] | None = None) -> PrintLayout:
+def layout(
+    issue: Issue, shown: Callable[[Part], None] | None = None, making: Callable[[int, int], None] | None = None
+) -> PrintLayout:
     """Lay the issue out part by part and make it up (:func:`.makeup.make_up`; ``shown``: the
-    front as soon as it is laid out)."""
-    made = make_up(issue, shown)
+    front as soon as it is laid out, ``making``: each 栏目 about to be made up afresh)."""
+    made = make_up(issue, shown, making=making)
     doc = made.document
     return PrintLayout(
         issue=issue,

@@ -149,11 +149,18 @@ class MadeUp:
     warnings: list[str]
 
 
-def make_up(issue: Issue, shown: Callable[[Part], None] | None = None, *, trust: bool = True) -> MadeUp:
+def make_up(
+    issue: Issue,
+    shown: Callable[[Part], None] | None = None,
+    *,
+    trust: bool = True,
+    making: Callable[[int, int], None] | None = None,
+) -> MadeUp:
     """The issue laid out and made up: one document, folios, the report. ``shown`` is given the
     front (covers and contents, folios not yet known) as soon as it is laid out, long before
-    the rest (the preview draws its covers meanwhile). ``trust``: take the front's page count
-    from the cache."""
+    the rest (the preview draws its covers meanwhile); ``making`` the index and first folio of
+    each 栏目 about to be made up afresh (not from the cache). ``trust``: take the front's page
+    count from the cache."""
     from ..weasy_cjk_patch import reset_line_end_halts
 
     reset_line_end_halts()
@@ -183,16 +190,18 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None, *, trust:
     columns: list[ColumnMakeup] = []
     ahead: Ahead | None = None
 
-    def start_ahead(index: int) -> None:  # at the first 栏目 the cache does not know
+    def start_ahead(index: int, folio: int) -> None:  # at the first 栏目 the cache does not know
         nonlocal ahead
         if ahead is None and _build_key is not None and (todo := unseen(issue, range(index + 1, len(issue.columns) + 1))):
             ahead = Ahead(issue, _build_key, heights, todo)
+        if making is not None:
+            making(index, folio)
 
     try:  # the 栏目 in order; a helper makes the later ones up meanwhile (see .ahead)
         for index in range(1, len(issue.columns) + 1):
             if ahead is not None:
                 ahead.take(index)
-            made = make_up_column(issue, index, folio, pool, heights, making=lambda i=index: start_ahead(i))
+            made = make_up_column(issue, index, folio, pool, heights, making=lambda i=index, f=folio: start_ahead(i, f))
             placed = {f.id for f in made.plan.placed_fills}
             pool = [f for f in pool if f.id not in placed]
             columns.append(made)
@@ -228,7 +237,7 @@ def make_up(issue: Issue, shown: Callable[[Part], None] | None = None, *, trust:
     final_front, _ = _front(issue, folios, fit)  # the contents' folios cannot move 封二
     if len(final_front.pages) != front_pages:
         if front is None:  # the count taken from the last build was wrong: lay the front out first
-            return make_up(issue, shown, trust=False)
+            return make_up(issue, shown, trust=False, making=making)
         raise BuildError("the contents changed length once the page numbers were known (layouts/print)")
     if fit_key:
         cache.store_front(fit_key, front_pages)
@@ -504,16 +513,17 @@ def remake_column(issue: Issue, index: int, report: MakeupReport) -> ColumnMakeu
     return made
 
 
-def draft_column(issue: Issue, index: int, report: MakeupReport) -> Part | None:
-    """One 栏目 laid out once after an edit inside it, with the make-up it had before (its 补白,
-    moved pictures, credits apart), for the preview to show while :func:`remake_column` makes
-    it up again, which takes two to four layouts. None when the cache holds that make-up
-    already (it is then one layout too), or when the old make-up no longer fits the text (a
-    picture it moved is gone)."""
+def draft_column(issue: Issue, index: int, report: MakeupReport, *, unless_cached: bool = True) -> Part | None:
+    """One 栏目 laid out once after an edit, with the make-up it had before (its 补白, moved
+    pictures, credits apart), for the preview to show while it is made up again, which takes
+    two to eight layouts. None when (``unless_cached``) the cache holds that make-up already
+    (it is then one layout too), or when the old make-up no longer fits the text (a picture
+    it moved is gone)."""
     global _build_key
-    _build_key = cache.build_key(issue) if cache.enabled() else None
     before = report.columns[index - 1]
-    if _build_key is not None:
+    if unless_cached:
+        _build_key = cache.build_key(issue) if cache.enabled() else None
+    if unless_cached and _build_key is not None:
         html = part_html(issue, "column", index=index, first_folio=before.first_folio, plan=NO_PLAN)
         pool = _left_to(issue, index, report)
         key = cache.column_key(_build_key, issue, index, before.first_folio, html, pool, report.fill_heights, TAIL, "")
