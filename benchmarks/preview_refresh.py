@@ -15,7 +15,8 @@ the moment the status stops saying so is printed too ("made up"), and the
 next edit waits for it. Prints the median per
 kind: sentence, paragraph and title edits inside one article, an issue.yaml
 edit, a stylesheet edit, an edit that adds pages, and the cold start (server
-start → first spread drawn, no earlier build to show).
+start → first spread drawn, no earlier build to show), twice: with the caches
+as found, then as the first start left them (a restart).
 
 --runs applies to the edits inside one article, --full-runs to the edits that
 lay out the whole issue (they take the longest). The figures depend on the
@@ -29,7 +30,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -138,34 +138,39 @@ def edit(kind: str, issue: Path, run: int) -> None:
 
 
 def cold_start(issue: Path, browser) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from the server's start to the first spread drawn in the browser."""
+    """Seconds from `qhgy preview` started (a fresh process: its imports count) to the first
+    spread drawn in the browser; no earlier build to show (the copy's output folder is empty)."""
+    import os
+    import signal
     import socket
+    import subprocess
 
-    from qhgy_publish.preview.server import BUILD_THREAD, PreviewServer, _config, create_app
-
-    start = time.time()
-    app = create_app(issue, output_dir=issue.parent / "no-build")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = PreviewServer(_config(app, "127.0.0.1", port), app)
-    threading.Thread(target=server.run, daemon=True).start()
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    while True:
-        try:
-            page.goto(f"http://127.0.0.1:{port}/")
-            break
-        except Exception:
-            time.sleep(0.05)
-    page.wait_for_function(FIRST_SPREAD, timeout=600_000, polling=50)
-    took = time.time() - start
-    page.close()
-    server.stop()
-    # The stopped server's layout goes on in its thread (`qhgy preview` ends the process there):
-    # wait for it, or the next server's build would run beside it in this process, both in
-    # WeasyPrint and the make-up's module state at once (GLib then reports corrupted lists).
-    while any(t.name == BUILD_THREAD and t.is_alive() for t in threading.enumerate()):
-        time.sleep(0.1)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    start = time.time()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qhgy_publish.cli", "preview", str(issue), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        while True:
+            try:
+                page.goto(f"http://127.0.0.1:{port}/")
+                break
+            except Exception:
+                assert server.poll() is None, "qhgy preview ended"
+                time.sleep(0.05)
+        page.wait_for_function(FIRST_SPREAD, timeout=600_000, polling=50)
+        took = time.time() - start
+        page.close()
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C: it ends at once, its layout abandoned
+        server.wait(timeout=60)
     return took
 
 
@@ -196,8 +201,11 @@ def main() -> None:
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
         if not args.no_cold:
-            times["cold start → first spread"] = [cold_start(work, browser)]
-            print(f"cold start: {times['cold start → first spread'][0]:.1f} s", flush=True)
+            # First with the caches as found (empty in a fresh QHGY_CACHE_DIR: the faces copied out
+            # of their collections, their character maps read), then again as the first left them.
+            for name in ("cold start → first spread", "restart → first spread (caches warm)"):
+                times[name] = [cold_start(work, browser)]
+                print(f"{name}: {times[name][0]:.1f} s", flush=True)
         base, server = serve_in_thread(work, timeout=900, output_dir=work.parent / "no-build")
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(base)
@@ -224,7 +232,7 @@ def main() -> None:
     server.stop()
     print("\npreview refresh, save → page drawn in Chromium (median, runs), and → made up:")
     for kind, values in times.items():
-        line = f"  {kind:<26} {statistics.median(values):6.1f} s   ({', '.join(f'{t:.1f}' for t in values)})"
+        line = f"  {kind:<38} {statistics.median(values):6.1f} s   ({', '.join(f'{t:.1f}' for t in values)})"
         if kind in settle_times:
             made = settle_times[kind]
             line += f"   made up {statistics.median(made):.1f} s ({', '.join(f'{t:.1f}' for t in made)})"
