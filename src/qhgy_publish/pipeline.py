@@ -122,11 +122,20 @@ def lay_out(
         old = previous
         same = [c.name for c in old.issue.columns] == [c.name for c in issue.columns]
 
+        # After a stylesheet, template or picture edit every 栏目 is made up afresh: at the first,
+        # all are drafted (the helper process has started on the last ones), so the whole issue
+        # shows in the new style long before the make-up ends.
+        restyled = bool(dirty) and not text_only(issue.root, dirty)
+
         def making(index: int, first_folio: int) -> None:
             assert old.makeup is not None
-            k = index - 1
-            if same and k not in drawn and first_folio == old.columns[k].start - old.contents_index + 1:
-                part = draft_column(issue, index, old.makeup, unless_cached=False)
+            if not same or first_folio != old.columns[index - 1].start - old.contents_index + 1:
+                return
+            for k in range(index - 1, len(issue.columns) if restyled else index):
+                if k in drawn:
+                    continue
+                drawn.add(k)
+                part = draft_column(issue, k + 1, old.makeup, unless_cached=False)
                 if part is not None and (draft := _in_place(old, issue, k, part)) is not None:
                     drafted(draft)
 
@@ -140,6 +149,16 @@ def lay_out(
         contents_index=whole.contents_index,
         makeup=whole.makeup,
         whole=whole,
+    )
+
+
+def text_only(root: Path, changed: Iterable[Path]) -> bool:
+    """Whether only articles, 补白 and issue.yaml of the issue at ``root`` are among ``changed``
+    (text, folios and file names: no style, no picture, no template)."""
+    folders = [(root / name).resolve() for name in ("articles", "fillers")]
+    yaml = (root / "issue.yaml").resolve()
+    return all(
+        (path := Path(p).resolve()) == yaml or any(path.is_relative_to(folder) for folder in folders) for p in changed
     )
 
 

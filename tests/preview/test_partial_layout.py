@@ -206,9 +206,11 @@ def test_an_edit_inside_one_column_shows_before_its_make_up(tmp_path: Path, monk
 
 
 def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A stylesheet edit makes every 栏目 up afresh; each is drawn first, in the new style, as laid
-    out with its old make-up, and the pages the make-up then draws equal a fresh preview's."""
+    """A stylesheet edit makes every 栏目 up afresh; when the first make-up starts, every 栏目 is
+    drawn, in the new style, as laid out with its old make-up, and the pages the make-up then
+    draws equal a fresh preview's."""
     from qhgy_publish.paths import LAYOUTS_DIR
+    from qhgy_publish.render import makeup
     from qhgy_publish.render.makeup import cache
 
     monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: the new style is not in it
@@ -220,20 +222,29 @@ def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, 
     builder.rebuild()
     assert not builder.state.error
     published: list[tuple[str, list[str]]] = []  # (note, labels of the pages in the new style)
-    publish = builder._publish
+    events: list[str] = []  # "make-up" as a 栏目's make-up starts, "drawn" as pages are published
+    publish, make_up_column = builder._publish, makeup.make_up_column
 
     def recording(**changes):  # type: ignore[no-untyped-def]
         if "pages" in changes:
             styled = [p.label for p in changes["pages"] if "样式甲" in re.sub(r"\s+", "", p.text)]  # type: ignore[attr-defined]
             published.append((str(changes.get("note", "")), styled))
+            events.append("drawn")
         publish(**changes)
 
+    def noting(*args, **options):  # type: ignore[no-untyped-def]
+        events.append("make-up")
+        return make_up_column(*args, **options)
+
     builder._publish = recording  # type: ignore[method-assign]
+    monkeypatch.setattr(makeup, "make_up_column", noting)
     css.write_text(css.read_text(encoding="utf-8") + '\nem::after { content: "样式甲"; }\n', encoding="utf-8")
     builder.rebuild({css})
     assert builder.last_build == "full" and not builder.state.error
     notes = [note for note, _ in published]
     assert notes[-1] == "" and notes[:-1] and set(notes[:-1]) == {DRAFT_NOTE}
+    columns = len(issue_columns(issue))
+    assert events[: columns + 2] == ["make-up", *["drawn"] * columns, "make-up"]
     drafted = {label for _, labels in published[:-1] for label in labels}
     assert drafted and drafted <= set(published[-1][1])  # the new style shown before the make-up ended
 
@@ -243,3 +254,10 @@ def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, 
     fresh.rebuild()
     pages = builder.state.pages
     assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
+
+
+def issue_columns(issue: Path) -> list[str]:
+    """The 栏目 of the issue at ``issue``, as its issue.yaml lists them."""
+    from qhgy_publish.load import load_issue
+
+    return [c.name for c in load_issue(issue).columns]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Loc, QhgyError, SourceErrors, source_error
 from ..model import Issue
-from ..pipeline import IssueLayout, lay_out, prepare
+from ..pipeline import IssueLayout, lay_out, prepare, text_only
 from .sources import page_regions, source_map, stylesheet_errors
 
 if TYPE_CHECKING:
@@ -237,12 +237,7 @@ class Builder:
         they stood draws the same pixels (a stylesheet or an image may change pixels alone;
         issue.yaml holds text, folios and file names, all in the boxes :func:`page_signature` reads,
         and no style)."""
-        folders = [(self.issue_dir / name).resolve() for name in ("articles", "fillers")]
-        yaml = (self.issue_dir / "issue.yaml").resolve()
-        return bool(changed) and all(
-            Path(p).resolve() == yaml or any(Path(p).resolve().is_relative_to(folder) for folder in folders)
-            for p in changed or ()
-        )
+        return bool(changed) and text_only(self.issue_dir, changed or ())
 
     def _partial(self, laid: IssueLayout, *, reuse: bool = True) -> list[PageImage]:
         """The pages after the pipeline's dirty mode made one 栏目 up again (or nothing): only
