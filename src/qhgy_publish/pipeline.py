@@ -135,7 +135,7 @@ def lay_out(
                 if k in drawn:
                     continue
                 drawn.add(k)
-                part = draft_column(issue, k + 1, old.makeup, unless_cached=False)
+                part = draft_column(issue, k + 1, old.makeup)
                 if part is not None and (draft := _in_place(old, issue, k, part)) is not None:
                     drafted(draft)
 
@@ -209,24 +209,28 @@ def _lay_out_dirty(
 def _draft(
     issue: Issue, previous: IssueLayout, k: int, drafted: Callable[[IssueLayout], None], *, with_front: bool
 ) -> None:
-    """Give ``drafted`` the edited 栏目 ``k`` laid out once with its old make-up, and with
-    ``with_front`` (a title edit) the front with the contents' old folios, if they stand where
-    they stood; the make-up takes both layouts as its own where it decides the same."""
-    from .render.makeup import draft_column, draft_front
+    """Give ``drafted`` the edited 栏目 ``k`` laid out once with its old make-up, if it stands
+    where it stood, and first, with ``with_front`` (a title edit), the front with the contents'
+    old folios; the make-up takes both layouts as its own where it decides the same."""
+    from dataclasses import replace
+
+    from .render.makeup import column_cached, draft_column, draft_front
 
     assert previous.makeup is not None
-    part = draft_column(issue, k + 1, previous.makeup)
-    if part is None:
+    if column_cached(issue, k + 1, previous.makeup):
         return
-    front = draft_front(issue, previous.article_pages, previous.makeup) if with_front else None
-    if (draft := _in_place(previous, issue, k, part, front)) is not None:
+    if with_front:
+        front = draft_front(issue, previous.article_pages, previous.makeup)
+        if len(front.pages) == previous.columns[0].start:
+            drafted(replace(previous, issue=issue, document=front.document.copy(front.pages), first_page=0, whole=None))
+    part = draft_column(issue, k + 1, previous.makeup)
+    if part is not None and (draft := _in_place(previous, issue, k, part)) is not None:
         drafted(draft)
 
 
-def _in_place(previous: IssueLayout, issue: Issue, k: int, part: Part, front: Part | None = None) -> IssueLayout | None:
-    """``previous`` with 栏目 ``k`` laid out as ``part`` (and the front as ``front``, then from
-    the first page on), if its pages keep their count and its articles their folios (else the
-    rest of the issue may move: None)."""
+def _in_place(previous: IssueLayout, issue: Issue, k: int, part: Part) -> IssueLayout | None:
+    """``previous`` with 栏目 ``k`` laid out as ``part``, if its pages keep their count and its
+    articles their folios (else the rest of the issue may move: None)."""
     from dataclasses import replace
 
     span = previous.columns[k]
@@ -239,15 +243,7 @@ def _in_place(previous: IssueLayout, issue: Issue, k: int, part: Part, front: Pa
             folios.setdefault(name, first_folio + offset)
     if any(folios.get(a.id) != previous.article_pages.get(a.id) for a in issue.columns[k].articles):
         return None
-    if front is None:
-        return replace(previous, issue=issue, document=part.document.copy(part.pages), first_page=span.start, whole=None)
-    # The 栏目 between, as the last layout left them (its document holds only what it laid out).
-    assert previous.makeup is not None
-    between = [c.laid_out for c in previous.makeup.columns[:k]]
-    if len(front.pages) != previous.columns[0].start or any(p is None for p in between):
-        return None
-    pages = [*front.pages, *(page for p in between for page in p.pages), *part.pages]  # type: ignore[union-attr]
-    return replace(previous, issue=issue, document=front.document.copy(pages), first_page=0, whole=None)
+    return replace(previous, issue=issue, document=part.document.copy(part.pages), first_page=span.start, whole=None)
 
 
 @dataclass

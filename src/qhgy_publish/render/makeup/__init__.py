@@ -513,22 +513,26 @@ def remake_column(issue: Issue, index: int, report: MakeupReport) -> ColumnMakeu
     return made
 
 
-def draft_column(issue: Issue, index: int, report: MakeupReport, *, unless_cached: bool = True) -> Part | None:
+def column_cached(issue: Issue, index: int, report: MakeupReport) -> bool:
+    """Whether the cache holds the make-up of 栏目 ``index`` as an edit left it, where it stands
+    (then it is laid out once: no draft before it is worth drawing)."""
+    global _build_key
+    _build_key = cache.build_key(issue) if cache.enabled() else None
+    if _build_key is None:
+        return False
+    before = report.columns[index - 1]
+    html = part_html(issue, "column", index=index, first_folio=before.first_folio, plan=NO_PLAN)
+    pool = _left_to(issue, index, report)
+    key = cache.column_key(_build_key, issue, index, before.first_folio, html, pool, report.fill_heights, TAIL, "")
+    return cache.load(key) is not None
+
+
+def draft_column(issue: Issue, index: int, report: MakeupReport) -> Part | None:
     """One 栏目 laid out once after an edit, with the make-up it had before (its 补白, moved
     pictures, credits apart), for the preview to show while it is made up again, which takes
-    two to eight layouts. None when (``unless_cached``) the cache holds that make-up already
-    (it is then one layout too), or when the old make-up no longer fits the text (a picture
-    it moved is gone)."""
-    global _build_key
+    two to eight layouts; None when the old make-up no longer fits the text (a picture it
+    moved is gone)."""
     before = report.columns[index - 1]
-    if unless_cached:
-        _build_key = cache.build_key(issue) if cache.enabled() else None
-    if unless_cached and _build_key is not None:
-        html = part_html(issue, "column", index=index, first_folio=before.first_folio, plan=NO_PLAN)
-        pool = _left_to(issue, index, report)
-        key = cache.column_key(_build_key, issue, index, before.first_folio, html, pool, report.fill_heights, TAIL, "")
-        if cache.load(key) is not None:
-            return None
     try:
         part = lay_out_part(issue, "column", index=index, first_folio=before.first_folio, plan=before.plan)
     except (StopIteration, LookupError):  # a move of a block the edit removed (Plan.ordered)
