@@ -109,6 +109,9 @@ def lay_out(
     (:func:`.render.makeup.draft_column`) before it is made up, if it stands where it stood
     (the rest of the issue is the ``previous`` one meanwhile): in the one-栏目 path the edited
     栏目, in the whole issue's path each 栏目 not taken from the cache (a stylesheet edit)."""
+    from .render.makeup.parts import forget_drafts
+
+    forget_drafts()  # the last save's: this one drafts its own
     drawn: set[int] = set()  # the 栏目 (indexes from 0) drafted already
     if previous is not None and dirty:
         partial = _lay_out_dirty(issue, previous, dirty, drafted, drawn)

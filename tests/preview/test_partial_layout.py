@@ -175,7 +175,7 @@ def test_an_edit_inside_one_column_shows_before_its_make_up(tmp_path: Path, monk
     """The edited 栏目 is drawn first as laid out with its old make-up (one layout), with a note
     that it is being corrected, then made up again; saved back as it was, its make-up is in the
     cache (one layout as well), so it is drawn once, made up."""
-    from qhgy_publish.render.makeup import cache
+    from qhgy_publish.render.makeup import cache, parts
 
     monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: this edit is not in it
     issue = _copy(tmp_path, "e")
@@ -198,12 +198,14 @@ def test_an_edit_inside_one_column_shows_before_its_make_up(tmp_path: Path, monk
     assert builder.last_build == "partial", builder.state.error
     assert published == [(DRAFT_NOTE, True), ("", True)]
     assert not builder.state.note and not builder.state.building
+    assert len(parts._drafts) == 1  # the draft, kept for the make-up …
 
     published.clear()
     path.write_text(original, encoding="utf-8")
     builder.rebuild({path})
     assert builder.last_build == "partial", builder.state.error
     assert published == [("", False)]
+    assert not parts._drafts  # … until the next save: a session of saves holds no more layouts
 
 
 def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -203,10 +203,13 @@ class Builder:
         # The pipeline decides what to lay out again (its dirty mode); the preview only draws.
         # Nothing drawn yet (no earlier build to show): the covers as soon as they are laid out.
         shown = self._show_covers if not self.state.pages else None
-        text_only = self._only_text(changed)
-        drafted = partial(self._show_draft, reuse=text_only)
+        pixels_follow_boxes = self._only_text(changed)
+        drafted = partial(self._show_draft, reuse=pixels_follow_boxes)
         laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown, drafted=drafted)
-        built = (issue, self._partial(laid), self.state.toc) if laid.partial else self._full(laid, reuse=text_only)
+        if laid.partial:
+            built = (issue, self._partial(laid), self.state.toc)
+        else:
+            built = self._full(laid, reuse=pixels_follow_boxes)
         self.layout, self.last_build = laid, "partial" if laid.partial else "full"
         return built
 
@@ -268,8 +271,8 @@ class Builder:
         images: list[PageImage | None] = []
         for offset, signature in enumerate(signatures):
             i = first + offset
-            same = (reuse or i in drafted) and i < len(old) and i < len(before) and before[i] == signature
-            same = same and old[i].label == labels[offset]
+            comparable = (reuse or i in drafted) and i < len(old) and i < len(before)
+            same = comparable and before[i] == signature and old[i].label == labels[offset]
             images.append(replace(old[i], regions=regions[offset]) if same else None)
         redraw = [o for o, image in enumerate(images) if image is None]
         if redraw:

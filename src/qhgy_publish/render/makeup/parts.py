@@ -40,6 +40,10 @@ class Part:
 # (the preview) lays out again only what an edit changed. Only the parts a build ended with
 # are kept, so a build holds no more layouts than before.
 _last_build: dict[str, Part] = {}
+# Layouts made ahead as drafts (the preview's, after a save), for the make-up to reuse if it lays
+# the same HTML out: kept until the next draft or the end of a build, so a long session of saves
+# in the preview holds one save's drafts at most.
+_drafts: dict[str, Part] = {}
 _build_key: str | None = None
 
 
@@ -50,19 +54,26 @@ def start_build(build_key: str | None) -> None:
     _build_key = build_key
     if build_key is None:
         _last_build.clear()
+        _drafts.clear()
 
 
 def finish_build(parts: list[Part]) -> None:
     """Keep ``parts`` (the build's own) for the next build, and only them."""
     _last_build.clear()
     _last_build.update({part.key: part for part in parts if part.key})
+    _drafts.clear()
 
 
 def offer(part: Part) -> None:
-    """Keep ``part`` (laid out ahead, as a draft) for this build or the next to reuse if it lays
-    the same HTML out; :func:`finish_build` forgets it unless the build used it."""
+    """Keep ``part`` (laid out ahead, as a draft) for the make-up to reuse if it lays the same HTML
+    out; :func:`forget_drafts` and :func:`finish_build` forget it (a build keeps it if it used it)."""
     if part.key:
-        _last_build[part.key] = part
+        _drafts[part.key] = part
+
+
+def forget_drafts() -> None:
+    """Forget the drafts of the last save (a new one is under way)."""
+    _drafts.clear()
 
 
 def part_html(
@@ -106,7 +117,7 @@ def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: ob
     key = ""
     if _build_key is not None:
         key = hashlib.sha256(f"{_build_key}\0{name}\0{first_folio}\0{html}".encode()).hexdigest()
-        if (found := _last_build.get(key)) is not None:
+        if (found := _last_build.get(key) or _drafts.get(key)) is not None:
             # its pages are drawn from its own layout's line ends, which this build forgot
             HALT_AT_LINE_END.update(found.halts)
             return replace(found, pages=list(found.pages), warnings=list(found.laid_warnings))
