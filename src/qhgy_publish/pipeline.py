@@ -81,6 +81,10 @@ class IssueLayout:
     contents_index: int  # PDF page index of folio 1
     makeup: MakeupReport | None
     whole: PrintLayout | None  # the full layout, when this call made one
+    # A draft whose 栏目 changed its page count: how many of the previous layout's pages (from
+    # ``first_page``) its pages stand in for; the later pages move, on their old folios, until
+    # the make-up (None: as many as it has).
+    replaces: int | None = None
 
     @property
     def relaid(self) -> range:
@@ -106,9 +110,10 @@ def lay_out(
     start pages — then every other page, and the contents, are what a full layout gives.
     ``shown``: the front (covers, contents) of a whole layout as soon as it is laid out.
     ``drafted``: the 栏目 an edit made up again, laid out once with its old make-up
-    (:func:`.render.makeup.draft_column`) before it is made up, if it stands where it stood
-    (the rest of the issue is the ``previous`` one meanwhile): in the one-栏目 path the edited
-    栏目, in the whole issue's path each 栏目 not taken from the cache (a stylesheet edit)."""
+    (:func:`.render.makeup.draft_column`) before it is made up (the rest of the issue is the
+    ``previous`` one meanwhile): in the one-栏目 path the edited 栏目, even if its page count
+    changed (:attr:`IssueLayout.replaces`), in the whole issue's path each 栏目 not taken from
+    the cache (a stylesheet edit) if it stands where it stood."""
     from .render.makeup.parts import forget_drafts
 
     forget_drafts()  # the last save's: this one drafts its own
@@ -212,8 +217,7 @@ def _lay_out_dirty(
 def _draft(
     issue: Issue, previous: IssueLayout, k: int, drafted: Callable[[IssueLayout], None], *, with_front: bool
 ) -> None:
-    """Give ``drafted`` the edited 栏目 ``k`` laid out once with its old make-up, if it stands
-    where it stood, and first, with ``with_front`` (a title edit), the front with the contents'
+    """Give ``drafted`` the edited 栏目 ``k`` laid out once with its old make-up, and first, with ``with_front`` (a title edit), the front with the contents'
     old folios; the make-up takes both layouts as its own where it decides the same."""
     from dataclasses import replace
 
@@ -227,8 +231,20 @@ def _draft(
         if len(front.pages) == previous.columns[0].start:
             drafted(replace(previous, issue=issue, document=front.document.copy(front.pages), first_page=0, whole=None))
     part = draft_column(issue, k + 1, previous.makeup)
-    if part is not None and (draft := _in_place(previous, issue, k, part)) is not None:
-        drafted(draft)
+    if part is not None:
+        # Drawn even when its pages change count or move its articles' folios: the edit shows on
+        # its page at once, the later pages follow on their old folios until the make-up.
+        span = previous.columns[k]
+        drafted(
+            replace(
+                previous,
+                issue=issue,
+                document=part.document.copy(part.pages),
+                first_page=span.start,
+                whole=None,
+                replaces=len(span),
+            )
+        )
 
 
 def _in_place(previous: IssueLayout, issue: Issue, k: int, part: Part) -> IssueLayout | None:

@@ -264,3 +264,50 @@ def issue_columns(issue: Path) -> list[str]:
     from qhgy_publish.load import load_issue
 
     return [c.name for c in load_issue(issue).columns]
+
+
+def test_an_edit_that_adds_pages_shows_before_the_later_pages_move(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An edit that makes its 栏目 longer moves every later page: its 栏目 is drawn first, laid out
+    once with its old make-up, with the later pages as they were after it (their images kept,
+    their old folios still on them), then the issue is made up and equals a fresh preview."""
+    from qhgy_publish.render.makeup import cache
+
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: this edit is not in it
+    issue = _copy(tmp_path, "g")
+    builder = Builder(issue)
+    builder.rebuild()
+    assert not builder.state.error
+    before = list(builder.state.pages)
+    assert builder.layout is not None
+    builder_start = builder.layout.columns[1].start
+    published: list[tuple[str, list]] = []  # (note, pages) per publish with pages
+    publish = builder._publish
+
+    def recording(**changes):  # type: ignore[no-untyped-def]
+        if "pages" in changes:
+            published.append((str(changes.get("note", "")), list(changes["pages"])))  # type: ignore[call-overload]
+        publish(**changes)
+
+    builder._publish = recording  # type: ignore[method-assign]
+    path = issue / "articles" / "010-heci.md"  # the first 栏目: 新视点 stands after it
+    marker = "加页标记甲。"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n\n{marker}\n\n{LONGER}\n", encoding="utf-8")
+    builder.rebuild({path})
+    assert not builder.state.error
+    assert [note for note, _ in published] == [DRAFT_NOTE, ""]
+    draft = published[0][1]
+    added = len(draft) - len(before)
+    assert added > 0
+    assert any(marker in re.sub(r"\s+", "", p.text) for p in draft)
+    assert [p.index for p in draft] == list(range(len(draft)))
+    # 新视点 and the back: the images they had, each moved down by the pages added.
+    start = builder_start  # where 新视点 stood
+    assert [p.digest for p in draft[start + added :]] == [p.digest for p in before[start:]]
+    assert draft[-1].label == "封四" and draft[1].label == "封二"
+
+    reference = tmp_path / "fresh" / "mini"
+    shutil.copytree(issue, reference)
+    fresh = Builder(reference)
+    fresh.rebuild()
+    pages = builder.state.pages
+    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]

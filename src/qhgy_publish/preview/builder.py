@@ -205,7 +205,12 @@ class Builder:
         shown = self._show_covers if not self.state.pages else None
         pixels_follow_boxes = self._only_text(changed)
         drafted = partial(self._show_draft, reuse=pixels_follow_boxes)
-        laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown, drafted=drafted)
+        try:
+            laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown, drafted=drafted)
+        except BaseException:
+            if self._drafted:  # the pages shown are a draft's, not the last layout's: start afresh
+                self.layout = None
+            raise
         if laid.partial:
             built = (issue, self._partial(laid), self.state.toc)
         else:
@@ -245,24 +250,39 @@ class Builder:
     def _partial(self, laid: IssueLayout, *, reuse: bool = True) -> list[PageImage]:
         """The pages after the pipeline's dirty mode made one 栏目 up again (or nothing): only
         its pages whose boxes moved are drawn again, the others are the last build's."""
-        total = len(self.state.pages)  # the page count stands in this path
-        labels = [page_label(laid.first_page + o, total, laid.contents_index) for o in range(len(laid.document.pages))]
-        images = self._redraw(laid.document, laid.first_page, labels, laid.issue, reuse=reuse, whole=False)
-        pages = list(self.state.pages)
-        pages[laid.first_page : laid.first_page + len(images)] = images
+        first, count = laid.first_page, len(laid.document.pages)
+        replaced = count if laid.replaces is None else laid.replaces
+        moved = count - replaced  # a draft's pages added (removed) before the later pages
+        total = len(self.state.pages) + moved
+        labels = [page_label(first + o, total, laid.contents_index) for o in range(count)]
+        images = self._redraw(laid.document, first, labels, laid.issue, reuse=reuse, whole=False, replaced=replaced)
+        later = self.state.pages[first + replaced :]
+        if moved:  # drawn as they were, on their new places (their folios follow with the make-up)
+            later = [replace(p, index=p.index + moved, label=page_label(p.index + moved, total, laid.contents_index)) for p in later]
+        pages = [*self.state.pages[:first], *images, *later]
         # Without the whole layout the proof comparison cannot run again: a page drawn anew
         # differs from what was compared, so it counts as changed until the next full layout.
-        self._since_proof = {**self._since_proof, **dict.fromkeys(self.last_redrawn, "changed")}
+        since = {i + moved if i >= first + replaced else i: status for i, status in self._since_proof.items()}
+        self._since_proof = {**since, **dict.fromkeys(self.last_redrawn, "changed")}
         return pages
 
     def _redraw(
-        self, doc: object, first: int, labels: list[str], issue: Issue, *, reuse: bool, whole: bool
+        self,
+        doc: object,
+        first: int,
+        labels: list[str],
+        issue: Issue,
+        *,
+        reuse: bool,
+        whole: bool,
+        replaced: int | None = None,
     ) -> list[PageImage]:
         """The pages of ``doc`` (standing from index ``first``; ``whole``: the whole issue) as images. With ``reuse``, a page
         whose boxes stand as the last build's did at its place keeps its image, with the source
         lines it stands for read afresh (an edit above it moves the lines, not the page); the
         others are drawn again (their indexes: :attr:`last_redrawn`). A page this rebuild's
-        draft drew is kept so whatever changed."""
+        draft drew is kept so whatever changed. ``replaced``: how many of the last build's pages
+        from ``first`` these stand in for (a draft that changed its 栏目's page count)."""
         laid = doc.pages  # type: ignore[attr-defined]
         where = source_map(issue)
         regions = [page_regions(page, where) for page in laid]
@@ -283,7 +303,8 @@ class Builder:
         if whole:
             self._signatures = signatures
         else:  # one 栏目's pages, in their place among the others
-            self._signatures = [*self._signatures[:first], *signatures, *self._signatures[first + len(signatures) :]]
+            end = first + (len(signatures) if replaced is None else replaced)
+            self._signatures = [*self._signatures[:first], *signatures, *self._signatures[end:]]
         self.last_redrawn = sorted({*(first + o for o in redraw), *self._drafted})  # the draft's pages were drawn too
         return images  # type: ignore[return-value]
 
