@@ -23,6 +23,7 @@ from rich.console import Console
 from .check.glyphs import uncovered_characters
 from .check.sources import check_sources
 from .errors import Finding, Severity, SourceErrors
+from .fonts import copy_faces_ahead
 from .load import load_issue
 from .model import Issue
 from .output import prepare_output_dir
@@ -53,6 +54,7 @@ def prepare(issue_dir: Path) -> Prepared:
     Raises :class:`SourceErrors` with the errors (and, in ``report``, every finding of
     the failing stage) when the build must not go on.
     """
+    copy_faces_ahead()  # a machine's first build: the layout's faces copied out meanwhile
     loaded = load_issue(issue_dir)
     # The fast source checks run on the text as typed, before any transform.
     findings = check_sources(loaded)

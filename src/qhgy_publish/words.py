@@ -16,15 +16,19 @@ may break after it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
 import re
 import threading
 from collections.abc import Iterable
 from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
 from .han import HAN_CHAR
 from .model import Issue
-from .paths import LAYOUTS_DIR
+from .paths import CACHE_DIR, LAYOUTS_DIR
 
 HOUSE_WORDS = LAYOUTS_DIR / "words.txt"
 HAN = HAN_CHAR
@@ -83,7 +87,58 @@ def words_in_use() -> frozenset[str]:
 
 def words_of(text: str) -> list[str]:
     """``text`` cut into words as the print edition breaks display text."""
-    return list(_tokenizer(_extra).cut(text, HMM=True))
+    return list(_cut(text, _extra))
+
+
+# jieba reads its dictionary for 0.7 s before it cuts anything, longer than the preview takes
+# to lay the covers out: the cuts are kept in the cache folder, one file per set of words the
+# tokenizer knows, so a process whose display texts were all cut before never loads jieba.
+CUTS_CACHE = CACHE_DIR / "words"
+_unsaved: set[frozenset[str]] = set()
+
+
+def _cut(text: str, extra: frozenset[str]) -> tuple[str, ...]:
+    cuts = _cuts(extra)
+    found = cuts.get(text)
+    if found is None:
+        found = cuts[text] = tuple(_tokenizer(extra).cut(text, HMM=True))
+        _unsaved.add(extra)
+    return found
+
+
+@cache
+def _cuts(extra: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    try:
+        with _cuts_file(extra).open("rb") as stream:
+            found = pickle.load(stream)
+        if isinstance(found, dict):
+            return found
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        pass
+    return {}
+
+
+def _cuts_file(extra: frozenset[str]) -> Path:
+    """Everything a cut depends on names the file: jieba and its dictionary, the house words, the
+    issue's words, and this module (how the tokenizer is made)."""
+    key = hashlib.sha256()
+    for part in (version("jieba"), *house_words(), "\0", *sorted(extra), "\0"):
+        key.update(part.encode() + b"\n")
+    key.update(Path(__file__).read_bytes())
+    return CUTS_CACHE / f"{key.hexdigest()[:32]}.pickle"
+
+
+def keep_cuts() -> None:
+    """Write the cuts made since the last call to the cache folder (after each layout)."""
+    from .output import atomic_path
+
+    while _unsaved:
+        extra = _unsaved.pop()
+        try:
+            with atomic_path(_cuts_file(extra)) as tmp, tmp.open("wb") as stream:
+                pickle.dump(dict(_cuts(extra)), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass  # a cache that cannot be written only costs the next process time
 
 
 def no_break_after(text: str) -> list[bool]:
@@ -95,7 +150,7 @@ def no_break_after(text: str) -> list[bool]:
 def _no_break_after(text: str, extra: frozenset[str]) -> tuple[bool, ...]:
     glue = [False] * len(text)
     position = 0
-    for word in _tokenizer(extra).cut(text, HMM=True):
+    for word in _cut(text, extra):
         if len(word) >= 2 and HAN.search(word):
             for i in range(position, position + len(word) - 1):
                 glue[i] = True

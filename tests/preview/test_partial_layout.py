@@ -137,8 +137,9 @@ def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_pat
 
 
 def test_a_cold_start_shows_the_covers_before_the_rest_is_laid_out(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """With no earlier build to show, 封一 and 封二 are drawn from the front's first layout,
-    before the 补白 are measured and the 栏目 made up, as the whole layout then draws them."""
+    """With no earlier build to show, 封一 and 封二 are laid out alone and drawn before anything
+    else is laid out (the front with its contents, the 补白, the 栏目), as the whole layout
+    then draws them."""
     from qhgy_publish.render import makeup
 
     issue = _copy(tmp_path, "d")
@@ -163,8 +164,8 @@ def test_a_cold_start_shows_the_covers_before_the_rest_is_laid_out(tmp_path: Pat
     builder._publish = recording  # type: ignore[method-assign]
     monkeypatch.setattr(makeup, "lay_out_part", noting)
     builder.rebuild()
-    assert set(laid[: laid.index("drawn")]) == {"front"}
-    assert {"fills", "column"} <= set(laid)
+    assert set(laid[: laid.index("drawn")]) == {"covers"}
+    assert {"front", "fills", "column"} <= set(laid[laid.index("drawn") :])
     assert len(published) == 2
     assert [label for label, _ in published[0]] == ["封一", "封二"]
     assert len(published[1]) > 4 and published[1][:2] == published[0]  # the same pixels

@@ -126,7 +126,18 @@ def test_the_last_build_is_shown_while_the_first_layout_runs(issue) -> None:
 
     _, root, out = issue
     builder = Builder(root, out)
+    published: list[list[str]] = []
+    publish = builder._publish
+
+    def recording(**changes):  # type: ignore[no-untyped-def]
+        if "pages" in changes:
+            published.append([p.label for p in changes["pages"]])  # type: ignore[attr-defined]
+        publish(**changes)
+
+    builder._publish = recording  # type: ignore[method-assign]
     assert builder.preload()
+    assert published[0] == ["封一", "封二"]  # the first spread as soon as it is drawn, then all
+    assert len(published) == 2
     shown = builder.state.pages
     assert builder.state.note and len(shown) == len(pikepdf.open(out / "qhgy-2025-02-print.pdf").pages)
     builder.rebuild()

@@ -18,7 +18,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from ..errors import Finding, Loc, source_error
-from ..fonts import face_file, font_roles
+from ..fonts import font_roles
 from ..house import text_roles
 from ..load.article import front_matter_lines
 from ..load.issue import ISSUE_FILE
@@ -32,12 +32,13 @@ IGNORED = set("\n\t \u200b\u2060\u00ad")
 
 
 @cache
-def _cmap(path: Path) -> frozenset[int]:
-    """The code points ``path`` draws. Reading a CJK face's cmap takes about 0.2 s, so every
-    command that checks the glyphs would spend a second on it: kept in the cache folder by
-    the file's path, size and time."""
+def _cmap(path: Path, index: int) -> frozenset[int]:
+    """The code points face ``index`` of ``path`` draws (read from the installed file, not the
+    copy :func:`.fonts.face_file` makes, which may still be being made). Reading a CJK face's
+    cmap takes about 0.2 s, so every command that checks the glyphs would spend a second on
+    it: kept in the cache folder by the file's path, size and time and the face's index."""
     stat = path.stat()
-    key = hashlib.sha256(f"{path.resolve()} {stat.st_size} {stat.st_mtime_ns}".encode()).hexdigest()
+    key = hashlib.sha256(f"{path.resolve()} {index} {stat.st_size} {stat.st_mtime_ns}".encode()).hexdigest()
     kept = CACHE_DIR / "cmaps" / f"{key}.pickle"
     try:
         with kept.open("rb") as stream:
@@ -46,7 +47,7 @@ def _cmap(path: Path) -> frozenset[int]:
             return found
     except (OSError, pickle.UnpicklingError, EOFError, ValueError):
         pass
-    found = frozenset(TTFont(path, lazy=True).getBestCmap())
+    found = frozenset(TTFont(path, fontNumber=index, lazy=True).getBestCmap())
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(kept) as tmp, tmp.open("wb") as stream:
@@ -153,7 +154,7 @@ def uncovered_characters(issue: Issue) -> list[Finding]:
     roles = font_roles()
     seen: dict[tuple[str, str], Finding] = {}
     for role, text, loc in _texts(issue):
-        cmap = _cmap(face_file(roles[role]))
+        cmap = _cmap(roles[role].file, roles[role].index)
         for ch in text:
             if ch in IGNORED or ord(ch) in cmap or (role, ch) in seen:
                 continue

@@ -104,14 +104,19 @@ class Builder:
     def preload(self) -> bool:
         """Show the pages of the last ``qhgy build`` while the first layout runs (a cold layout of
         the sample takes half a minute; its print PDF draws in a second or two). Its crop marks
-        are cut off: the pages stand as the preview draws them, bleed included."""
-        import pikepdf
-        import pypdfium2
-
+        are cut off: the pages stand as the preview draws them, bleed included. The first spread
+        is shown as soon as it is drawn."""
         if self.output_dir is None or self.state.pages:
             return False
         stem = self.output_dir / f"qhgy-{self.issue_dir.name}"
         print_pdf, screen_pdf = Path(f"{stem}-print.pdf"), Path(f"{stem}-screen.pdf")
+        if not print_pdf.is_file():  # no earlier build: the first layout runs alone (no imports beside it)
+            return False
+        import pikepdf
+        import pypdfium2
+
+        note = "显示上一次 qhgy build 的页面，正在重新排版…"
+        spread: list[PageImage] = []  # the first spread, once shown
         try:
             data = print_pdf.read_bytes()
             labels: list[str] = []
@@ -135,12 +140,17 @@ class Builder:
                     text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
                     digest = hashlib.sha1(png).hexdigest()[:12]
                     images.append(PageImage(index, labels[index], png, digest, text, b"", index, []))
+                    if index == 1:
+                        with self.changed:  # re-entrant: the check and the publishing are one step
+                            if not self.state.pages:
+                                spread = images[:2]
+                                self._publish(pages=spread, note=note)
         except (OSError, pikepdf.PdfError, pypdfium2.PdfiumError):
-            return False  # no earlier build, or one being written: wait for the layout
-        with self.changed:  # re-entrant: the check and the publishing are one step
-            if self.state.pages:  # the layout was quicker
+            return False  # a build being written: wait for the layout
+        with self.changed:
+            if self.state.pages and self.state.pages is not spread:  # the layout was quicker
                 return False
-            self._publish(pages=images, note="显示上一次 qhgy build 的页面，正在重新排版…")
+            self._publish(pages=images, note=note)
         return True
 
     def rebuild(self, changed: set[Path] | None = None) -> None:

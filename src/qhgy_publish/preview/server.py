@@ -40,7 +40,6 @@ from ..codes import lookup
 from ..errors import BuildError
 from ..model import Article
 from ..paths import FONTS_DIR, layout_dirs, layout_file
-from ..render.epub import article_preview_xhtml
 from ..render.templates import environment, render_template
 from .builder import SCALES, Builder
 
@@ -333,6 +332,8 @@ def create_app(
         if article is None:
             return Response("not found", status_code=404)
         figures = {f.src: f"/images/{article.id}/{i}" for i, f in enumerate(article.figures)}
+        from ..render.epub import article_preview_xhtml  # the EPUB's modules: not before the first pages
+
         xhtml = article_preview_xhtml(issue, article, figures, layouts)
         return Response(
             xhtml.replace('href="css/epub.css"', 'href="/epub-css"'), media_type="application/xhtml+xml"

@@ -156,9 +156,9 @@ def make_up(
     trust: bool = True,
     making: Callable[[int, int], None] | None = None,
 ) -> MadeUp:
-    """The issue laid out and made up: one document, folios, the report. ``shown`` is given the
-    front (covers and contents, folios not yet known) as soon as it is laid out, long before
-    the rest (the preview draws its covers meanwhile); ``making`` the index and first folio of
+    """The issue laid out and made up: one document, folios, the report. ``shown`` is given
+    封一 and 封二, laid out alone before the front (a part that ends in an empty contents page),
+    long before the rest (the preview draws them meanwhile); ``making`` the index and first folio of
     each 栏目 about to be made up afresh (not from the cache). ``trust``: take the front's page
     count from the cache."""
     from ..weasy_cjk_patch import reset_line_end_halts
@@ -178,12 +178,16 @@ def make_up(
     front: Part | None = None
     fit = known or 0
     if front_pages is None:
+        if shown is not None or known is None:
+            # 封一 and 封二 alone first: a tenth of the front's layout, drawn at once by the preview,
+            # and 封二's fit found on them (the contents cannot move it), so the front is laid out once.
+            covers, fit = _front(issue, placeholder, fit, part="covers")
+            if shown is not None:
+                shown(covers)
         front, fit = _front(issue, placeholder, fit)
         front_pages = len(front.pages)
         if fit_key and known != fit:
             cache.store_fit(fit_key, fit)
-        if shown is not None:
-            shown(front)
     heights, fills = _fill_heights(issue) if issue.fillers else ({}, None)  # after the front: shown sooner
     folio = front_pages - FRONT_UNCOUNTED + 1
     pool = list(issue.fillers)
@@ -587,11 +591,12 @@ def _article_folios(made: ColumnMakeup, issue: Issue) -> dict[str, int]:
 FIT_STEPS = 4  # 封二/封三 are one page: their text is set a step smaller until it fits
 
 
-def _front(issue: Issue, folios: dict[str, int], first_step: int = 0) -> tuple[Part, int]:
-    """The front laid out, with the step 封二 is set smaller by; ``first_step``: a smaller one
-    is known not to fit (封二 stands before the contents: their text and folios cannot move it)."""
+def _front(issue: Issue, folios: dict[str, int], first_step: int = 0, part: str = "front") -> tuple[Part, int]:
+    """The front (or with ``part="covers"`` 封一 and 封二 alone) laid out, with the step 封二 is set
+    smaller by; ``first_step``: a smaller one is known not to fit (封二 stands before the
+    contents: their text and folios cannot move it)."""
     for step in range(first_step, FIT_STEPS + 1):
-        front = lay_out_part(issue, "front", folios=folios, fit=step)
+        front = lay_out_part(issue, part, folios=folios, fit=step)
         if _cover_pages(front, "inside-front", "contents") <= 1 or step == FIT_STEPS:
             if step:
                 front.warnings.append(f"封二 set {step} step(s) smaller to fit its page")

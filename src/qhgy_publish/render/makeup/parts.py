@@ -90,7 +90,7 @@ def part_html(
     """The HTML of one part. A part that starts on a left-hand (even) page gets a leading pad page;
     ``fit`` sets the text of 封二/封三 that many steps smaller, so it keeps to its one page."""
     wordbreaks.use_issue_words(wordbreaks.issue_words(issue))
-    pad = part not in ("front", "fills") and first_folio % 2 == 0
+    pad = _padded(part, first_folio)
     return render_template(
         environment("print", layout_dirs(issue.root)),
         "part.html.j2",
@@ -102,8 +102,13 @@ def part_html(
         notes_pages=notes_pages,
         fit=fit,
         pad=pad,
-        first_counter=0 if part == "front" else (first_folio - 1 if pad else first_folio),
+        first_counter=0 if part in ("front", "covers") else (first_folio - 1 if pad else first_folio),
     )
+
+
+def _padded(part: str, first_folio: int) -> bool:
+    """Whether the part starts on a left-hand page, so its HTML leads with a pad page."""
+    return part not in ("front", "covers", "fills") and first_folio % 2 == 0
 
 
 def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: object) -> Part:
@@ -123,9 +128,9 @@ def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: ob
             return replace(found, pages=list(found.pages), warnings=list(found.laid_warnings))
     before = set(HALT_AT_LINE_END) if key else set()
     document, warnings = render_html(issue, html)
+    wordbreaks.keep_cuts()  # for the next process: see words.CUTS_CACHE
     halts = {k: v for k, v in HALT_AT_LINE_END.items() if k not in before} if key else {}
-    pad = part not in ("front", "fills") and first_folio % 2 == 0
-    pages = document.pages[1:] if pad else list(document.pages)
+    pages = document.pages[1:] if _padded(part, first_folio) else list(document.pages)
     return Part(name, document, pages, list(warnings), key, tuple(warnings), halts)
 
 

@@ -1,0 +1,96 @@
+"""What a process leaves for the next one in the cache folder, so that a preview or a build
+starts sooner: the faces copied out of their collections (in a child process, on the other
+core) and jieba's cuts of the display texts. Each run in a fresh process with its own
+QHGY_CACHE_DIR, as a new command would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def _run(code: str, cache: Path) -> dict:
+    env = {**os.environ, "QHGY_CACHE_DIR": str(cache), "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+CUT = """
+import json, sys
+from qhgy_publish import words
+words.use_issue_words({extra!r})
+glue = words.no_break_after({text!r})
+cut = words.words_of({text!r})
+words.keep_cuts()
+print(json.dumps({{"glue": glue, "cut": cut, "jieba": "jieba" in sys.modules}}))
+"""
+TEXT = "青海省总工会召开全委会议吕先华主持"
+
+
+def test_a_cut_made_once_is_read_by_the_next_process_without_jieba(tmp_path: Path) -> None:
+    first = _run(CUT.format(extra=[], text=TEXT), tmp_path)
+    assert first["jieba"]  # nothing kept yet: jieba cut it
+    again = _run(CUT.format(extra=[], text=TEXT), tmp_path)
+    assert not again["jieba"]  # jieba never loaded: its dictionary alone takes 0.7 s
+    assert (again["glue"], again["cut"]) == (first["glue"], first["cut"])
+
+
+def test_other_words_are_not_answered_from_the_kept_cuts(tmp_path: Path) -> None:
+    """The issue's own words (its names) change the cuts: they are kept apart."""
+    _run(CUT.format(extra=[], text=TEXT), tmp_path)
+    word = "议吕先"  # not a word anyone would declare, but one that cuts 全委会议 apart
+    name = _run(CUT.format(extra=[word], text=TEXT), tmp_path)
+    assert name["jieba"]
+    assert word in name["cut"] and "全委会议" not in name["cut"]
+    start = TEXT.index(word)
+    assert name["glue"][start - 1 : start + 3] == [False, True, True, False]
+
+
+COPY = """
+import json, os, time
+from qhgy_publish import fonts
+fonts.copy_faces_ahead()
+child = fonts._copying[0]
+{stop}
+paths = [str(fonts.face_file(role)) for role in fonts.font_roles().values()]
+left = sorted(p.name for p in fonts.FACE_CACHE.iterdir() if p.suffix == ".tmp")
+print(json.dumps({{"child": child.pid != os.getpid(), "code": child.exitcode, "paths": paths, "left": left}}))
+"""
+REFERENCE = """
+import json
+from fontTools.ttLib import TTFont
+from qhgy_publish import fonts
+out = []
+for role in fonts.font_roles().values():
+    if role.file.suffix.lower() == ".ttc":
+        target = "{folder}/" + role.file.stem + ".otf"
+        TTFont(role.file, fontNumber=role.index, lazy=True, recalcTimestamp=False).save(target)
+        out.append(target)
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("stop", ["", "time.sleep(0.3); child.terminate(); child.join()"], ids=["whole", "stopped"])
+def test_faces_are_copied_out_in_a_child_process(tmp_path: Path, stop: str) -> None:
+    """The copies are the faces fontTools copies (the PDFs and the EPUB embed them), made by a
+    child process; stopped half-way (its parent ended), it leaves no half-written file and the
+    faces it did not copy are copied when asked for."""
+    done = _run(COPY.format(stop=stop), tmp_path / "cache")
+    assert done["child"] and done["left"] == []
+    if stop:
+        assert done["code"] != 0  # stopped before it finished, as the test meant
+    (tmp_path / "ref").mkdir()
+    reference = _run(REFERENCE.format(folder=tmp_path / "ref"), tmp_path / "other")
+    copies = [Path(p) for p in done["paths"] if p.endswith("-v2.otf")]
+    assert len(copies) == len(reference) >= 3
+    by_stem = {Path(ref).stem: Path(ref) for ref in reference}
+    for copy in copies:  # NotoSerifCJK-Regular-2-v2.otf: the face 2 of NotoSerifCJK-Regular.ttc
+        assert copy.read_bytes() == by_stem[copy.name.rsplit("-", 2)[0]].read_bytes()
