@@ -98,10 +98,44 @@ def _styles_for(issue: Issue, fetcher: ClosedFetcher) -> _Styles:
         *((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files),
     )
     if _styles is None or _styles.key != key:
-        font_config, color_profiles = FontConfiguration(), {}
+        font_config, color_profiles = font_configuration(), {}
         sheets = stylesheets(fetcher, font_config, color_profiles, issue.root)
         _styles = _Styles(key, sheets, font_config, color_profiles)
     return _styles
+
+
+FONT_FOLDER = "qhgy-fonts-"  # + the process id + "-": WeasyPrint's own prefix names no process
+
+
+def font_configuration() -> FontConfiguration:
+    """A WeasyPrint font configuration whose temporary folder (the faces it loaded, a fontconfig
+    file) names this process. WeasyPrint removes the folder when the configuration is collected;
+    a process killed with kill -9 cannot, so each new configuration first removes the folders
+    of processes that no longer run."""
+    import os
+    import tempfile
+
+    _remove_dead_font_folders()
+    config = FontConfiguration()
+    config._folder = Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER}{os.getpid()}-"))  # before any face is added
+    return config
+
+
+def _remove_dead_font_folders() -> None:
+    import os
+    import shutil
+    import tempfile
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{FONT_FOLDER}*-*"):
+        pid = folder.name.removeprefix(FONT_FOLDER).split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's process, alive
 
 
 def remove_font_folders() -> None:

@@ -233,19 +233,18 @@ def write_html(index: YearIndex, target: Path) -> Path:
 def write_pdf(index: YearIndex, target: Path) -> Path:
     """The index as print pages: the print stylesheets, the contents page's look, a press PDF."""
     from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     from ..fonts import face_file, font_roles
     from ..render.fetcher import ClosedFetcher
     from ..render.press_pdf import write_press_pdf
-    from ..render.weasy import stylesheets
+    from ..render.weasy import font_configuration, stylesheets
     from ..render.weasy_cjk_patch import install
 
     install()
     font_dirs = {face_file(role).parent for role in font_roles().values()}
     latest = index.issues[-1].root  # its (or the editors') layout overrides, as its build uses
     fetcher = ClosedFetcher([*layout_dirs(latest), FONTS_DIR, *font_dirs])
-    font_config, profiles = FontConfiguration(), {}
+    font_config, profiles = font_configuration(), {}
     sheets = stylesheets(fetcher, font_config, profiles, latest)
     sheets.append(
         CSS(
