@@ -110,12 +110,13 @@ def lay_out(
     path after a save); everything is laid out again unless only article files changed,
     exactly one 栏目 differs, and its new pages keep their count and its articles their
     start pages — then every other page, and the contents, are what a full layout gives.
-    ``shown``: the front (covers, contents) of a whole layout as soon as it is laid out.
+    ``shown``: 封一 and 封二 of a whole layout as soon as they are laid out.
     ``drafted``: the 栏目 an edit made up again, laid out once with its old make-up
     (:func:`.render.makeup.draft_column`) before it is made up (the rest of the issue is the
-    ``previous`` one meanwhile): in the one-栏目 path the edited 栏目, even if its page count
-    changed (:attr:`IssueLayout.replaces`), in the whole issue's path each 栏目 not taken from
-    the cache (a stylesheet edit) if it stands where it stood."""
+    ``previous`` one meanwhile), even if its page count changed (:attr:`IssueLayout.replaces`):
+    in the one-栏目 path the edited 栏目, in the whole issue's path each 栏目 from the first not
+    taken from the cache (after a stylesheet edit; after another, that one), if that first
+    stands where it stood."""
     from .render.makeup.parts import forget_drafts
 
     forget_drafts()  # the last save's: this one drafts its own
@@ -137,7 +138,10 @@ def lay_out(
         # shows in the new style long before the make-up ends.
         restyled = bool(dirty) and not text_only(issue.root, dirty)
 
+        moved = 0  # the pages the drafts drawn so far added (removed) before the next
+
         def making(index: int, first_folio: int) -> None:
+            nonlocal moved
             assert old.makeup is not None
             if not same or first_folio != old.columns[index - 1].start - old.contents_index + 1:
                 return
@@ -146,8 +150,9 @@ def lay_out(
                     continue
                 drawn.add(k)
                 part = draft_column(issue, k + 1, old.makeup)
-                if part is not None and (draft := _in_place(old, issue, k, part)) is not None:
-                    drafted(draft)
+                if part is not None:
+                    drafted(_spliced(old, issue, k, part, moved))
+                    moved += len(part.pages) - len(old.columns[k])
 
     whole = layout(issue, shown, making)
     return IssueLayout(
@@ -234,19 +239,25 @@ def _draft(
             drafted(replace(previous, issue=issue, document=front.document.copy(front.pages), first_page=0, whole=None))
     part = draft_column(issue, k + 1, previous.makeup)
     if part is not None:
-        # Drawn even when its pages change count or move its articles' folios: the edit shows on
-        # its page at once, the later pages follow on their old folios until the make-up.
-        span = previous.columns[k]
-        drafted(
-            replace(
-                previous,
-                issue=issue,
-                document=part.document.copy(part.pages),
-                first_page=span.start,
-                whole=None,
-                replaces=len(span),
-            )
-        )
+        drafted(_spliced(previous, issue, k, part))
+
+
+def _spliced(previous: IssueLayout, issue: Issue, k: int, part: Part, moved: int = 0) -> IssueLayout:
+    """A draft: ``previous`` with 栏目 ``k`` laid out as ``part`` (its old pages standing ``moved``
+    pages further on, after earlier drafts). Drawn even when its pages change count or move its
+    articles' folios: the edit shows at once, the later pages follow as they were, on their old
+    folios, until the make-up."""
+    from dataclasses import replace
+
+    span = previous.columns[k]
+    return replace(
+        previous,
+        issue=issue,
+        document=part.document.copy(part.pages),
+        first_page=span.start + moved,
+        whole=None,
+        replaces=len(span),
+    )
 
 
 def _in_place(previous: IssueLayout, issue: Issue, k: int, part: Part) -> IssueLayout | None:

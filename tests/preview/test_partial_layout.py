@@ -312,3 +312,48 @@ def test_an_edit_that_adds_pages_shows_before_the_later_pages_move(tmp_path: Pat
     fresh.rebuild()
     pages = builder.state.pages
     assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
+
+
+def test_a_stylesheet_edit_that_adds_pages_draws_every_column_before_its_make_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A stylesheet edit that makes 栏目 longer: each is drafted in the new style all the same,
+    the pages after it moved along, before the make-up; the make-up's pages equal a fresh
+    preview's."""
+    from qhgy_publish.paths import LAYOUTS_DIR
+    from qhgy_publish.render.makeup import cache
+
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+    issue = _copy(tmp_path, "h")
+    css = issue / "layouts" / "print" / "magazine.css"
+    css.parent.mkdir(parents=True)
+    shutil.copy(LAYOUTS_DIR / "print" / "magazine.css", css)
+    builder = Builder(issue)
+    builder.rebuild()
+    assert not builder.state.error
+    before = len(builder.state.pages)
+    published: list[tuple[str, int, int]] = []  # (note, pages, pages with the new style's mark)
+    publish = builder._publish
+
+    def recording(**changes):  # type: ignore[no-untyped-def]
+        if "pages" in changes:
+            pages = changes["pages"]
+            marked = sum("样式乙" in re.sub(r"\s+", "", p.text) for p in pages)  # type: ignore[attr-defined]
+            published.append((str(changes.get("note", "")), len(pages), marked))  # type: ignore[arg-type]
+        publish(**changes)
+
+    builder._publish = recording  # type: ignore[method-assign]
+    rules = '\n.column-band::after { content: "样式乙"; }\n.column p { line-height: 2.5 !important; }\n'
+    css.write_text(css.read_text(encoding="utf-8") + rules, encoding="utf-8")
+    builder.rebuild({css})
+    assert not builder.state.error
+    columns = len(issue_columns(issue))
+    drafts = [(count, marked) for note, count, marked in published if note == DRAFT_NOTE]
+    assert [marked for _, marked in drafts] == list(range(1, columns + 1))  # one 栏目 more each time
+    assert drafts[-1][0] > before, (published, before)  # the 栏目 grew: the pages after each moved along
+    assert published[-1][0] == "" and published[-1][2] == columns
+
+    reference = tmp_path / "fresh" / "mini"
+    shutil.copytree(issue, reference)
+    fresh = Builder(reference)
+    fresh.rebuild()
+    pages = builder.state.pages
+    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
