@@ -134,9 +134,7 @@ class Builder:
                     page = pdf[index]
                     media, bleed = page.get_mediabox(), page.get_bleedbox()
                     crop = (bleed[0] - media[0], bleed[1] - media[1], media[2] - bleed[2], media[3] - bleed[3])
-                    buffer = io.BytesIO()
-                    page.render(scale=SCALE, crop=crop).to_pil().save(buffer, format="PNG", compress_level=1)
-                    png = buffer.getvalue()
+                    png = _png(page.render(scale=SCALE, crop=crop).to_pil())
                     text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
                     digest = hashlib.sha1(png).hexdigest()[:12]
                     images.append(PageImage(index, labels[index], png, digest, text, b"", index, []))
@@ -331,19 +329,25 @@ class Builder:
     def _draw_images(
         self, pdf: object, pdf_bytes: bytes, labels: list[str], indexes: list[int], regions: list[list[dict]]
     ) -> list[PageImage]:
+        from concurrent.futures import ThreadPoolExecutor
+
         old = {p.index: p for p in self.state.pages}
+        drawn = []
+        # A page's PNG is 40 % of its drawing: Pillow compresses one (letting go of the GIL) while
+        # PDFium draws the next, here.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qhgy-png") as compressing:
+            for offset in range(len(indexes)):
+                page = pdf[offset]  # type: ignore[index]
+                png = compressing.submit(_png, page.render(scale=SCALE).to_pil())  # a copy: RGB from BGR
+                # Line ends inside a Chinese sentence are layout, not text: join the lines.
+                text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
+                drawn.append((png, text))
         images = []
-        for offset, index in enumerate(indexes):
-            page = pdf[offset]  # type: ignore[index]
-            bitmap = page.render(scale=SCALE).to_pil()
-            buffer = io.BytesIO()
-            bitmap.save(buffer, format="PNG", compress_level=1)
-            png = buffer.getvalue()
+        for offset, (index, (future, text)) in enumerate(zip(indexes, drawn, strict=True)):
+            png = future.result()
             digest = hashlib.sha1(png).hexdigest()[:12]
             if index in old and old[index].digest == digest:
                 png = old[index].png
-            # Line ends inside a Chinese sentence are layout, not text: join the lines.
-            text = page.get_textpage().get_text_range().replace("\r\n", "").replace("\n", "")
             images.append(PageImage(index, labels[offset], png, digest, text, pdf_bytes, offset, regions[offset]))
         return images
 
@@ -361,9 +365,7 @@ class Builder:
         with self._draw_lock:
             if key not in self._drawn:
                 pdf = pypdfium2.PdfDocument(page.pdf)
-                buffer = io.BytesIO()
-                pdf[page.pdf_index].render(scale=scale).to_pil().save(buffer, format="PNG", compress_level=1)
-                self._drawn[key] = buffer.getvalue()
+                self._drawn[key] = _png(pdf[page.pdf_index].render(scale=scale).to_pil())
             return self._drawn[key]
 
     def search(self, query: str, limit: int = 200) -> list[dict]:
@@ -500,3 +502,9 @@ def page_signature(page: object) -> str:
         if isinstance(box, boxes.ParentBox):
             stack.extend(box.children)
     return digest.hexdigest()
+
+
+def _png(image: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)  # type: ignore[attr-defined]
+    return buffer.getvalue()
