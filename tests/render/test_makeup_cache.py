@@ -121,8 +121,8 @@ PARAGRAPH = "\n\n各级工会要把学习宣传贯彻党的二十届三中全会
 
 
 def _laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The id of each 栏目 WeasyPrint lays out from now on, and "front" for each layout of the
-    front (the real layouts, counted)."""
+    """The id of each 栏目 WeasyPrint lays out from now on, "front" for each layout of the front
+    and "covers" for each of 封一 and 封二 alone (the real layouts, counted)."""
     import re
 
     from qhgy_publish.render.makeup import parts
@@ -132,7 +132,10 @@ def _laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def render_html(issue, html):  # type: ignore[no-untyped-def]
         names.extend(re.findall(r'<section class="column" id="(column-\d+)"', html))
-        names.extend(["front"] if 'id="contents"' in html else [])
+        if 'id="contents"></section>' in html:
+            names.append("covers")
+        elif 'id="contents"' in html:
+            names.append("front")
         return original(issue, html)
 
     monkeypatch.setattr(parts, "render_html", render_html)
@@ -221,21 +224,24 @@ def test_a_make_up_decides_the_same_wherever_its_column_starts(
 def test_the_front_is_laid_out_from_the_step_that_fits_its_inside_cover(
     issue_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """封二 set a step smaller to fit its page: the step is found once (two layouts of the front),
-    then the contents with their folios and the next build's front start from it, taking the
-    front's page count from the last build; the pages are a cold build's."""
+    """封二 set a step smaller to fit its page: the step is found once, on 封一 and 封二 alone (two
+    layouts of them), then the front, the contents with their folios and the next build's front
+    start from it, taking the front's page count from the last build; the pages are a cold
+    build's."""
     sample = Path(__file__).resolve().parents[2] / "content" / "2025-01" / "articles" / "000-yuandan-xianci.md"
     shutil.copy(sample, issue_dir / "articles")
     layouts = _laid_out(monkeypatch)
     first, *_ = _make_up(issue_dir, monkeypatch, cached=True)
     assert any("封二 set 1 step" in w for w in first.warnings)
-    assert layouts.count("front") == 3  # step 0 overflows, step 1 fits; the contents once more at step 1
+    assert layouts.count("covers") == 2  # step 0 overflows, step 1 fits
+    assert layouts.count("front") == 2  # at step 1: with placeholder folios, then with the folios
     _edit(issue_dir / "articles" / "030-fengcai.md", "劳模先进风采", "劳模工匠先进风采")  # the contents change
     layouts.clear()
     made = _assert_same_as_cold(issue_dir, monkeypatch)
     assert any("封二 set 1 step" in w for w in made.warnings)
-    # the warm build's one (its page count known: the folios at once), then the cold build's three
-    assert layouts.count("front") == 1 + 3
+    # the warm build's one (its page count known: the folios at once), then the cold build's two
+    assert layouts.count("front") == 1 + 2
+    assert layouts.count("covers") == 2  # the cold build's
 
 
 @pytest.mark.parametrize("which", ["mini", "2025-06"])
