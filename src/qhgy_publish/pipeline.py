@@ -224,8 +224,9 @@ def _lay_out_dirty(
 def _draft(
     issue: Issue, previous: IssueLayout, k: int, drafted: Callable[[IssueLayout], None], *, with_front: bool
 ) -> None:
-    """Give ``drafted`` the edited 栏目 ``k`` laid out once with its old make-up, and first, with ``with_front`` (a title edit), the front with the contents'
-    old folios; the make-up takes both layouts as its own where it decides the same."""
+    """Give ``drafted`` the edited 栏目 ``k`` laid out once with its old make-up, and first, with
+    ``with_front`` (a title edit), the front with the contents' old folios; the make-up takes
+    both layouts as its own where it decides the same."""
     from dataclasses import replace
 
     from .render.makeup import column_cached, draft_column, draft_front

@@ -118,6 +118,7 @@ def _cuts(extra: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return {}
 
 
+@cache
 def _cuts_file(extra: frozenset[str]) -> Path:
     """Everything a cut depends on names the file: jieba and its dictionary, the house words, the
     issue's words, and this module (how the tokenizer is made)."""

@@ -82,11 +82,7 @@ def test_other_changes_lay_out_the_whole_issue(tmp_path: Path) -> None:
     # issue.yaml holds text, not style: only the pages whose boxes changed are drawn again,
     # and every page is what a fresh preview draws.
     assert len(builder.last_redrawn) < len(pages) / 2
-    reference = tmp_path / "fresh" / "mini"
-    shutil.copytree(issue, reference)
-    fresh = Builder(reference)
-    fresh.rebuild()
-    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
+    assert_as_a_fresh_preview(pages, issue, tmp_path)
 
 
 
@@ -125,12 +121,7 @@ def test_a_title_edit_lays_out_again_and_draws_only_the_pages_that_moved(tmp_pat
     assert published[0][1] == ["1"]
     assert published[1][1] == published[2][1] and len(published[1][1]) > 1
 
-    reference = tmp_path / "b" / "mini"
-    shutil.copytree(issue, reference)
-    fresh = Builder(reference)
-    fresh.rebuild()
-
-    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
+    assert_as_a_fresh_preview(pages, issue, tmp_path)
     contents = next(i for i, p in enumerate(pages) if p.label == "1")
     assert contents in builder.last_redrawn  # the contents print the new title
     assert 0 < len(builder.last_redrawn) < len(pages)  # the covers, at least, were not drawn again
@@ -213,15 +204,12 @@ def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, 
     """A stylesheet edit makes every 栏目 up afresh; when the first make-up starts, every 栏目 is
     drawn, in the new style, as laid out with its old make-up, and the pages the make-up then
     draws equal a fresh preview's."""
-    from qhgy_publish.paths import LAYOUTS_DIR
     from qhgy_publish.render import makeup
     from qhgy_publish.render.makeup import cache
 
     monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: the new style is not in it
     issue = _copy(tmp_path, "f")
-    css = issue / "layouts" / "print" / "magazine.css"
-    css.parent.mkdir(parents=True)
-    shutil.copy(LAYOUTS_DIR / "print" / "magazine.css", css)
+    css = own_stylesheet(issue)
     builder = Builder(issue)
     builder.rebuild()
     assert not builder.state.error
@@ -252,12 +240,7 @@ def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, 
     drafted = {label for _, labels in published[:-1] for label in labels}
     assert drafted and drafted <= set(published[-1][1])  # the new style shown before the make-up ended
 
-    reference = tmp_path / "fresh" / "mini"
-    shutil.copytree(issue, reference)
-    fresh = Builder(reference)
-    fresh.rebuild()
-    pages = builder.state.pages
-    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
+    assert_as_a_fresh_preview(builder.state.pages, issue, tmp_path)
 
 
 def issue_columns(issue: Path) -> list[str]:
@@ -306,26 +289,18 @@ def test_an_edit_that_adds_pages_shows_before_the_later_pages_move(tmp_path: Pat
     assert [p.digest for p in draft[start + added :]] == [p.digest for p in before[start:]]
     assert draft[-1].label == "封四" and draft[1].label == "封二"
 
-    reference = tmp_path / "fresh" / "mini"
-    shutil.copytree(issue, reference)
-    fresh = Builder(reference)
-    fresh.rebuild()
-    pages = builder.state.pages
-    assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
+    assert_as_a_fresh_preview(builder.state.pages, issue, tmp_path)
 
 
 def test_a_stylesheet_edit_that_adds_pages_draws_every_column_before_its_make_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A stylesheet edit that makes 栏目 longer: each is drafted in the new style all the same,
     the pages after it moved along, before the make-up; the make-up's pages equal a fresh
     preview's."""
-    from qhgy_publish.paths import LAYOUTS_DIR
     from qhgy_publish.render.makeup import cache
 
     monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
     issue = _copy(tmp_path, "h")
-    css = issue / "layouts" / "print" / "magazine.css"
-    css.parent.mkdir(parents=True)
-    shutil.copy(LAYOUTS_DIR / "print" / "magazine.css", css)
+    css = own_stylesheet(issue)
     builder = Builder(issue)
     builder.rebuild()
     assert not builder.state.error
@@ -351,9 +326,23 @@ def test_a_stylesheet_edit_that_adds_pages_draws_every_column_before_its_make_up
     assert drafts[-1][0] > before, (published, before)  # the 栏目 grew: the pages after each moved along
     assert published[-1][0] == "" and published[-1][2] == columns
 
+    assert_as_a_fresh_preview(builder.state.pages, issue, tmp_path)
+
+
+def own_stylesheet(issue: Path) -> Path:
+    """The issue's own copy of the print stylesheet (layouts/print/magazine.css), to edit."""
+    from qhgy_publish.paths import LAYOUTS_DIR
+
+    css = issue / "layouts" / "print" / "magazine.css"
+    css.parent.mkdir(parents=True)
+    shutil.copy(LAYOUTS_DIR / "print" / "magazine.css", css)
+    return css
+
+
+def assert_as_a_fresh_preview(pages: list, issue: Path, tmp_path: Path) -> None:
+    """``pages`` are, page by page (label, pixels, text), what a fresh preview of ``issue`` draws."""
     reference = tmp_path / "fresh" / "mini"
     shutil.copytree(issue, reference)
     fresh = Builder(reference)
     fresh.rebuild()
-    pages = builder.state.pages
     assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
