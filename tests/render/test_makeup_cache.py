@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from weasyprint.formatting_structure import boxes
 
 from qhgy_publish.load import load_issue
@@ -61,6 +62,24 @@ def test_an_article_edit_makes_up_its_column_again_and_takes_the_other_from_the_
     edited = next(c for c in made.report.columns if c.name == "新视点")
     other = next(c for c in made.report.columns if c.name != "新视点")
     assert edited.decisions is None and other.decisions is not None
+
+
+def test_a_copy_of_the_issue_elsewhere_takes_every_make_up_from_the_cache(
+    issue_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys name the issue's folder by a stand-in: the same issue in another folder (its
+    pictures' times kept, as a copy keeps them) lays out what a cold build of it lays out, each
+    栏目 from the make-up the original made (their HTML names their pictures by file URL)."""
+    _make_up(issue_dir, monkeypatch, cached=True)
+    copy = tmp_path / "elsewhere" / "renamed"
+    shutil.copytree(issue_dir, copy)
+    made = _assert_same_as_cold(copy, monkeypatch)
+    assert all(c.decisions is not None for c in made.report.columns)
+    picture = copy / "images" / "cover.png"
+    with Image.open(picture) as image:  # another picture under the same name
+        image.convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(picture)
+    again, *_ = _make_up(copy, monkeypatch, cached=True)
+    assert all(c.decisions is None for c in again.report.columns)
 
 
 def test_edits_to_a_filler_and_a_stylesheet_give_what_a_cold_build_gives(
@@ -260,7 +279,8 @@ def test_a_wrong_front_page_count_in_the_cache_is_found_and_the_front_laid_out_f
     if which != "mini":
         root = tmp_path / which
         shutil.copytree(FIXTURES / which, root)
-    first, *_ = _make_up(root, monkeypatch, cached=True)
+    cold = _make_up(root, monkeypatch, cached=True)  # an empty cache: a cold make-up
+    first = cold[0]
     issue = apply_transforms(load_issue(root))
     fit = cache.fit_key(makeup._build_key, issue, words.issue_words(issue))
     right = cache.load_front(fit)
@@ -272,4 +292,4 @@ def test_a_wrong_front_page_count_in_the_cache_is_found_and_the_front_laid_out_f
     # the contents at the wrong count, then, starting again, the placeholder front and the contents
     assert layouts.count("front") == 3
     assert cache.load_front(fit) == right
-    assert warm[1:] == _make_up(root, monkeypatch, cached=False)[1:]
+    assert warm[1:] == cold[1:]

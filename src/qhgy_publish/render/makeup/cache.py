@@ -21,7 +21,8 @@ its HTML before any correction (the articles, the words, the folio it
 starts on, the templates' output), its model, the 补白 it may use and their
 heights, the make-up's own parameters (and the entry it continues from), and
 for the whole build the code, the layouts, the fonts, WeasyPrint's version
-and the issue's images. Entries are written whole (to a temporary file, then
+and the issue's images. The issue's folder is named in them by a stand-in
+(:func:`portable`): a copy of the issue elsewhere finds the same entries. Entries are written whole (to a temporary file, then
 renamed), so an interrupted build leaves no half entry; an entry that cannot
 be read is a miss. ``QHGY_MAKEUP_CACHE=0`` turns the cache off.
 """
@@ -77,6 +78,16 @@ def _files(folder: Path, pattern: str = "*") -> list[Path]:
     return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
+def portable(text: str, issue: Issue) -> str:
+    """``text`` (a path, a model's JSON, HTML with file URLs) with the issue's folder named by a
+    stand-in: a copy of the issue in another place (a folder moved or renamed, a proof's copy, the
+    tests' copies) finds the make-ups the original made. What the layout reads inside the folder
+    is keyed by its content (HTML, model, layouts) or by its name, size and time (pictures), so
+    the folder's own place decides nothing."""
+    root = issue.root
+    return text.replace(root.as_uri(), "file://<issue>").replace(str(root), "<issue>")
+
+
 def build_key(issue: Issue) -> str:
     """The part of every key that is the same for the whole build: code, layouts, fonts, images."""
     from weasyprint.text.ffi import pango
@@ -84,12 +95,12 @@ def build_key(issue: Issue) -> str:
     # WeasyPrint and Pango (the system's: it breaks and measures the lines) by their versions
     digest = hashlib.sha256(f"{FORMAT} {weasyprint.__version__} {pango.pango_version()}".encode())
     for path in [*_files(PACKAGE, "*.py"), *(f for d in layout_dirs(issue.root) if d.is_dir() for f in _files(d))]:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        digest.update(portable(str(path), issue).encode() + b"\0" + path.read_bytes())
     faces = {face_file(role) for role in font_roles().values()}
     images = issue.root / "images"
     for path in [*_files(FONTS_DIR), *sorted(faces), *(_files(images) if images.is_dir() else [])]:
         stat = path.stat()  # the font files are large: their size and time stand for their content
-        digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}".encode())
+        digest.update(f"{portable(str(path), issue)} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -108,9 +119,9 @@ def column_key(
     for piece in (
         build,
         f"{index} {first_folio} {tail!r} {start}",
-        issue.columns[index - 1].model_dump_json(),
-        html,
-        *(f.model_dump_json() for f in pool),
+        portable(issue.columns[index - 1].model_dump_json(), issue),
+        portable(html, issue),
+        *(portable(f.model_dump_json(), issue) for f in pool),
         repr(sorted(heights.items())),
     ):
         digest.update(piece.encode() + b"\0")
@@ -171,9 +182,9 @@ def store(key: str, decisions: Decisions) -> None:
 def fit_key(build: str, issue: Issue, words: list[str]) -> str:
     """The key of the step 封二 is set smaller by to fit its page: its page comes before the
     contents, so only the cover, 封二 and the issue's words (``words``) decide it."""
-    digest = hashlib.sha256(f"{build}\0fit\0{issue.meta.model_dump_json()}\0{sorted(words)}".encode())
+    digest = hashlib.sha256(f"{build}\0fit\0{portable(issue.meta.model_dump_json(), issue)}\0{sorted(words)}".encode())
     for article in issue.inside_front:
-        digest.update(article.model_dump_json().encode() + b"\0")
+        digest.update(portable(article.model_dump_json(), issue).encode() + b"\0")
     return digest.hexdigest()
 
 
