@@ -374,10 +374,17 @@ def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
     from multiprocessing import get_context
 
     from .fonts import face_file, font_roles
-    from .render.epub_fonts import role_texts, subset_texts
+    from .render.epub_fonts import role_texts, subset_texts, subsets_cached
 
     faces = {role: face_file(spec) for role, spec in font_roles().items()}
     texts = {role: "".join(sorted(chars)) for role, chars in role_texts(issue).items()}
+    if subsets_cached(texts, faces):  # the text's characters as at the last build: no process to start
+
+        def nothing() -> None:
+            pass
+
+        nothing.abort = nothing  # type: ignore[attr-defined]
+        return nothing
     pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
     job = pool.submit(subset_texts, texts, faces)
 

@@ -95,15 +95,22 @@ def subset_fonts(issue: Issue, faces: dict[str, Path]) -> dict[str, bytes]:
     return subset_texts({role: "".join(sorted(texts[role])) for role in faces}, faces)
 
 
+def _subset_file(role: str, path: Path, chars: str) -> Path:
+    key = hashlib.sha256(f"{path}|{path.stat().st_mtime_ns}|{fontTools.version}|{chars}".encode()).hexdigest()[:24]
+    return CACHE / f"{role}-{key}.otf"
+
+
+def subsets_cached(texts: dict[str, str], faces: dict[str, Path]) -> bool:
+    """Whether :func:`subset_texts` would only read the cache (no second process needed)."""
+    return all(_subset_file(role, path, texts[role]).exists() for role, path in faces.items())
+
+
 def subset_texts(texts: dict[str, str], faces: dict[str, Path]) -> dict[str, bytes]:
     """Role → subset of ``faces[role]`` holding ``texts[role]`` (cached; picklable arguments)."""
     out: dict[str, bytes] = {}
     for role, path in faces.items():
         chars = texts[role]
-        key = hashlib.sha256(
-            f"{path}|{path.stat().st_mtime_ns}|{fontTools.version}|{chars}".encode()
-        ).hexdigest()[:24]
-        cached = CACHE / f"{role}-{key}.otf"
+        cached = _subset_file(role, path, chars)
         if cached.exists():
             out[role] = cached.read_bytes()
             continue
