@@ -34,9 +34,14 @@ def run_cli():
 # -- every finding code fires on some test input ----------------------------------------------
 # Each Finding made while the suite runs is noted by its code; tests/test_codes.py's last test
 # compares them with the registry. It runs only with the whole suite (a subset fires a subset).
+# Under pytest-xdist (`make test` runs the suite on every core) each worker notes its own codes
+# and hands them to the controller, which makes the same comparison once every worker has ended
+# and reports it as that test (see pytest_sessionfinish).
 
 FIRED_CODES: set[str] = set()
 WHOLE_SUITE_TEST = "test_every_code_fires_on_some_test_input"
+WHOLE_SUITE_NODE = f"tests/test_codes.py::{WHOLE_SUITE_TEST}"
+
 
 
 def _note_fired_codes() -> None:
@@ -54,19 +59,64 @@ def _note_fired_codes() -> None:
 _note_fired_codes()
 
 
+def _whole_suite(config: pytest.Config) -> bool:
+    return (
+        all(Path(a).resolve() in (TESTS, TESTS.parent) for a in config.args)
+        and not config.option.keyword
+        and not config.option.markexpr
+        and not getattr(config.option, "lf", False)  # absent with -p no:cacheprovider
+    )
+
+
+def _worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _controller(config: pytest.Config) -> bool:
+    return not _worker(config) and bool(getattr(config.option, "numprocesses", None))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     last = [item for item in items if item.name == WHOLE_SUITE_TEST]
     if not last:
         return
-    whole = (
-        all(Path(a).resolve() in (TESTS, TESTS.parent) for a in config.args)
-        and not config.option.keyword
-        and not config.option.markexpr
-        and not config.option.lf
-    )
     for item in last:
         items.remove(item)
-    if whole:
+    if _whole_suite(config) and not _worker(config):
         items.extend(last)  # after every other test, so every code the suite fires is noted
-    else:
+    else:  # a worker sees only its share of the suite: the controller compares (below)
         config.hook.pytest_deselected(items=last)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """xdist's controller: a worker has ended; its codes join the others'."""
+    output = getattr(node, "workeroutput", {})
+    FIRED_CODES.update(output.get("fired_codes", ()))
+    if error is not None or "fired_codes" not in output:
+        FIRED_CODES.add("(a worker ended without its codes)")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if _worker(config):
+        config.workeroutput["fired_codes"] = sorted(FIRED_CODES)  # type: ignore[attr-defined]
+        return
+    if not (_controller(config) and _whole_suite(config)) or exitstatus not in (0, 1):
+        return
+    from .test_codes import codes_not_fired
+
+    missing = codes_not_fired(FIRED_CODES)
+    if "(a worker ended without its codes)" in FIRED_CODES:
+        missing.append("(a worker ended without its codes: the comparison is incomplete)")
+    report = pytest.TestReport(
+        nodeid=WHOLE_SUITE_NODE,
+        location=("tests/test_codes.py", 0, WHOLE_SUITE_TEST),
+        keywords={},
+        outcome="failed" if missing else "passed",
+        longrepr=f"codes no test made fire: {missing}" if missing else None,
+        when="call",
+    )
+    config.hook.pytest_runtest_logreport(report=report)
+    if missing:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
