@@ -3,7 +3,11 @@ issue written for the tests (tests/fixtures/2025-06), each built once per sessio
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,15 +50,31 @@ def _build(root: Path, out: Path) -> SampleBuild:
     return SampleBuild(result, pdf, output_path(out, issue, "screen"), output_path(out, issue, "epub"), texts)
 
 
+@contextmanager
+def _one_worker_at_a_time(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[None]:
+    """Under pytest-xdist, one worker builds an issue at a time: the next finds the make-ups the
+    first left in the checkout's cache and lays each 栏目 out once (two cold builds side by side
+    would each make every 栏目 up)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    lock = tmp_path_factory.getbasetemp().parent / f"{name}.build-lock"  # the workers' common folder
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+
+
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
-    return _build(SAMPLE, tmp_path_factory.mktemp("output"))
+    with _one_worker_at_a_time(tmp_path_factory, SAMPLE.name):
+        return _build(SAMPLE, tmp_path_factory.mktemp("output"))
 
 
 @pytest.fixture(scope="session")
 def second(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
     """The second sample issue, tests/fixtures/2025-06: pictures, regulation text, Latin runs."""
-    return _build(SECOND, tmp_path_factory.mktemp("output-2025-06"))
+    with _one_worker_at_a_time(tmp_path_factory, SECOND.name):
+        return _build(SECOND, tmp_path_factory.mktemp("output-2025-06"))
 
 
 @pytest.fixture(params=["sample", "second"], scope="session")
