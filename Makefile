@@ -13,10 +13,11 @@ ISSUE  ?= content/2025-01
 issue: setup
 	$(BIN)/qhgy build $(ISSUE)
 
-# The suite on every core (pytest-xdist; at most 4 workers: each lays issues out, ~600 MB).
+# The suite on every core (pytest-xdist, one worker per logical CPU, at most 4: each lays issues
+# out, ~600 MB).
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n auto --maxprocesses 4
+	$(BIN)/pytest -q -n logical --maxprocesses 4
 
 setup: $(STAMPS)/debian $(STAMPS)/venv $(STAMPS)/ace
 
