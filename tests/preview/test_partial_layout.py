@@ -243,6 +243,43 @@ def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, 
     assert_as_a_fresh_preview(builder.state.pages, issue, tmp_path)
 
 
+def test_a_stylesheet_edit_that_only_paints_draws_only_the_pages_it_paints(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A rule that changes how a box paints and not where it stands (a colour) draws again the
+    pages where that box stands and no other, and every page is what a fresh preview draws
+    (a page whose boxes stand still but paint otherwise is not left as it was)."""
+    from qhgy_publish.render.makeup import cache
+
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+    issue = _copy(tmp_path, "p")
+    css = own_stylesheet(issue)
+    builder = Builder(issue)
+    builder.rebuild()
+    assert not builder.state.error
+    before = [p.digest for p in builder.state.pages]
+    assert builder.layout is not None
+    painted = [i for i, page in enumerate(builder.layout.document.pages) if _holds(page, "em")]
+    assert 0 < len(painted) < len(before) / 2, painted  # 020-dongtai.md's credit, and few others
+    css.write_text(css.read_text(encoding="utf-8") + "\nem { color: device-cmyk(0 1 1 0); }\n", encoding="utf-8")
+    builder.rebuild({css})
+    assert builder.last_build == "full" and not builder.state.error
+    assert builder.last_redrawn == painted
+    assert [i for i, p in enumerate(builder.state.pages) if p.digest != before[i]] == painted  # they did change
+
+    assert_as_a_fresh_preview(builder.state.pages, issue, tmp_path)
+
+
+def _holds(page: object, tag: str) -> bool:
+    """Whether a laid-out page has a box of a ``tag`` element."""
+    stack = [page._page_box]  # type: ignore[attr-defined]
+    while stack:
+        box = stack.pop()
+        box = getattr(box, "_box", box)  # an absolutely placed box's placeholder
+        if box.element is not None and box.element.tag == tag:
+            return True
+        stack.extend(getattr(box, "children", ()))
+    return False
+
+
 def issue_columns(issue: Path) -> list[str]:
     """The 栏目 of the issue at ``issue``, as its issue.yaml lists them."""
     from qhgy_publish.load import load_issue

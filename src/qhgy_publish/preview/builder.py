@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..errors import Loc, QhgyError, SourceErrors, source_error
 from ..model import Issue
 from ..pipeline import IssueLayout, lay_out, prepare, text_only
+from .signature import page_signatures
 from .sources import page_regions, source_map, stylesheet_errors
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class Builder:
         # The last good layout (where each 栏目's pages are, each article's folio, the make-up),
         # which the pipeline's dirty mode starts from after a save.
         self.layout: IssueLayout | None = None
-        self._signatures: list[str] = []  # per page: what its boxes are and where (see page_signature)
+        self._signatures: list[str] = []  # per page: what its boxes are and where (see signature.py)
         self.last_build = ""  # "full" or "partial": which way the last good build went
         self._since_proof: dict[int, str] = {}
         self.last_redrawn: list[int] = []  # page indexes the last good build drew again
@@ -211,7 +212,7 @@ class Builder:
         # The pipeline decides what to lay out again (its dirty mode); the preview only draws.
         # Nothing drawn yet (no earlier build to show): the covers as soon as they are laid out.
         shown = self._show_covers if not self.state.pages else None
-        pixels_follow_boxes = self._only_text(changed)
+        pixels_follow_boxes = self._pixels_follow_boxes(changed)
         drafted = partial(self._show_draft, reuse=pixels_follow_boxes)
         try:
             laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown, drafted=drafted)
@@ -243,17 +244,20 @@ class Builder:
     def _show_draft(self, draft: IssueLayout, *, reuse: bool) -> None:
         """Draw a 栏目 an edit changed as laid out with its old make-up while it is made up again:
         the edit shows in one layout's time, and the make-up's pages follow (only those that
-        differ are drawn again). ``reuse``: the pixels follow the boxes (see _only_text)."""
+        differ are drawn again). ``reuse``: the pixels follow the boxes (see _pixels_follow_boxes)."""
         pages = self._partial(draft, reuse=reuse)
         self._drafted = self.last_redrawn
         self._publish(pages=pages, issue=draft.issue, note=DRAFT_NOTE)  # the text as saved, everywhere
 
-    def _only_text(self, changed: set[Path] | None) -> bool:
-        """Whether only articles, 补白 and issue.yaml changed: then a page whose boxes stand where
-        they stood draws the same pixels (a stylesheet or an image may change pixels alone;
-        issue.yaml holds text, folios and file names, all in the boxes :func:`page_signature` reads,
-        and no style)."""
-        return bool(changed) and text_only(self.issue_dir, changed or ())
+    def _pixels_follow_boxes(self, changed: set[Path] | None) -> bool:
+        """Whether a page whose boxes and styles are as they were draws the same pixels: when only
+        articles, 补白, issue.yaml (text, folios, file names) and stylesheets changed, all of which
+        :func:`.signature.page_signature` reads. A picture or a font replaced under its name
+        changes pixels alone; a template may too (an inline drawing): every page is drawn again."""
+        if not changed:
+            return False
+        sheets = {path for path in changed if Path(path).suffix == ".css"}
+        return text_only(self.issue_dir, set(changed) - sheets)
 
     def _partial(self, laid: IssueLayout, *, reuse: bool = True) -> list[PageImage]:
         """The pages after the pipeline's dirty mode made one 栏目 up again (or nothing): only
@@ -294,7 +298,7 @@ class Builder:
         laid = doc.pages  # type: ignore[attr-defined]
         where = source_map(issue)
         regions = [page_regions(page, where) for page in laid]
-        signatures = [page_signature(page) for page in laid]
+        signatures = page_signatures(laid)
         old, before, drafted = self.state.pages, self._signatures, set(self._drafted)
         images: list[PageImage | None] = []
         for offset, signature in enumerate(signatures):
@@ -466,42 +470,6 @@ def page_label(index: int, total: int, contents_index: int) -> str:
     """The label of PDF page ``index`` of ``total``: 封一 … 封四, else its folio (1: the contents)."""
     covers = {0: "封一", 1: "封二", total - 2: "封三", total - 1: "封四"}
     return covers.get(index, str(index - contents_index + 1))
-
-
-def page_signature(page: object) -> str:
-    """A digest of a laid-out page: every box's kind, element, class, place and size, every
-    text and image source. Equal digests draw equal pixels while the stylesheets and the
-    pictures stand still: the one-栏目 path runs only when article files changed, the whole
-    issue's path compares them only when articles, 补白 or issue.yaml did (``_only_text``)."""
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.layout.absolute import AbsolutePlaceholder
-
-    digest = hashlib.sha1()
-    stack = [page._page_box]  # type: ignore[attr-defined]
-    while stack:
-        box = stack.pop()
-        if isinstance(box, AbsolutePlaceholder):  # an absolutely placed box (the covers' texts) stands in it
-            box = box._box
-        element = box.element
-        digest.update(
-            repr(
-                (
-                    type(box).__name__,
-                    element.tag if element is not None else None,
-                    element.get("class") if element is not None else None,
-                    element.get("src") if element is not None else None,
-                    element.get("style") if element is not None else None,
-                    round(box.position_x, 3),
-                    round(box.position_y, 3),
-                    round(box.width, 3) if isinstance(box.width, float | int) else box.width,
-                    round(box.height, 3) if isinstance(box.height, float | int) else box.height,
-                    box.text if isinstance(box, boxes.TextBox) else None,
-                )
-            ).encode()
-        )
-        if isinstance(box, boxes.ParentBox):
-            stack.extend(box.children)
-    return digest.hexdigest()
 
 
 def _png(image: object) -> bytes:
