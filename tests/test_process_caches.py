@@ -127,3 +127,37 @@ def test_a_build_whose_epub_subsets_are_kept_starts_no_subsetting_process(
     pipeline._start_epub_fonts(pipeline.prepare(mini_issue).issue)()
     assert len(pools) == 2  # characters no build had: subset again
     assert len(sorted(epub_fonts.CACHE.glob("*.otf"))) > len(made)
+
+
+AHEAD = """
+import json, sys, time
+from qhgy_publish import words
+words.cut_ahead()
+words.use_issue_words({extra!r})
+cuts = [words.words_of(text) for text in {texts!r}]
+helper = words._cutter._process if words._cutter else None
+words.stop_cutting_ahead()
+print(json.dumps({{"cuts": cuts, "jieba": "jieba" in sys.modules, "helper": helper is not None,
+                   "ended": helper is not None and helper.poll() is not None}}))
+"""
+
+
+def test_a_preview_cuts_its_display_texts_in_a_helper_as_jieba_here_would(tmp_path: Path) -> None:
+    """``cut_ahead`` (the preview's start): the texts no process cut before are cut by a helper
+    process, the preview's own never reads jieba's dictionary, and the cuts are those of a
+    tokenizer made the plain way here (jieba's dictionary, the house words, the issue's)."""
+    import jieba
+
+    from qhgy_publish.words import house_words
+
+    extra = ["吕先华", "全委会议"]
+    texts = [TEXT, "学习贯彻党的二十届三中全会精神", "王大南到海东市调研工会工作", "冰雪运动点燃冬日激情"]
+    run = _run(AHEAD.format(extra=extra, texts=texts), tmp_path)
+    assert run["helper"] and run["ended"] and not run["jieba"]
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    for word in [*house_words(), *sorted(extra)]:
+        plain.add_word(word)
+        plain.suggest_freq(word, tune=True)
+    assert run["cuts"] == [list(plain.cut(text, HMM=True)) for text in texts]
+    assert any(len(cut) > 2 for cut in run["cuts"])  # cut into words, not left whole

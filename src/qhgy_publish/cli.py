@@ -349,7 +349,9 @@ def preview(
         pass
     out.print("预览已停止 (preview stopped)")
     from .preview.server import abandon_running_layout
+    from .words import stop_cutting_ahead
 
+    stop_cutting_ahead()
     abandon_running_layout()
 
 

@@ -16,19 +16,27 @@ may break after it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import pickle
 import re
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .han import HAN_CHAR
-from .model import Issue
 from .paths import CACHE_DIR, LAYOUTS_DIR
+
+if TYPE_CHECKING:
+    from .model import Issue
 
 HOUSE_WORDS = LAYOUTS_DIR / "words.txt"
 HAN = HAN_CHAR
@@ -48,16 +56,36 @@ _extra: frozenset[str] = frozenset()
 
 
 @cache
-def _tokenizer(extra: frozenset[str]):  # type: ignore[no-untyped-def]
+def _base_tokenizer():  # type: ignore[no-untyped-def]
+    """jieba with its dictionary (0.7–0.9 s to read) and the house words."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    for word in [*house_words(), *sorted(extra)]:
+    _add_words(tokenizer, house_words())
+    return tokenizer
+
+
+@cache
+def _tokenizer(extra: frozenset[str]):  # type: ignore[no-untyped-def]
+    """jieba knowing the house words, then ``extra``: the base's dictionary copied (a few
+    hundredths of a second), not read again, for each issue's words."""
+    import jieba
+
+    base = _base_tokenizer()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = dict(base.FREQ), base.total
+    tokenizer.user_word_tag_tab = dict(base.user_word_tag_tab)
+    tokenizer.initialized = True
+    _add_words(tokenizer, sorted(extra))
+    return tokenizer
+
+
+def _add_words(tokenizer, words: Iterable[str]) -> None:  # type: ignore[no-untyped-def]
+    for word in words:
         tokenizer.add_word(word)
         tokenizer.suggest_freq(word, tune=True)
-    return tokenizer
 
 
 @cache
@@ -101,9 +129,99 @@ def _cut(text: str, extra: frozenset[str]) -> tuple[str, ...]:
     cuts = _cuts(extra)
     found = cuts.get(text)
     if found is None:
-        found = cuts[text] = tuple(_tokenizer(extra).cut(text, HMM=True))
+        found = _cutter.cut(text, extra) if _cutter is not None else None
+        if found is None:
+            found = tuple(_tokenizer(extra).cut(text, HMM=True))
+        cuts[text] = found
         _unsaved.add(extra)
     return found
+
+
+class _Cutter:
+    """jieba in a helper process, which reads its dictionary on the second core while this one
+    starts (the preview: reading the sources, importing WeasyPrint); then every text the cache
+    does not hold is cut there, and this process never reads the dictionary.
+
+    A fresh interpreter (see render/makeup/ahead.py for why not multiprocessing) in its own
+    process group (the terminal's Ctrl-C is the preview's), ending when this process closes its
+    end of the pipe or dies."""
+
+    def __init__(self) -> None:
+        package = Path(__file__).resolve().parents[1]  # the folder holding qhgy_publish
+        path = [str(package), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+        self._lock = threading.Lock()
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from qhgy_publish.words import serve_cuts; serve_cuts()", str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(path)},
+            process_group=0,
+        )
+
+    def cut(self, text: str, extra: frozenset[str]) -> tuple[str, ...] | None:
+        """``text`` as the helper cuts it; None when the helper is gone (then this process cuts)."""
+        global _cutter
+        with self._lock:
+            try:
+                assert self._process.stdin is not None and self._process.stdout is not None
+                pickle.dump((text, extra), self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self._process.stdin.flush()
+                found = pickle.load(self._process.stdout)
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+                _cutter = None
+                self.stop()
+                return None
+        return found if isinstance(found, tuple) else None
+
+    def stop(self) -> None:
+        """End the helper now (it may be reading the dictionary still: nothing to finish)."""
+        self._process.kill()
+        self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+_cutter: _Cutter | None = None
+
+
+def cut_ahead() -> None:
+    """Cut the display texts this process has not cut before in a helper process (see _Cutter):
+    for a long-lived process whose first pages wait on them (the preview). Nothing to do when
+    jieba is loaded here already."""
+    global _cutter
+    if _cutter is None and "jieba" not in sys.modules:
+        _cutter = _Cutter()
+
+
+def stop_cutting_ahead() -> None:
+    """End the helper of :func:`cut_ahead`, if there is one (the preview's exit)."""
+    global _cutter
+    cutter, _cutter = _cutter, None
+    if cutter is not None:
+        cutter.stop()
+
+
+def serve_cuts() -> None:
+    """The helper of :class:`_Cutter`: read jieba's dictionary, then cut each text asked for on
+    standard input (pickled ``(text, words)``) and write its words (pickled) to standard output,
+    until standard input closes."""
+    from .output import stop_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the preview's Ctrl-C: the closed pipe ends us
+    stop_with_parent(int(sys.argv[1]))
+    requests, replies = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything else printed goes where the errors go, not into the replies
+    _base_tokenizer()
+    while True:
+        try:
+            text, extra = pickle.load(requests)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return
+        pickle.dump(tuple(_tokenizer(extra).cut(text, HMM=True)), replies, protocol=pickle.HIGHEST_PROTOCOL)
+        replies.flush()
 
 
 @cache

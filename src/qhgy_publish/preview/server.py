@@ -353,6 +353,9 @@ def create_app(
     async def watch_sources(stop: asyncio.Event) -> None:
         from watchfiles import awatch
 
+        from ..words import cut_ahead
+
+        cut_ahead()  # jieba's dictionary read on the second core while the first build starts
         # The last build's pages are drawn beside the first layout (PDFium frees the GIL).
         threading.Thread(target=builder.preload, daemon=True, name=BUILD_THREAD).start()
         await _run_in_daemon(builder.rebuild)
