@@ -129,7 +129,8 @@ def _cut(text: str, extra: frozenset[str]) -> tuple[str, ...]:
     cuts = _cuts(extra)
     found = cuts.get(text)
     if found is None:
-        found = _cutter.cut(text, extra) if _cutter is not None else None
+        cutter = _cutter  # another thread may end it meanwhile
+        found = cutter.cut(text, extra) if cutter is not None else None
         if found is None:
             found = tuple(_tokenizer(extra).cut(text, HMM=True))
         cuts[text] = found
@@ -193,7 +194,8 @@ def cut_ahead() -> None:
     jieba is loaded here already."""
     global _cutter
     if _cutter is None and "jieba" not in sys.modules:
-        _cutter = _Cutter()
+        with contextlib.suppress(OSError):  # no process to start: this one cuts, as a build does
+            _cutter = _Cutter()
 
 
 def stop_cutting_ahead() -> None:
