@@ -205,14 +205,7 @@ def test_a_stylesheet_edit_shows_each_column_before_its_make_up(tmp_path: Path, 
     drawn, in the new style, as laid out with its old make-up, and the pages the make-up then
     draws equal a fresh preview's."""
     from qhgy_publish.render import makeup
-    from qhgy_publish.render.makeup import cache
-
-    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: the new style is not in it
-    issue = _copy(tmp_path, "f")
-    css = own_stylesheet(issue)
-    builder = Builder(issue)
-    builder.rebuild()
-    assert not builder.state.error
+    issue, css, builder = _built_with_own_stylesheet(tmp_path, "f", monkeypatch)
     published: list[tuple[str, list[str]]] = []  # (note, labels of the pages in the new style)
     events: list[str] = []  # "make-up" as a 栏目's make-up starts, "drawn" as pages are published
     publish, make_up_column = builder._publish, makeup.make_up_column
@@ -247,14 +240,7 @@ def test_a_stylesheet_edit_that_only_paints_draws_only_the_pages_it_paints(tmp_p
     """A rule that changes how a box paints and not where it stands (a colour) draws again the
     pages where that box stands and no other, and every page is what a fresh preview draws
     (a page whose boxes stand still but paint otherwise is not left as it was)."""
-    from qhgy_publish.render.makeup import cache
-
-    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
-    issue = _copy(tmp_path, "p")
-    css = own_stylesheet(issue)
-    builder = Builder(issue)
-    builder.rebuild()
-    assert not builder.state.error
+    issue, css, builder = _built_with_own_stylesheet(tmp_path, "p", monkeypatch)
     before = [p.digest for p in builder.state.pages]
     assert builder.layout is not None
     painted = [i for i, page in enumerate(builder.layout.document.pages) if _holds(page, "em")]
@@ -333,14 +319,7 @@ def test_a_stylesheet_edit_that_adds_pages_draws_every_column_before_its_make_up
     """A stylesheet edit that makes 栏目 longer: each is drafted in the new style all the same,
     the pages after it moved along, before the make-up; the make-up's pages equal a fresh
     preview's."""
-    from qhgy_publish.render.makeup import cache
-
-    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
-    issue = _copy(tmp_path, "h")
-    css = own_stylesheet(issue)
-    builder = Builder(issue)
-    builder.rebuild()
-    assert not builder.state.error
+    issue, css, builder = _built_with_own_stylesheet(tmp_path, "h", monkeypatch)
     before = len(builder.state.pages)
     published: list[tuple[str, int, int]] = []  # (note, pages, pages with the new style's mark)
     publish = builder._publish
@@ -364,6 +343,20 @@ def test_a_stylesheet_edit_that_adds_pages_draws_every_column_before_its_make_up
     assert published[-1][0] == "" and published[-1][2] == columns
 
     assert_as_a_fresh_preview(builder.state.pages, issue, tmp_path)
+
+
+def _built_with_own_stylesheet(tmp_path: Path, name: str, monkeypatch) -> tuple[Path, Path, Builder]:  # type: ignore[no-untyped-def]
+    """A copy of the mini issue with its own print stylesheet to edit, previewed once, with an
+    empty make-up cache (cold: a new style is in no cache)."""
+    from qhgy_publish.render.makeup import cache
+
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+    issue = _copy(tmp_path, name)
+    css = own_stylesheet(issue)
+    builder = Builder(issue)
+    builder.rebuild()
+    assert not builder.state.error
+    return issue, css, builder
 
 
 def own_stylesheet(issue: Path) -> Path:

@@ -24,7 +24,8 @@ for the whole build the code, the layouts, the fonts, WeasyPrint's version
 and the issue's images. The issue's folder is named in them by a stand-in
 (:func:`portable`): a copy of the issue elsewhere finds the same entries.
 Entries are written whole (to a temporary file, then renamed), so an
-interrupted build leaves no half entry; an entry that cannot be read is a miss. ``QHGY_MAKEUP_CACHE=0`` turns the cache off.
+interrupted build leaves no half entry; an entry that cannot be read is a
+miss. ``QHGY_MAKEUP_CACHE=0`` turns the cache off.
 """
 
 from __future__ import annotations
