@@ -17,7 +17,7 @@ issue: setup
 # out, ~600 MB).
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n logical --maxprocesses 4
+	$(BIN)/pytest -q -n logical --maxprocesses 4 --dist loadgroup
 
 setup: $(STAMPS)/debian $(STAMPS)/venv $(STAMPS)/ace
 

@@ -31,6 +31,36 @@ def run_cli():
     return run
 
 
+# -- which tests share a worker ----------------------------------------------------------------
+# `make test` runs `--dist loadgroup`: the tests of one group go to one worker. The e2e tests read
+# the session's builds of the two issues (tests/e2e/conftest.py): grouped by issue, each issue is
+# built once, cold, on one worker, the two side by side, where each worker used to build both (the
+# second worker waiting for the first's cold build, then laying the issue out again). A module
+# whose tests share a module-scoped fixture (a build, a preview server, a browser) is one group,
+# so that fixture is made once. A test of both issues goes with the sample.
+ISSUES = ("sample", "second")
+
+
+def _group_of(item: pytest.Item) -> str | None:
+    names = set(getattr(item, "fixturenames", ()))
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params.values() if callspec else ()
+    issues = {name for name in ISSUES if name in names or any(v == name for v in params if isinstance(v, str))}
+    if issues:
+        return min(issues)  # "sample" before "second"
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.values() if info else ()
+    if any(d.scope == "module" for group in defs for d in group):
+        return item.nodeid.split("::")[0]
+    return None
+
+
+def _group_for_workers(items: list[pytest.Item]) -> None:
+    for item in items:
+        if (group := _group_of(item)) is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 # -- every finding code fires on some test input ----------------------------------------------
 # Each Finding made while the suite runs is noted by its code; tests/test_codes.py's last test
 # compares them with the registry. It runs only with the whole suite (a subset fires a subset).
@@ -76,7 +106,9 @@ def _controller(config: pytest.Config) -> bool:
     return not _worker(config) and bool(getattr(config.option, "numprocesses", None))
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into the node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _group_for_workers(items)
     last = [item for item in items if item.name == WHOLE_SUITE_TEST]
     if not last:
         return
