@@ -32,25 +32,29 @@ def run_cli():
 
 
 # -- which tests share a worker ----------------------------------------------------------------
-# `make test` runs `--dist loadgroup`: the tests of one group go to one worker. The e2e tests read
-# the session's builds of the two issues (tests/e2e/conftest.py): grouped by issue, each issue is
-# built once, cold, on one worker, the two side by side, where each worker used to build both (the
-# second worker waiting for the first's cold build, then laying the issue out again). A module
-# whose tests share a module-scoped fixture (a build, a preview server, a browser) is one group,
-# so that fixture is made once. A test of both issues goes with the sample.
+# `make test` runs `--dist loadgroup`: the tests of one group go to one worker, so a fixture they
+# share is made once. The e2e tests read the session's builds of the two issues
+# (tests/e2e/conftest.py): grouped by issue, each issue is built once, cold, on one worker, the
+# two side by side, where each worker used to build both (the second waiting for the first's cold
+# build, then laying the issue out again). A test of both issues goes with the sample. Tests that
+# share another session fixture of ours (the press tests' PDFs) form one group per folder, tests
+# that share a module fixture (a build, a preview server, a browser) one group per module.
 ISSUES = ("sample", "second")
 
 
 def _group_of(item: pytest.Item) -> str | None:
     names = set(getattr(item, "fixturenames", ()))
     callspec = getattr(item, "callspec", None)
-    params = callspec.params.values() if callspec else ()
-    issues = {name for name in ISSUES if name in names or any(v == name for v in params if isinstance(v, str))}
+    params = [v for v in callspec.params.values() if isinstance(v, str)] if callspec else []
+    issues = [name for name in ISSUES if name in names or name in params]
     if issues:
-        return min(issues)  # "sample" before "second"
+        return issues[0]
     info = getattr(item, "_fixtureinfo", None)
-    defs = info.name2fixturedefs.values() if info else ()
-    if any(d.scope == "module" for group in defs for d in group):
+    defs = [d for group in info.name2fixturedefs.values() for d in group] if info else []
+    ours = [d for d in defs if d.baseid]  # pytest's own (tmp_path_factory …) have none
+    if shared := sorted(d.baseid for d in ours if d.scope == "session"):
+        return shared[0]
+    if any(d.scope == "module" for d in ours):
         return item.nodeid.split("::")[0]
     return None
 
