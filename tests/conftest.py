@@ -1,4 +1,5 @@
-"""Shared fixtures: the mini issue copied into a temp folder, and a CLI runner."""
+"""Shared fixtures: the mini issue copied into a temp folder, a CLI runner, the session's builds of
+the two issues (tests/issue_builds.py); how the tests share the workers."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from .issue_builds import both_issues, sample, second  # noqa: F401  (the session's builds, for every folder)
 
 TESTS = Path(__file__).parent
 MINI_ISSUE = TESTS / "fixtures" / "mini-issue"

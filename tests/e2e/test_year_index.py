@@ -14,7 +14,7 @@ import pytest
 from qhgy_publish.load import load_issue
 from qhgy_publish.workflow.yearindex import remember_pages
 
-from .conftest import SAMPLE, SECOND  # both built once per session (the `sample` and `second` fixtures)
+from ..issue_builds import SAMPLE, SECOND  # both built once per session (the `sample` and `second` fixtures)
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

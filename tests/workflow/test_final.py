@@ -60,7 +60,9 @@ def test_the_sample_is_refused_with_every_placeholder_by_file_and_line(tmp_path:
 
 
 @pytest.fixture(scope="module")
-def final_sample(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def final_sample(sample, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The sample, its stand-ins replaced, built with ``--final``. After the session's build of the
+    sample (``sample``): the 栏目 the replacements leave alone take their make-ups from the cache."""
     from click.testing import CliRunner
 
     from qhgy_publish.cli import main
