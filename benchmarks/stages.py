@@ -103,6 +103,10 @@ def main() -> None:
         except ImportError:  # code from before the column layout kept its trials
             STATS = collections.Counter()
         print(f"  column sets kept from their last trial: {STATS['kept']} of {STATS['kept'] + STATS['laid out']}")
+        print(
+            f"  balanced column sets tried at once at a remembered height: {STATS['memo hit']}"
+            f" of {STATS['memo hit'] + STATS['memo stored']} ({STATS['memo missed']} did not fit)"
+        )
     print(f"  栏目 layouts: {parts['column']} ({parts['cached']} 栏目 make-ups from the cache)")
 
 

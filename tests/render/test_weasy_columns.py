@@ -12,7 +12,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column
 
 from qhgy_publish.load import load_issue
-from qhgy_publish.render import weasy_cjk_patch
+from qhgy_publish.render import weasy_cjk_patch, weasy_columns
 from qhgy_publish.render.weasy import render_html
 from qhgy_publish.render.weasy_columns import _HeightSearch
 
@@ -125,3 +125,60 @@ def test_balancing_past_an_unbreakable_block_lays_it_out_as_upstream_in_few_tria
     assert ours == upstream
     assert trials[0] > 60  # upstream climbed from the average 1 px a trial
     assert ours_trials < trials[0] / 3
+
+
+def _balanced_page(rule: str = "") -> str:
+    """A page with one balanced column set: a heading and four paragraphs, 2 columns."""
+    paragraphs = "".join(f"<p>{BODY * (i + 2)}</p>" for i in range(4))
+    return (
+        f"<html><head><style>{rule}</style></head><body><p>标题</p>"
+        f"<div style='columns: 2; column-gap: 1em; column-fill: balance'>{paragraphs}</div>"
+        "</body></html>"
+    )
+
+
+def test_a_column_set_laid_out_again_is_tried_once_at_its_remembered_height(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The make-up lays a 栏目 out again after each correction, the preview after each edit: a set
+    that stands as it stood is laid out once, at the height its balancing found before, and its
+    boxes stand where a layout that searched for the height puts them."""
+    issue = load_issue(MINI)
+    html = _balanced_page()
+    weasy_columns.BALANCED.clear()
+    trials = _column_trials(monkeypatch)
+    searched = _places(render_html(issue, html)[0])
+    searched_trials, trials[0] = trials[0], 0
+    again = _places(render_html(issue, html)[0])
+    assert again == searched
+    assert searched_trials >= 3  # the whole content in the first column, then two at the average
+    assert trials[0] == 2  # one trial: its two columns
+
+
+def test_a_style_change_the_boxes_do_not_show_is_balanced_afresh(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The remembered height is keyed by the style the stylesheets gave each box too: after a rule
+    in a stylesheet changed (the elements and their attributes as they were) the set is searched
+    for again, and comes out as in a process that never laid the other page out. Here the text
+    gets shorter, so the height remembered for the longer text would fit, too tall."""
+    issue = load_issue(MINI)
+    weasy_columns.BALANCED.clear()
+    plain = _places(render_html(issue, _balanced_page())[0])
+    weasy_columns.BALANCED.clear()
+    spaced = _places(render_html(issue, _balanced_page("p { letter-spacing: 0.2em }"))[0])
+    assert spaced != plain
+    trials = _column_trials(monkeypatch)
+    assert _places(render_html(issue, _balanced_page())[0]) == plain
+    assert trials[0] > 2  # searched, not tried at the spaced page's height
+
+
+def test_a_remembered_height_that_no_longer_fits_falls_back_to_the_search(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Should a remembered height be too low (it cannot be, with equal keys), the set is searched
+    for as if nothing were remembered: the same boxes, in the same places."""
+    issue = load_issue(MINI)
+    html = _balanced_page()
+    weasy_columns.BALANCED.clear()
+    searched = _places(render_html(issue, html)[0])
+    assert weasy_columns.BALANCED
+    for key in weasy_columns.BALANCED:
+        weasy_columns.BALANCED[key] = 20.0  # a line and a bit
+    missed = weasy_columns.STATS["memo missed"]
+    assert _places(render_html(issue, html)[0]) == searched
+    assert weasy_columns.STATS["memo missed"] > missed
