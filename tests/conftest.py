@@ -37,7 +37,7 @@ def run_cli():
 # -- which tests share a worker ----------------------------------------------------------------
 # `make test` runs `--dist loadgroup`: the tests of one group go to one worker, so a fixture they
 # share is made once. The e2e tests read the session's builds of the two issues
-# (tests/e2e/conftest.py): grouped by issue, each issue is built once, cold, on one worker, the
+# (tests/issue_builds.py): grouped by issue, each issue is built once, cold, on one worker, the
 # two side by side, where each worker used to build both (the second waiting for the first's cold
 # build, then laying the issue out again). A test of both issues goes with the sample. Tests that
 # share another session fixture of ours (the press tests' PDFs) form one group per folder, tests
