@@ -4,6 +4,7 @@ WeasyPrint's own columns_layout on a real layout."""
 
 from __future__ import annotations
 
+import shutil
 from math import inf, log2
 from pathlib import Path
 
@@ -182,3 +183,48 @@ def test_a_remembered_height_that_no_longer_fits_falls_back_to_the_search(monkey
     missed = weasy_columns.STATS["memo missed"]
     assert _places(render_html(issue, html)[0]) == searched
     assert weasy_columns.STATS["memo missed"] > missed
+
+
+def test_a_picture_replaced_under_its_name_is_balanced_afresh(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The preview lays the issue out again in one process after an editor saves another photo
+    under the same name: the set is keyed by the picture's size, not only its name. Here the new
+    photo is shorter, so the height remembered for the taller one would fit, too tall."""
+    from PIL import Image
+
+    root = tmp_path / "issue"
+    shutil.copytree(MINI, root)
+    issue = load_issue(root)
+    picture = root / "images" / "swap.png"
+    html = (
+        "<html><body><p>标题</p><div style='columns: 2; column-gap: 1em; column-fill: balance'>"
+        f"<img src='images/swap.png' style='display: block; width: 100%'><p>{BODY * 3}</p>"
+        f"<p>{BODY * 2}</p></div></body></html>"
+    )
+    weasy_columns.BALANCED.clear()
+    Image.new("RGB", (200, 100), "gray").save(picture)
+    wide = _places(render_html(issue, html)[0])
+    weasy_columns.BALANCED.clear()
+    Image.new("RGB", (200, 300), "gray").save(picture)
+    tall = _places(render_html(issue, html)[0])
+    assert tall != wide
+    Image.new("RGB", (200, 100), "gray").save(picture)
+    assert _places(render_html(issue, html)[0]) == wide
+
+
+def test_each_font_configuration_has_its_own_token_even_at_a_reused_address() -> None:
+    """The same text measures otherwise with other font files: the key names the layout's font
+    configuration by a number never given twice (a freed object's ``id`` is given again)."""
+    import gc
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    tokens, addresses = set(), set()
+    for _ in range(20):
+        config = FontConfiguration()
+        assert weasy_columns._fonts_token(config) == weasy_columns._fonts_token(config)
+        tokens.add(weasy_columns._fonts_token(config))
+        addresses.add(id(config))
+        del config
+        gc.collect()
+    assert len(tokens) == 20
+    assert len(addresses) < 20  # the case the token is for happened here

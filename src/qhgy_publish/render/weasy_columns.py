@@ -22,6 +22,7 @@ Installed by :func:`..weasy_cjk_patch.install`, with the other patches.
 
 # ruff: noqa
 from collections import Counter
+from itertools import count as numbers
 from math import floor, inf
 
 from weasyprint.layout.absolute import absolute_layout
@@ -508,16 +509,31 @@ def _set_key(context, box, children, skip_stack, width, gap, count, position_y, 
             sorted(element.attrib.items()) if element is not None else None,
             child.text if isinstance(child, boxes.TextBox) else None,
             style_digest(child.style, styles),
+            # a picture replaced under its name (the preview lays out again in one process)
+            child.replacement.get_intrinsic_size(1, 16) if isinstance(child, boxes.ReplacedBox) else None,
         )).encode())
         if child is not box and isinstance(child, boxes.ParentBox):
             stack.extend(child.children)
     digest.update(repr((
+        _fonts_token(context.font_config),
         skip_stack, width, gap, count, box.position_x, position_y, context.page_bottom,
         original_bottom_space, bottom_space, page_is_empty, index, last_index,
         [(shape.position_x, shape.position_y, shape.margin_width(), shape.margin_height())
          for shape in context.excluded_shapes],
     )).encode())
     return digest.hexdigest()
+
+
+_FONT_CONFIGS = numbers()
+
+
+def _fonts_token(font_config):
+    """A number for each font configuration of the process, never reused (an ``id`` can be): the
+    same text measures otherwise with other font files."""
+    token = getattr(font_config, '_qhgy_token', None)
+    if token is None:
+        token = font_config._qhgy_token = next(_FONT_CONFIGS)
+    return token
 
 
 def _final_trial(
