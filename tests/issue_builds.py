@@ -10,12 +10,12 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
+from qhgy_publish.model import Issue
 from qhgy_publish.pipeline import BuildResult, build_issue, output_path, prepare
 
 SAMPLE = Path(__file__).resolve().parents[1] / "content" / "2025-01"
@@ -30,7 +30,8 @@ class SampleBuild:
     epub: Path
     page_texts: list[str]  # text of every PDF page, whitespace removed
     built: BuildResult | None = None  # None: another worker built the products (see _shared_build)
-    spare: Path | None = None  # where this worker builds the issue when a test asks for the result
+    prepared: Issue | None = None  # then: the issue as prepare() gives it
+    spare: Path | None = None  # and where this worker builds the issue when a test asks for the result
 
     @property
     def result(self) -> BuildResult:
@@ -43,12 +44,10 @@ class SampleBuild:
         return self.built
 
     @property
-    def issue(self):
-        return self.built.issue if self.built is not None else self._prepared
-
-    @cached_property
-    def _prepared(self):
-        return prepare(self.root).issue
+    def issue(self) -> Issue:
+        issue = self.built.issue if self.built is not None else self.prepared
+        assert issue is not None
+        return issue
 
     @property
     def contents_index(self) -> int:
@@ -91,6 +90,7 @@ def _shared_build(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Sampl
         output_path(out, issue, "screen"),
         output_path(out, issue, "epub"),
         json.loads(texts.read_text(encoding="utf-8")),
+        prepared=issue,
         spare=tmp_path_factory.mktemp(f"output-{root.name}"),
     )
 

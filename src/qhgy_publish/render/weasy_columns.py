@@ -21,12 +21,16 @@ Installed by :func:`..weasy_cjk_patch.install`, with the other patches.
 """
 
 # ruff: noqa
+import hashlib
 from collections import Counter
 from itertools import count as numbers
 from math import floor, inf
 
+from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import absolute_layout
 from weasyprint.layout.percent import percentage, resolve_percentages
+
+from .style_digest import style_digest
 
 
 # final passes kept from the last trial / laid out again (benchmarks/stages.py prints them)
@@ -488,12 +492,6 @@ def _set_key(context, box, children, skip_stack, width, gap, count, position_y, 
     style the stylesheets gave each), where it resumes, its width and place on the page, the
     space below it and the shapes it flows around. Equal keys, equal layouts at every height,
     hence the same balanced height."""
-    import hashlib
-
-    from weasyprint.formatting_structure import boxes
-
-    from .style_digest import style_digest
-
     digest = hashlib.sha1()
     # one style stands on many boxes: digests kept per layout (the styles digested are the box
     # tree's and its ancestors', alive until the layout ends, so no id is reused meanwhile)
