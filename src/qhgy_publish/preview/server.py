@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -411,6 +412,18 @@ class PreviewServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: Starlette) -> None:
         super().__init__(config)
         self.preview_app = app
+
+    def run(self, sockets: list | None = None) -> None:
+        """uvicorn's run, with Ctrl-C ours from the start. asyncio's runner takes SIGINT before
+        uvicorn does (to cancel the server's task) unless a handler other than Python's own is in
+        place; a Ctrl-C in between cancelled the start-up and printed a traceback."""
+        if threading.current_thread() is not threading.main_thread():
+            return super().run(sockets)
+        previous = signal.signal(signal.SIGINT, self.handle_exit)
+        try:
+            super().run(sockets)
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     def handle_exit(self, sig: int, frame: object) -> None:
         self.preview_app.state.stopping.set()
