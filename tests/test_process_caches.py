@@ -78,9 +78,9 @@ print(json.dumps(out))
 """
 
 
-@pytest.mark.parametrize("stop", ["", "time.sleep(0.3); child.terminate(); child.join()"], ids=["whole", "stopped"])
+@pytest.mark.parametrize("stop", ["", "time.sleep(0.1); child.terminate(); child.join()"], ids=["whole", "stopped"])
 def test_faces_are_copied_out_in_a_child_process(tmp_path: Path, stop: str) -> None:
-    """The copies are the faces fontTools copies (the PDFs and the EPUB embed them), made by a
+    """The copies are the bytes fontTools writes (the PDFs and the EPUB embed them), made by a
     child process; stopped half-way (its parent ended), it leaves no half-written file and the
     faces it did not copy are copied when asked for."""
     done = _run(COPY.format(stop=stop), tmp_path / "cache")
