@@ -456,6 +456,7 @@ function setStatus(text, cls) {
   status.className = "status" + (cls ? " " + cls : "");
   status.textContent = text;
   status.dataset.text = text;
+  status.title = text;
 }
 // A long layout shows how long it has run, so a slow one is not taken for a stuck one.
 setInterval(() => {
@@ -470,7 +471,8 @@ function apply(state) {
   connected = true;
   if (state.building && !buildingSince) buildingSince = Date.now();
   if (!state.building) buildingSince = 0;
-  setStatus(state.note || (state.building ? "正在排版…" : state.error ? "排版失败" : "已更新 · " + state.pages.length + " 页"),
+  const said = state.note || (state.building ? "正在排版…" : state.error ? "排版失败" : "已更新 · " + state.pages.length + " 页");
+  setStatus(state.building && state.progress ? said + "（" + state.progress + "）" : said,
     state.building || state.note ? "building" : state.error ? "failed" : "");
   renderErrors(state);
   // Pages are drawn as soon as there are any (the last build's at start); a page whose hash

@@ -104,6 +104,7 @@ def lay_out(
     dirty: set[Path] | None = None,
     shown: Callable[[Part], None] | None = None,
     drafted: Callable[[IssueLayout], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> IssueLayout:
     """Lay ``issue`` out for print. With the ``previous`` layout and the files saved since
     (``dirty``), only the 栏目 an article edit touched is made up again (the preview's
@@ -116,7 +117,8 @@ def lay_out(
     ``previous`` one meanwhile), even if its page count changed (:attr:`IssueLayout.replaces`):
     in the one-栏目 path the edited 栏目, in the whole issue's path each 栏目 from the first not
     taken from the cache (after a stylesheet edit; after another, that one), if that first
-    stands where it stood."""
+    stands where it stood. ``progress``: the index, count and name of each 栏目 as the whole
+    issue's make-up comes to it."""
     from .render.makeup.parts import forget_drafts
 
     forget_drafts()  # the last save's: this one drafts its own
@@ -154,7 +156,7 @@ def lay_out(
                     drafted(_spliced(old, issue, k, part, moved))
                     moved += len(part.pages) - len(old.columns[k])
 
-    whole = layout(issue, shown, making)
+    whole = layout(issue, shown, making, progress)
     return IssueLayout(
         issue=issue,
         document=whole.document,

@@ -376,3 +376,26 @@ def assert_as_a_fresh_preview(pages: list, issue: Path, tmp_path: Path) -> None:
     fresh = Builder(reference)
     fresh.rebuild()
     assert [(p.label, p.digest, p.text) for p in pages] == [(p.label, p.digest, p.text) for p in fresh.state.pages]
+
+
+def test_the_whole_issue_make_up_says_which_column_it_has_come_to(tmp_path: Path) -> None:
+    """Each 栏目's turn in the whole issue's make-up is published while the build runs, in order,
+    and nothing is left of it once the build is done."""
+    issue = tmp_path / "mini"
+    shutil.copytree(MINI, issue)
+    builder = Builder(issue)
+    said: list[tuple[str, bool]] = []
+    publish = builder._publish
+
+    def recording(**changes):  # type: ignore[no-untyped-def]
+        if "progress" in changes:
+            said.append((changes["progress"], builder.state.building))
+        publish(**changes)
+
+    builder._publish = recording  # type: ignore[method-assign]
+    builder.rebuild()
+    assert not builder.state.error
+    names = [c.name for c in builder.state.issue.columns]  # type: ignore[union-attr]
+    assert len(names) >= 2
+    assert said == [(f"第 {i}/{len(names)} 栏 · {name}", True) for i, name in enumerate(names, 1)]
+    assert builder.state.progress == "" and builder.state.as_json()["progress"] == ""

@@ -93,6 +93,37 @@ def test_a_stylesheet_typo_is_shown_with_file_and_line(issue, browser) -> None:
     page.close()
 
 
+def test_a_long_rebuild_says_which_column_it_has_come_to(issue, browser) -> None:
+    """A stylesheet edit makes every 栏目 up afresh (half a minute on the sample): the status says
+    which 栏目 the make-up has come to, of how many, and no more once it is done."""
+    base, root, _ = issue
+    page = open_preview(browser, base)
+    page.evaluate(
+        """() => { window.__said = [];
+        new MutationObserver(() => window.__said.push(document.getElementById("status").dataset.text))
+          .observe(document.getElementById("status"), { attributes: true, childList: true }); }"""
+    )
+    own = root / "layouts" / "print" / "magazine.css"
+    own.parent.mkdir(parents=True)
+    shipped = (LAYOUTS_DIR / "print" / "magazine.css").read_text(encoding="utf-8")
+    own.write_text(shipped + "\np { letter-spacing: 0.01em; }\n", encoding="utf-8")
+    try:
+        expect(page.locator("#status")).to_contain_text("正在", timeout=30_000)
+        expect(page.locator("#status")).to_contain_text("已更新", timeout=120_000)
+        said: list[str] = page.evaluate("window.__said")
+        columns = [c["column"] for c in httpx.get(f"{base}/api/state").json()["toc"]]
+        progress = {m.group(0) for text in said for m in re.finditer(r"（第 (\d+)/(\d+) 栏 · ([^）]+)）", text)}
+        assert progress, said
+        for text in progress:
+            index, count, name = re.fullmatch(r"（第 (\d+)/(\d+) 栏 · ([^）]+)）", text).groups()  # type: ignore[union-attr]
+            assert int(count) == len(columns) and columns[int(index) - 1] == name, (text, columns)
+        assert "栏 ·" not in page.locator("#status").inner_text()
+    finally:
+        shutil.rmtree(root / "layouts")
+    expect(page.locator("#status")).to_contain_text("已更新", timeout=120_000)
+    page.close()
+
+
 def test_sidebar_findings_contents_and_downloads(issue, browser) -> None:
     base, _, out = issue
     page = open_preview(browser, base)

@@ -50,6 +50,7 @@ class PreviewState:
     building: bool = False
     error: str = ""
     note: str = ""  # what the pages shown are, when not this layout's (the last build's, at start)
+    progress: str = ""  # how far the whole issue's make-up is (第 3/9 栏 · 新视点), while it runs
     errors: list[dict] = field(default_factory=list)  # the error's parts, each with its file and line
     pages: list[PageImage] = field(default_factory=list)
     toc: list[dict] = field(default_factory=list)  # 栏目 → articles with their PDF page index
@@ -63,6 +64,7 @@ class PreviewState:
             "building": self.building,
             "error": self.error,
             "note": self.note,
+            "progress": self.progress,
             "errors": self.errors,
             "pages": [
                 {"index": p.index, "label": p.label, "hash": p.digest, "text": p.text, "regions": p.regions}
@@ -99,6 +101,8 @@ class Builder:
         with self.changed:
             for key, value in changes.items():
                 setattr(self.state, key, value)
+            if not self.state.building:
+                self.state.progress = ""
             self.state.version += 1
             self.changed.notify_all()
 
@@ -215,7 +219,9 @@ class Builder:
         pixels_follow_boxes = self._pixels_follow_boxes(changed)
         drafted = partial(self._show_draft, reuse=pixels_follow_boxes)
         try:
-            laid = lay_out(issue, previous=self.layout, dirty=changed, shown=shown, drafted=drafted)
+            laid = lay_out(
+                issue, previous=self.layout, dirty=changed, shown=shown, drafted=drafted, progress=self._progress
+            )
         except BaseException:
             if self._drafted:  # the pages shown are a draft's, not the last layout's: start afresh
                 self.layout = None
@@ -226,6 +232,11 @@ class Builder:
             built = self._full(laid, reuse=pixels_follow_boxes)
         self.layout, self.last_build = laid, "partial" if laid.partial else "full"
         return built
+
+    def _progress(self, index: int, count: int, name: str) -> None:
+        """Say which 栏目 the whole issue's make-up has come to: after a stylesheet edit or an edit
+        that adds pages it runs for half a minute, and the page shows how far it is."""
+        self._publish(progress=f"第 {index}/{count} 栏 · {name}")
 
     def _show_covers(self, front: Part) -> None:
         """Draw 封一 and 封二 from the front's first layout while the rest is laid out (a cold

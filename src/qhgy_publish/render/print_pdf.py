@@ -76,11 +76,15 @@ class PrintLayout:
 
 
 def layout(
-    issue: Issue, shown: Callable[[Part], None] | None = None, making: Callable[[int, int], None] | None = None
+    issue: Issue,
+    shown: Callable[[Part], None] | None = None,
+    making: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> PrintLayout:
     """Lay the issue out part by part and make it up (:func:`.makeup.make_up`; ``shown``: the
-    front as soon as it is laid out, ``making``: each 栏目 about to be made up afresh)."""
-    made = make_up(issue, shown, making=making)
+    front as soon as it is laid out, ``making``: each 栏目 about to be made up afresh,
+    ``progress``: each 栏目's turn)."""
+    made = make_up(issue, shown, making=making, progress=progress)
     doc = made.document
     return PrintLayout(
         issue=issue,

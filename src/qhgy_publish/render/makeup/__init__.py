@@ -155,12 +155,14 @@ def make_up(
     *,
     trust: bool = True,
     making: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> MadeUp:
     """The issue laid out and made up: one document, folios, the report. ``shown`` is given
     封一 and 封二, laid out alone before the front (a part that ends in an empty contents page),
     long before the rest (the preview draws them meanwhile); ``making`` the index and first folio of
-    each 栏目 about to be made up afresh (not from the cache). ``trust``: take the front's page
-    count from the cache."""
+    each 栏目 about to be made up afresh (not from the cache); ``progress`` the index, count and
+    name of each 栏目 as its turn comes (a long make-up shows how far it is). ``trust``: take
+    the front's page count from the cache."""
     from ..weasy_cjk_patch import reset_line_end_halts
 
     reset_line_end_halts()
@@ -203,6 +205,8 @@ def make_up(
 
     try:  # the 栏目 in order; a helper makes the later ones up meanwhile (see .ahead)
         for index in range(1, len(issue.columns) + 1):
+            if progress is not None:
+                progress(index, len(issue.columns), issue.columns[index - 1].name)
             if ahead is not None:
                 ahead.take(index)
             made = make_up_column(issue, index, folio, pool, heights, making=lambda i=index, f=folio: start_ahead(i, f))
@@ -241,7 +245,7 @@ def make_up(
     final_front, _ = _front(issue, folios, fit)  # the contents' folios cannot move 封二
     if len(final_front.pages) != front_pages:
         if front is None:  # the count taken from the last build was wrong: lay the front out first
-            return make_up(issue, shown, trust=False, making=making)
+            return make_up(issue, shown, trust=False, making=making, progress=progress)
         raise BuildError("the contents changed length once the page numbers were known (layouts/print)")
     if fit_key:
         cache.store_front(fit_key, front_pages)
