@@ -555,6 +555,11 @@ _ALL: tuple[Code, ...] = (
         "可以再加一篇补白或较长的文章；若计划已变，把 issue.yaml 中这个栏目的 pages: 调小",
     ),
     _c(
+        "M-007", "warning", "a picture that stands far below the text beside it at its article's end",
+        "文章结尾处图片比旁边的文字长出很多，旁边留下空白",
+        "在这张图片后面写上高度，如 {height=120mm}，让它与旁边的文字齐平；或把旁边的文字写长一些",
+    ),
+    _c(
         "M-009", "warning", "a make-up problem of a kind this version does not name",
         "本版本未命名的拼版问题",
         "请联系技术人员，把这条消息原样告诉他们：程序还不认识这种拼版问题",

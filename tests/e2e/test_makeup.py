@@ -187,6 +187,18 @@ def test_a_picture_leaves_no_hole_in_a_column_set_that_ends_mid_page(scans) -> N
     assert makeup.picture_holes(scans) == []
 
 
+def test_a_picture_far_below_the_text_beside_it_is_reported(both_issues, scans) -> None:
+    """A tall picture a column wide that stands to the page foot beside an article's last lines
+    (the test issue's 德令哈 tower, 1:3) is no hole the make-up can cure: the make-up report names
+    each such page (M-007, with what to do), the pages the PDF shows, and no other."""
+    shown = sorted(int(m) for m in re.findall(r"p\.(\d+):", "\n".join(makeup.pictures_beside_text(scans))))
+    problems = both_issues.result.layout.makeup.as_dict()["problems"]
+    reported = sorted(p["page"] for p in problems if p["kind"] == "picture-beside")
+    assert reported == shown
+    tower = [p for p in problems if p["kind"] == "picture-beside" and "delingha-ta" in p["target"]]
+    assert bool(tower) is (both_issues.issue.id == "2025-06")
+
+
 def test_headings_are_never_spread_out(scans) -> None:
     """A two-line heading's first line is set solid, not justified across the column (a run-in
     lead that fills a line is justified with its paragraph: its next line is body text)."""

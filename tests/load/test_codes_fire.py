@@ -185,6 +185,7 @@ def test_the_makeup_report_codes(tmp_path: Path) -> None:
     problems = [
         {"kind": "unfilled", "column": "新视点", "page": 7, "detail": "the page is 60% full"},
         {"kind": "loose", "column": "新视点", "page": 8, "detail": "a line spaced 0.2 em"},
+        {"kind": "picture-beside", "column": "新视点", "page": 8, "detail": "the text beside it ends 12 lines above"},
         {"kind": "overset", "column": "新视点", "page": 9, "detail": "a kind this reader does not know"},
     ]
     actions = [{"column": "新视点", "page": 7, "detail": "a 补白 placed", "target": "fillers/a.md"}]
@@ -193,7 +194,8 @@ def test_the_makeup_report_codes(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     found = {f.code: f for f in makeup_findings(report, tmp_path)}
-    assert set(found) == {"M-001", "M-002", "M-009", "M-100", "M-003", "M-004"}
+    assert set(found) == {"M-001", "M-002", "M-007", "M-009", "M-100", "M-003", "M-004"}
+    assert "height" in found["M-007"].hint
     assert (found["M-002"].page, found["M-002"].severity) == (8, "warning")
     assert str(found["M-004"].where).endswith("fillers")
 

@@ -76,12 +76,14 @@ def makeup_findings(path: Path, issue_dir: Path | None = None) -> list[Finding]:
     if not path.exists():
         return []
     data = json.loads(path.read_text(encoding="utf-8"))
-    codes = {"unfilled": "M-001", "loose": "M-002"}
+    codes = {"unfilled": "M-001", "loose": "M-002", "picture-beside": "M-007"}
     hints = {
         "unfilled": "add a 补白 to fillers/ (docs/source-format.md, 补白), shorten or lengthen an article, "
         "or mark the next one layout: new_page: false",
         "loose": "a word that may not break (a URL, a number with its unit) stands after it: "
         "rewording the sentence helps",
+        "picture-beside": "give the picture a height after it, e.g. {height=120mm}, so that it ends with "
+        "the text beside it (docs/source-format.md, pictures), or lengthen the text",
     }
     findings = [
         Finding(

@@ -751,3 +751,36 @@ def picture_holes(scans: Sequence[PageScan], limit: int = 3) -> list[str]:
         if lines > limit + 0.1:
             found.append(f"p.{view.folio}: the columns beside a picture end {lines:.1f} lines apart")
     return found
+
+
+def pictures_beside_text(scans: Sequence[PageScan], limit: int = 3) -> list[str]:
+    """Pictures standing at the head of their column, with no body text under them, whose column
+    (the caption included) ends more than ``limit`` lines below the text of the other column of
+    their band: a tall photo beside an article's last lines, the hole :func:`picture_holes` leaves
+    aside (its column holds only the picture)."""
+    pitch = house().line_pt
+    found = []
+    for view, band in inner_bands(scans):
+        if not view.images or len(view.columns) < 2:
+            continue
+        top = min(line.top for line in band)
+        bottom = max(line.bottom for line in band)
+        for left, im_top, right, im_bottom in view.images:
+            if not top - pitch <= im_top <= bottom:
+                continue
+            middle = (left + right) / 2
+            column = next((c for c, (x0, x1) in enumerate(view.columns) if x0 <= middle <= x1), None)
+            if column is None:
+                continue
+            own = [line for line in band if line.column == column]
+            if any(line.bottom <= im_top + 1 for line in own) or any(
+                line.top >= im_bottom and line.role == "body" for line in own
+            ):
+                continue  # text above the picture, or body text under it: its column ends with text
+            others = [line.bottom for line in band if line.column is not None and line.column != column]
+            if not others:
+                continue
+            lines = (max([im_bottom, *(line.bottom for line in own)]) - max(others)) / pitch
+            if lines > limit + 0.1:
+                found.append(f"p.{view.folio}: a picture ends {lines:.1f} lines below the text beside it")
+    return found

@@ -26,7 +26,16 @@ from .cache import Decisions
 from .measure import PX, PageView, read_pages, shape
 from .parts import Part, finish_build, join, lay_out_part, offer, part_html, start_build
 from .plan import NO_PLAN, Plan
-from .rules import FILL_ROOM, NEAR_EMPTY, Action, Context, fill_fix, loose_lines, structure_fixes
+from .rules import (
+    FILL_ROOM,
+    NEAR_EMPTY,
+    Action,
+    Context,
+    fill_fix,
+    loose_lines,
+    pictures_beside,
+    structure_fixes,
+)
 
 MAX_PASSES = 12
 TAIL = 0.3  # a 栏目's last page filled less than this is pulled back if a rule can
@@ -58,6 +67,7 @@ class ColumnMakeup:
     decisions: Decisions | None = None
     moved: str = ""  # its cache key wherever the 栏目 starts (cache.moved_key)
     read_pool: bool = False  # whether a rule looked for 补白 (else any pool gives this make-up)
+    beside: list[Action] = field(default_factory=list)  # pictures far taller than the text beside them
 
     @property
     def part(self) -> Part:
@@ -104,10 +114,11 @@ class MakeupReport:
         return out
 
     def problems(self) -> list[str]:
-        """What the make-up could not do: pages left near-empty, lines left loose."""
+        """What the make-up could not do: pages left near-empty, lines left loose, pictures standing
+        far below the text beside them."""
         out = []
         for column in self.columns:
-            for action in [*column.unfilled, *column.loose]:
+            for action in [*column.unfilled, *column.loose, *column.beside]:
                 out.append(f"{column.name} {action.describe(column.first_folio + action.page)}")
         return out
 
@@ -123,7 +134,7 @@ class MakeupReport:
 
         return {
             "actions": [e for c in self.columns for e in entries(c.actions, c)],
-            "problems": [e for c in self.columns for e in entries([*c.unfilled, *c.loose], c)],
+            "problems": [e for c in self.columns for e in entries([*c.unfilled, *c.loose, *c.beside], c)],
             "notes_pages": self.notes_pages,
             "unplaced_fills": self.unplaced_fills,
             "passes": {c.name: c.passes for c in self.columns},
@@ -371,6 +382,7 @@ def _decisions(made: ColumnMakeup, moved: str) -> Decisions:
         made.plan, list(made.actions), list(made.unfilled), list(made.loose), made.passes,
         len(part.pages), made.article_starts(), _content_fill(part.pages[-1]), frozenset(made.tried),
         min((view.fill for view in views), default=1.0), shape(part.pages), moved, _room(made.name, views),
+        list(made.beside),
     )
 
 
@@ -379,6 +391,7 @@ def _cached(issue: Issue, index: int, first_folio: int, found: Decisions, key: s
     return ColumnMakeup(
         index, issue.columns[index - 1].name, first_folio, part, found.plan, list(found.actions), list(found.unfilled),
         list(found.loose), found.passes, set(found.tried), issue=issue, key=key, decisions=found, moved=found.moved,
+        beside=list(found.beside),
     )
 
 
@@ -414,7 +427,7 @@ def _make_up_column(
         plan, part = start.plan, start.part
         made = ColumnMakeup(
             index, start.name, start.first_folio, part, plan, list(start.actions), list(start.unfilled),
-            list(start.loose), start.passes, set(start.tried), issue=issue,
+            list(start.loose), start.passes, set(start.tried), issue=issue, beside=list(start.beside),
         )
     views = read_pages(part.pages)
     tried: set[str] = set(made.tried)  # a fix that did not cure its page in the first round never will
@@ -458,6 +471,7 @@ def _make_up_column(
             tried -= {fix.key for fix, ok in zip(fixes, verdicts, strict=True) if ok}
     made.laid_out, made.plan, made.tried = part, plan, tried
     made.loose = loose_lines(views)
+    made.beside = pictures_beside(views, line)
     return made
 
 

@@ -69,6 +69,7 @@ class Decisions:
     shape: str = ""  # every text and picture of its layout where it stands in the type area (measure.shape)
     moved: str = ""  # its key wherever the 栏目 starts (see moved_key)
     room: list[Action] = field(default_factory=list)  # pages with room for a 补白 (makeup.room_left)
+    beside: list[Action] = field(default_factory=list)  # pictures far taller than the text beside them
 
 
 def enabled() -> bool:

@@ -294,6 +294,37 @@ def loose_lines(views: list[PageView]) -> list[Action]:
 RAGGED_PX = 0.4  # 0.3 pt
 
 
+def pictures_beside(views: list[PageView], line: float) -> list[Action]:
+    """Pictures that end an article's columns on a page far below the text beside them: a tall
+    photo a column wide stands to the page foot while its article's text ends half-way down the
+    other column. No rule here can cure it (the picture's size is the editors'), so it is said,
+    with what to do."""
+    found = []
+    for p, view in enumerate(views):
+        for block in view.blocks:
+            if "photo" not in block.classes or block.source_index is None or block.column is None:
+                continue
+            ends: dict[int, float] = {}
+            for text in view.lines:
+                if text.article == block.article and text.column is not None:
+                    ends[text.column] = max(ends.get(text.column, 0.0), text.bottom)
+            if not ends or (block.column in ends and ends[block.column] > block.bottom):
+                continue  # text under the picture in its own column: the column ends with text
+            if _later_lines(views, p, max([*ends, block.column]), block.article):
+                continue  # the article goes on: its columns fill this page
+            others = [end for column, end in ends.items() if column != block.column]
+            short = block.bottom - max(others, default=block.bottom)
+            if short >= HOLE_LINES * line:
+                found.append(
+                    Action(
+                        "picture-beside", p, block.id,
+                        f"the text beside this picture ends {short / line:.0f} lines above its foot: "
+                        "give the picture a height or lengthen the text",
+                    )
+                )
+    return found
+
+
 def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
     fixes = []
     articles = {a.id: a for a in ctx.column.articles}
