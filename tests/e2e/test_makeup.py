@@ -187,16 +187,17 @@ def test_a_picture_leaves_no_hole_in_a_column_set_that_ends_mid_page(scans) -> N
     assert makeup.picture_holes(scans) == []
 
 
-def test_a_picture_far_below_the_text_beside_it_is_reported(both_issues, scans) -> None:
+def test_a_picture_far_below_the_text_beside_it_is_set_lower_or_reported(both_issues, scans) -> None:
     """A tall picture a column wide that stands to the page foot beside an article's last lines
-    (the test issue's 德令哈 tower, 1:3) is no hole the make-up can cure: the make-up report names
-    each such page (M-007, with what to do), the pages the PDF shows, and no other."""
+    (the test issue's 德令哈 tower, 1:3, 220 mm high) is set lower, down to half its height, to
+    end with the text; where it still stands out three lines or more, the make-up report names the
+    page (M-007, with what to do): the pages the PDF shows, and no other."""
     shown = sorted(int(m) for m in re.findall(r"p\.(\d+):", "\n".join(makeup.pictures_beside_text(scans))))
-    problems = both_issues.result.layout.makeup.as_dict()["problems"]
-    reported = sorted(p["page"] for p in problems if p["kind"] == "picture-beside")
+    report = both_issues.result.layout.makeup.as_dict()
+    reported = sorted(p["page"] for p in report["problems"] if p["kind"] == "picture-beside")
     assert reported == shown
-    tower = [p for p in problems if p["kind"] == "picture-beside" and "delingha-ta" in p["target"]]
-    assert bool(tower) is (both_issues.issue.id == "2025-06")
+    fitted = [a for a in report["actions"] if a["kind"] == "figure-fit" and "delingha-ta" in a["target"]]
+    assert bool(fitted) is (both_issues.issue.id == "2025-06")
 
 
 def test_headings_are_never_spread_out(scans) -> None:

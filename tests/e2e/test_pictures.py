@@ -42,10 +42,13 @@ def placed(second) -> list[tuple[int, dict, list[dict]]]:
 
 
 def _figures(second) -> list[tuple[Figure, object]]:
+    """Each article picture and its printed size: the source's, or the height the make-up gave it
+    (a tall picture set lower to end with the text beside it, render/makeup/rules.py)."""
+    plans = {a.id: plan for column, plan in zip(second.issue.columns, second.result.layout.plans, strict=True) for a in column.articles}
     return [
-        (block, figure_placement(block, article))
+        (block, figure_placement(block, article, plans[article.id].height_of(f"{article.id}-b{i}") if article.id in plans else None))
         for article in second.issue.all_articles
-        for block in article.blocks
+        for i, block in enumerate(article.blocks)
         if isinstance(block, Figure)
     ]
 

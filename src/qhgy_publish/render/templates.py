@@ -52,8 +52,11 @@ def tail_runs(meta: FrontMatter) -> list[Run]:
     return runs
 
 
-def figure_placement(figure: Figure, article: Article) -> PrintedSize:
-    """The printed size of an article picture (figures.py), on a cover page or in the body."""
+def figure_placement(figure: Figure, article: Article, height_mm: float | None = None) -> PrintedSize:
+    """The printed size of an article picture (figures.py), on a cover page or in the body;
+    ``height_mm``: the height the make-up gave it (render/makeup/rules.py), as if the source said so."""
+    if height_mm is not None:
+        figure = figure.model_copy(update={"height_mm": height_mm})
     return place(figure, article.columns, cover_page=article.meta.placement is not Placement.BODY)
 
 

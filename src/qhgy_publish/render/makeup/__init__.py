@@ -598,6 +598,7 @@ def _merge(base: Plan, fix: Plan) -> Plan:
         fills={**base.fills, **fix.fills},
         fill_gaps={**base.fill_gaps, **fix.fill_gaps},
         moves={**base.moves, **fix.moves},
+        heights={**base.heights, **fix.heights},
     )
 
 

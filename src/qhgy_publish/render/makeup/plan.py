@@ -29,6 +29,7 @@ class Plan:
     fills: Mapping[str, tuple[Filler, ...]] = field(default_factory=lambda: _EMPTY)  # article id → 补白 after it
     fill_gaps: Mapping[str, float] = field(default_factory=lambda: _EMPTY)  # 补白 id → space above it (pt)
     moves: Mapping[str, int] = field(default_factory=lambda: _EMPTY)  # figure block id → block index it follows
+    heights: Mapping[str, float] = field(default_factory=lambda: _EMPTY)  # figure block id → picture height (mm)
 
     # ------------------------------------------------------------ read by the templates
 
@@ -45,6 +46,10 @@ class Plan:
 
     def new_page(self, article: Article) -> bool:
         return article.id not in self.run_on and (article.new_page or article.id in self.page_before)
+
+    def height_of(self, block_id: str) -> float | None:
+        """The height the make-up gave a picture (mm), or None: the size its source gives."""
+        return self.heights.get(block_id)
 
     def tail_apart(self, article_id: str) -> bool:
         return article_id in self.tails_apart
@@ -98,6 +103,9 @@ class Plan:
         placed[article_id] = placed.get(article_id, ()) + fills
         gaps = dict(self.fill_gaps) | {f.id: gap for f in fills}
         return replace(self, fills=MappingProxyType(placed), fill_gaps=MappingProxyType(gaps))
+
+    def with_height(self, block_id: str, mm: float) -> Plan:
+        return replace(self, heights=MappingProxyType({**self.heights, block_id: mm}))
 
     def with_move(self, block_id: str, after: int) -> Plan:
         moves = dict(self.moves)

@@ -17,7 +17,11 @@ Read in this order (a layout is judged again after every fix):
    of the article's text there, each kept only if the columns then end
    closer together; so does
    a half-width picture with a loose line in the narrow measure beside it,
-   when that leaves fewer loose lines.
+   when that leaves fewer loose lines. A picture that heads a column of its
+   article's last page and stands three lines or more below the text of the
+   other column (a tall photo a column wide) is set lower by as much, down to
+   half its height or a third of the type area (``figure-fit``); one that
+   stays so is reported.
 4. **Full pages.** A page whose content reaches less than half-way down the
    type area is filled, in this order: the next article follows on the
    page when the house allows it (reports, articles and news may run on;
@@ -39,11 +43,11 @@ report), and how to tell whether it helped (a fix that did not is undone).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...model import Column, Filler, Kind
-from .measure import PageView
+from .measure import PX, BlockView, PageView
 from .plan import Plan, source_index
 
 MIN_LINES_AFTER = 3
@@ -52,6 +56,7 @@ FILL_ROOM = 0.25  # an empty stretch this tall at a page's foot (ten lines) is w
 LOOSE_EM = 0.15  # justification spacing above this is a loose line
 HOLE_LINES = 3
 RUN_ON_KINDS = {Kind.ARTICLE, Kind.NEWS, Kind.REPORT}
+MM_PER_PT = 25.4 / 72
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class Context:
 def structure_fixes(views: list[PageView], ctx: Context) -> list[Fix]:
     """Fixes of rules 1–3 found on this layout (several may apply at once)."""
     fixes = [*_stranded(views, ctx), *_loose_tails(views, ctx), *_loose_lines(views, ctx), *_holes(views, ctx)]
+    fixes += _tall_pictures(views, ctx)
     unique = {f.key: f for f in fixes if f.key not in ctx.tried}
     if not unique:  # tried alone: its acceptance must not undo the fixes above
         unique = {f.key: f for f in _loose_beside_pictures(views, ctx) if f.key not in ctx.tried}
@@ -294,12 +300,10 @@ def loose_lines(views: list[PageView]) -> list[Action]:
 RAGGED_PX = 0.4  # 0.3 pt
 
 
-def pictures_beside(views: list[PageView], line: float) -> list[Action]:
-    """Pictures that end an article's columns on a page far below the text beside them: a tall
-    photo a column wide stands to the page foot while its article's text ends half-way down the
-    other column. No rule here can cure it (the picture's size is the editors'), so it is said,
-    with what to do."""
-    found = []
+def _beside(views: list[PageView], line: float) -> Iterator[tuple[int, BlockView, float]]:
+    """(page, picture, how far its column ends below the text beside it, px) for each article
+    picture that heads a column of its article's last page with no text under it and ends
+    ``HOLE_LINES`` lines or more below the text of the other column."""
     for p, view in enumerate(views):
         for block in view.blocks:
             if "photo" not in block.classes or block.source_index is None or block.column is None:
@@ -310,19 +314,54 @@ def pictures_beside(views: list[PageView], line: float) -> list[Action]:
                     ends[text.column] = max(ends.get(text.column, 0.0), text.bottom)
             if not ends or (block.column in ends and ends[block.column] > block.bottom):
                 continue  # text under the picture in its own column: the column ends with text
+            if any(t.article == block.article and t.column == block.column and t.bottom <= block.top + 1 for t in view.lines):
+                continue  # text above it: it does not head its column
             if _later_lines(views, p, max([*ends, block.column]), block.article):
                 continue  # the article goes on: its columns fill this page
             others = [end for column, end in ends.items() if column != block.column]
             short = block.bottom - max(others, default=block.bottom)
             if short >= HOLE_LINES * line:
-                found.append(
-                    Action(
-                        "picture-beside", p, block.id,
-                        f"the text beside this picture ends {short / line:.0f} lines above its foot: "
-                        "give the picture a height or lengthen the text",
-                    )
-                )
-    return found
+                yield p, block, short
+
+
+def _tall_pictures(views: list[PageView], ctx: Context) -> list[Fix]:
+    """A picture standing far below the text beside it at its article's end (a tall photo a column
+    wide): set lower, by the height it stands out, so its column ends with the text — as a DTP
+    operator would — down to half its height or a third of the type area, whichever is less
+    (a 1:3 photo a column wide, 220 mm, to 81 mm); kept only if the columns then end closer."""
+    from ...figures import TYPE_AREA_MM
+    from ..templates import figure_placement
+
+    articles = {a.id: a for a in ctx.column.articles}
+    fixes = []
+    for p, block, short in _beside(views, ctx.line):
+        article = articles.get(block.article)
+        if article is None or block.source_index is None:
+            continue
+        figure = article.blocks[block.source_index]
+        key = f"{article.id}-b{block.source_index}"
+        source = figure_placement(figure, article).height_mm  # type: ignore[arg-type]
+        now = ctx.plan.height_of(key) or source
+        floor = min(source / 2, TYPE_AREA_MM[1] / 3)
+        lower = round(max(now - (short - ctx.line / 2) / PX * MM_PER_PT, floor), 1)
+        if now - lower < 1 or f"height:{key}:{lower}" in ctx.tried:
+            continue
+        action = Action("figure-fit", p, block.id, f"picture set {lower:.0f} mm high (was {now:.0f}) to end with the text beside it")
+        fixes.append(Fix(ctx.plan.with_height(key, lower), action, f"height:{key}:{lower}", _smaller_hole(article.id)))
+    return fixes
+
+
+def pictures_beside(views: list[PageView], line: float) -> list[Action]:
+    """Pictures that end an article's columns on a page far below the text beside them and that
+    the make-up could not set lower (half their height would not do): said, with what to do."""
+    return [
+        Action(
+            "picture-beside", p, block.id,
+            f"the text beside this picture ends {short / line:.0f} lines above its foot: "
+            "give the picture a height or lengthen the text",
+        )
+        for p, block, short in _beside(views, line)
+    ]
 
 
 def _holes(views: list[PageView], ctx: Context) -> list[Fix]:
