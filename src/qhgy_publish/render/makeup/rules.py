@@ -352,8 +352,8 @@ def _tall_pictures(views: list[PageView], ctx: Context) -> list[Fix]:
 
 
 def pictures_beside(views: list[PageView], line: float) -> list[Action]:
-    """Pictures that end an article's columns on a page far below the text beside them and that
-    the make-up could not set lower (half their height would not do): said, with what to do."""
+    """Pictures that still end an article's columns on a page far below the text beside them once
+    the make-up is done (set as low as :func:`_tall_pictures` may): said, with what to do."""
     return [
         Action(
             "picture-beside", p, block.id,
