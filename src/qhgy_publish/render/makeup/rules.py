@@ -46,7 +46,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ...figures import PT, TYPE_AREA_MM
 from ...model import Column, Filler, Kind
+from ..templates import figure_placement
 from .measure import PX, BlockView, PageView
 from .plan import Plan, source_index
 
@@ -56,7 +58,6 @@ FILL_ROOM = 0.25  # an empty stretch this tall at a page's foot (ten lines) is w
 LOOSE_EM = 0.15  # justification spacing above this is a loose line
 HOLE_LINES = 3
 RUN_ON_KINDS = {Kind.ARTICLE, Kind.NEWS, Kind.REPORT}
-MM_PER_PT = 25.4 / 72
 
 
 @dataclass(frozen=True)
@@ -308,10 +309,7 @@ def _beside(views: list[PageView], line: float) -> Iterator[tuple[int, BlockView
         for block in view.blocks:
             if "photo" not in block.classes or block.source_index is None or block.column is None:
                 continue
-            ends: dict[int, float] = {}
-            for text in view.lines:
-                if text.article == block.article and text.column is not None:
-                    ends[text.column] = max(ends.get(text.column, 0.0), text.bottom)
+            ends = _text_ends(view, block.article)
             if not ends or (block.column in ends and ends[block.column] > block.bottom):
                 continue  # text under the picture in its own column: the column ends with text
             if any(t.article == block.article and t.column == block.column and t.bottom <= block.top + 1 for t in view.lines):
@@ -329,9 +327,6 @@ def _tall_pictures(views: list[PageView], ctx: Context) -> list[Fix]:
     wide): set lower, by the height it stands out, so its column ends with the text — as a DTP
     operator would — down to half its height or a third of the type area, whichever is less
     (a 1:3 photo a column wide, 220 mm, to 81 mm); kept only if the columns then end closer."""
-    from ...figures import TYPE_AREA_MM
-    from ..templates import figure_placement
-
     articles = {a.id: a for a in ctx.column.articles}
     fixes = []
     for p, block, short in _beside(views, ctx.line):
@@ -343,7 +338,7 @@ def _tall_pictures(views: list[PageView], ctx: Context) -> list[Fix]:
         source = figure_placement(figure, article).height_mm  # type: ignore[arg-type]
         now = ctx.plan.height_of(key) or source
         floor = min(source / 2, TYPE_AREA_MM[1] / 3)
-        lower = round(max(now - (short - ctx.line / 2) / PX * MM_PER_PT, floor), 1)
+        lower = round(max(now - (short - ctx.line / 2) / PX * PT, floor), 1)
         if now - lower < 1 or f"height:{key}:{lower}" in ctx.tried:
             continue
         action = Action("figure-fit", p, block.id, f"picture set {lower:.0f} mm high (was {now:.0f}) to end with the text beside it")
@@ -447,10 +442,7 @@ def _page_gap(views: list[PageView], page: int, article: str) -> float:
     set goes on to the next page, each column's distance from the type area's foot but the last
     one's; where it ends, how far apart its columns end (balanced: near the same line)."""
     view = views[page]
-    ends: dict[int, float] = {}
-    for line in view.lines:
-        if line.article == article and line.column is not None:
-            ends[line.column] = max(ends.get(line.column, 0.0), line.bottom)
+    ends = _text_ends(view, article)
     for block in view.blocks:
         if block.article == article and block.column is not None and block.column in ends:
             ends[block.column] = max(ends[block.column], block.bottom)
@@ -460,6 +452,15 @@ def _page_gap(views: list[PageView], page: int, article: str) -> float:
     if _later_lines(views, page, last, article):
         return sum(view.area_bottom - end for column, end in ends.items() if column != last)
     return max(ends.values()) - min(ends.values())
+
+
+def _text_ends(view: PageView, article: str) -> dict[int, float]:
+    """Column index → the foot of the article's lowest line in that column on the page."""
+    ends: dict[int, float] = {}
+    for line in view.lines:
+        if line.article == article and line.column is not None:
+            ends[line.column] = max(ends.get(line.column, 0.0), line.bottom)
+    return ends
 
 
 def _column_gaps(views: list[PageView], article: str) -> float:
