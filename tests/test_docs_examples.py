@@ -60,7 +60,7 @@ def _columns_text(page) -> str:  # type: ignore[no-untyped-def]
 
 def test_pictures_example(built) -> None:
     root, result, _ = built
-    assert picture_warnings(result.layout.document, result.issue) == []
+    assert picture_warnings(result.layout.facts, result.issue) == []
     findings = [f for f in check_sources(load_issue(root)) if f.code.startswith("S-15")]
     assert [(f.code, f.where.path.name) for f in findings] == [
         ("S-155", "500-example-pictures.md")  # only the 1:3 picture, scaled to fit

@@ -86,7 +86,7 @@ def test_a_failed_screen_pdf_keeps_both_earlier_pdfs(mini_issue: Path, tmp_path:
     for target in targets:
         target.write_bytes(b"earlier")
 
-    def broken(layout, target):  # the child inherits this: it is forked after the patch
+    def broken(layout, target, pressed=None):  # the child inherits this: it is forked after the patch
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
     monkeypatch.setattr(pdf_pair, "write_screen_pdf", broken)

@@ -138,6 +138,7 @@ def build(
         targets=only or None,
         console=out,
         embed_fonts=not no_epub_fonts,
+        reuse_pages=True,
     )
     if result.layout is not None:
         from .workflow.yearindex import remember_pages
@@ -242,7 +243,7 @@ def check(issue_dir: Path | None, out_dir: Path | None, as_json: bool, strict: b
     else:
         try:
             if rebuild or outdated_products(prepared.issue, folder):
-                build_issue(root, folder, prepared=prepared)
+                build_issue(root, folder, prepared=prepared, reuse_pages=True)
             report = run_checks(prepared.issue, folder, prepared.findings)
         except (EpubCheckUnavailable, OSError) as exc:
             err.print(f"[bold red]check could not run[/] {exc}")

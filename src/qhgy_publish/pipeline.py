@@ -329,11 +329,14 @@ def _write_epub(ctx: RenderContext, target: Path) -> Path:
     from .render.epub import render_epub
     from .render.epub_cover import cover_jpeg
 
+    layout = ctx.layout
+    if layout.cover is None:  # else the earlier build's, drawn from the same front
+        layout.cover = cover_jpeg(layout.document or layout.parts[0].document)
     return render_epub(
         ctx.issue,
         target,
-        page_map=ctx.layout.page_map,
-        cover=cover_jpeg(ctx.layout.document),
+        page_map=layout.page_map,
+        cover=layout.cover,
         embed_fonts=ctx.embed_fonts,
         warnings=ctx.warnings,
     )
@@ -420,10 +423,13 @@ def build_issue(
     console: Console | None = None,
     embed_fonts: bool = True,
     prepared: Prepared | None = None,
+    reuse_pages: bool = False,
 ) -> BuildResult:
     """Build ``root`` into ``out_dir``; ``targets`` None means every output.
 
-    ``prepared`` is :func:`prepare`'s result when the caller has it already.
+    ``prepared`` is :func:`prepare`'s result when the caller has it already. ``reuse_pages``
+    (``qhgy build``): a build of every output keeps its pages for the next one, and takes those
+    of the last one where a part's input is unchanged (:mod:`.render.pressed`).
     """
     prepared = prepared or prepare(root)
     issue, findings = prepared.issue, prepared.findings
@@ -445,6 +451,9 @@ def build_issue(
     if stale := prepare_output_dir(out_dir):  # fails before the layout's seconds are spent
         result.warnings.append(f"removed {len(stale)} temporary file(s) a killed build had left in {out_dir}")
     from .render import print_pdf
+    from .render.makeup.cache import enabled as makeup_cache_enabled
+    from .render.pressed import load as load_pressed
+    from .render.pressed import store as store_pressed
 
     if not harfbuzz_subset_available():
         result.warnings.append(
@@ -452,9 +461,11 @@ def build_issue(
             "to fontTools and writing the PDF takes ten times longer; run `make setup`"
         )
     fonts_done = _start_epub_fonts(issue) if "epub" in wanted and embed_fonts else None
+    keep = reuse_pages and wanted == set(TARGETS) and makeup_cache_enabled()
+    kept = load_pressed(issue.root) if keep else None
     # One layout serves both PDFs and the EPUB's print page numbers.
     try:
-        layout = print_pdf.layout(issue)
+        layout = print_pdf.layout(issue, pressed=kept.parts if kept is not None else None)
     except BaseException:
         if fonts_done is not None:
             fonts_done.abort()  # type: ignore[attr-defined]
@@ -463,7 +474,10 @@ def build_issue(
     result.warnings += [f"layout: {w}" for w in layout.warnings]
     from .check.layout_pictures import picture_warnings
 
-    result.warnings += [f"{f.where}: {f.message} ({f.code})" for f in picture_warnings(layout.document, issue)]
+    result.warnings += [f"{f.where}: {f.message} ({f.code})" for f in picture_warnings(layout.facts, issue)]
+    front = layout.parts[0] if layout.parts else None
+    if kept is not None and front is not None and front.pressed is not None and front.key == kept.cover_key:
+        layout.cover = kept.cover
     if layout.notes_pages:
         result.warnings.append(
             f"{layout.notes_pages} 学习笔记 page(s) added before 封三 to make {layout.page_count} pages "
@@ -485,7 +499,7 @@ def build_issue(
     if {"print", "screen"} <= wanted:
         # The two PDFs of one layout are written side by side (render/print_pdf.py), not one after the other.
         result.outputs += print_pdf.write_both_pdfs(
-            layout, output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen")
+            layout, output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen"), kept
         )
         order = [t for t in order if t not in ("print", "screen")]
     for target in order:
@@ -494,4 +508,13 @@ def build_issue(
     if layout.makeup is not None and wanted & {"print", "screen"}:
         # Written last: an interrupted build leaves the report that goes with the PDFs beside them.
         result.outputs.append(write_makeup_report(layout.makeup, out_dir, issue))
+    if keep and layout.cover is not None and front is not None:
+        store_pressed(
+            issue.root,
+            layout.parts,
+            output_path(out_dir, issue, "print"),
+            output_path(out_dir, issue, "screen"),
+            layout.cover,
+            front.key,
+        )
     return result

@@ -98,7 +98,7 @@ def test_a_tall_picture_is_scaled_and_said_so(second) -> None:
 
 
 def test_layout_check_finds_every_picture_in_place(second) -> None:
-    assert picture_warnings(second.result.layout.document, second.issue) == []
+    assert picture_warnings(second.result.layout.facts, second.issue) == []
     assert not [w for w in second.result.warnings if "S-158" in w]
 
 

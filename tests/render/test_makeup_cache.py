@@ -125,10 +125,11 @@ def test_a_broken_or_half_written_entry_is_a_miss(issue_dir: Path, monkeypatch: 
     _make_up(issue_dir, monkeypatch, cached=True)
     entries = sorted(cache.MAKEUP_CACHE.glob("*.pickle"))
 
-    def readable(key: str) -> bool:  # a 栏目's make-up, 封二's fit step, the front's pages, a 栏目 seen
-        front = cache._read(key)
+    def readable(key: str) -> bool:  # a 栏目's make-up, 封二's fit step, the front's pages, a 栏目 seen,
+        front = cache._read(key)  # the 补白's heights
         is_front = isinstance(front, tuple) and front[0] == "front" and isinstance(front[1], int)
-        return cache.load(key) is not None or cache.load_fit(key) is not None or cache.seen(key) or is_front
+        found = (cache.load(key), cache.load_fit(key), cache.load_heights(key))
+        return any(f is not None for f in found) or cache.seen(key) or is_front
 
     assert entries and all(readable(e.stem) for e in entries)
     for entry in entries:

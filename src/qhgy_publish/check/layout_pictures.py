@@ -1,20 +1,36 @@
 """Where the article pictures landed in the laid-out issue: one page, inside the type area,
 the caption directly under the picture.
 
-figures.py sizes every picture so that this holds; this reads WeasyPrint's
-page boxes after the layout to prove it (or to name the picture, its file and
-line, when a layout change breaks it). ``qhgy build`` prints what it finds.
+figures.py sizes every picture so that this holds; this reads where the layout put
+them (WeasyPrint's page boxes, read into render/pagefacts.py's PageFacts) to prove it, or to
+name the picture, its file and line, when a layout change breaks it. ``qhgy build`` prints
+what it finds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..errors import Finding, Loc, Severity
 from ..model import Figure, Issue
 
 TOLERANCE_PX = 1.0  # 0.75 pt
 CAPTION_GAP_PX = 12.0  # picture bottom → caption top: 4 pt of margin, a little leading
+
+
+class SeenFigure(Protocol):
+    id: str
+    picture: tuple[float, float, float, float] | None
+    caption: tuple[float, float, float, float] | None
+
+
+class SeenPage(Protocol):
+    """A laid-out page as the build read it (render/pagefacts.py: PageFacts)."""
+
+    area: tuple[float, float, float, float]
+    figures: Sequence[SeenFigure]
 
 
 @dataclass(frozen=True)
@@ -61,47 +77,29 @@ def _inside(box: tuple[float, float, float, float], area: tuple[float, float, fl
     )
 
 
-def _rect(box) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
-    x, y = box.border_box_x(), box.border_box_y()
-    return (x, y, x + box.border_width(), y + box.border_height())
-
-
-def placed_pictures(document, issue: Issue) -> list[PlacedPicture]:  # type: ignore[no-untyped-def]
-    """Every article picture of ``issue`` as the laid-out ``document`` (weasyprint.Document) has it."""
+def placed_pictures(pages: Sequence[SeenPage], issue: Issue) -> list[PlacedPicture]:
+    """Every article picture of ``issue`` as the laid-out pages have it (``pages``: what the
+    build read from each page, ``render/pagefacts.py``'s PageFacts, in PDF order)."""
     wanted = {f"{a.id}-{b.name}": b for a in issue.all_articles for b in a.blocks if isinstance(b, Figure)}
-    pages: dict[str, list[int]] = {}
+    on: dict[str, list[int]] = {}
     pictures: dict[str, tuple] = {}
     captions: dict[str, tuple] = {}
     areas: dict[str, tuple] = {}
-    for index, page in enumerate(document.pages):
-        root = page._page_box  # WeasyPrint 70 keeps the page's box tree here
-        area = (
-            root.content_box_x(),
-            root.content_box_y(),
-            root.content_box_x() + root.width,
-            root.content_box_y() + root.height,
-        )
-        for box in root.descendants():
-            element = getattr(box, "element", None)
-            if element is None or getattr(box, "element_tag", "") != "figure":
+    for index, page in enumerate(pages):
+        for seen in page.figures:
+            if seen.id not in wanted:
                 continue
-            fig_id = element.get("id")
-            if fig_id not in wanted:
-                continue
-            if index not in pages.setdefault(fig_id, []):
-                pages[fig_id].append(index)
-            areas.setdefault(fig_id, area)
-            for inner in box.descendants():
-                tag = getattr(inner, "element_tag", "")
-                if tag == "img" and fig_id not in pictures and inner is not box:
-                    pictures[fig_id] = _rect(inner)
-                elif tag == "figcaption" and fig_id not in captions:
-                    captions[fig_id] = _rect(inner)
+            on.setdefault(seen.id, []).append(index)
+            areas.setdefault(seen.id, page.area)
+            if seen.picture is not None:
+                pictures.setdefault(seen.id, seen.picture)
+            if seen.caption is not None:
+                captions.setdefault(seen.id, seen.caption)
     return [
         PlacedPicture(
             id=fig_id,
             loc=figure.loc,
-            pages=tuple(pages.get(fig_id, ())),
+            pages=tuple(on.get(fig_id, ())),
             picture=pictures.get(fig_id),
             caption=captions.get(fig_id),
             area=areas.get(fig_id, (0.0, 0.0, 0.0, 0.0)),
@@ -110,6 +108,6 @@ def placed_pictures(document, issue: Issue) -> list[PlacedPicture]:  # type: ign
     ]
 
 
-def picture_warnings(document, issue: Issue) -> list[Finding]:  # type: ignore[no-untyped-def]
+def picture_warnings(pages: Sequence[SeenPage], issue: Issue) -> list[Finding]:
     """One finding per misplaced picture: file:line, which picture, what is wrong."""
-    return [f for placed in placed_pictures(document, issue) for f in placed.findings()]
+    return [f for placed in placed_pictures(pages, issue) for f in placed.findings()]

@@ -121,6 +121,11 @@ def make_reproducible(pdf: pikepdf.Pdf, kind: str) -> None:
         del pdf.trailer["/ID"]
 
 
-def save_reproducible(pdf: pikepdf.Pdf, path: Path) -> None:
-    """Save with /ID computed from the file's contents (no clock, no random)."""
-    pdf.save(path, deterministic_id=True)
+def save_reproducible(pdf: pikepdf.Pdf, path: Path, *, joined: bool = False) -> None:
+    """Save with /ID computed from the file's contents (no clock, no random). A ``joined`` file
+    (:mod:`.rejoin`: new objects throughout) packs its objects into object streams, as WeasyPrint
+    writes them; kept as they were, the others' objects stay as WeasyPrint packed them."""
+    if joined:
+        pdf.save(path, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    else:
+        pdf.save(path, deterministic_id=True)

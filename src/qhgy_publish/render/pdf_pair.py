@@ -27,11 +27,15 @@ from .screen_pdf import write_screen_pdf
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+    from .pressed import Pressed
     from .print_pdf import PrintLayout
 
 
-def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path) -> list[Path]:
-    """Write the press and screen PDFs of ``layout`` at the same time.
+def write_both_pdfs(
+    layout: PrintLayout, print_target: Path, screen_target: Path, pressed: Pressed | None = None
+) -> list[Path]:
+    """Write the press and screen PDFs of ``layout`` at the same time (with the pages of
+    ``pressed`` where they stand in for parts: see :mod:`.rejoin`).
 
     Both files are renamed into place only when both are complete: a failed
     or interrupted build stops the writers and leaves the earlier pair as it was.
@@ -39,14 +43,16 @@ def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path
     from multiprocessing import get_all_start_methods, get_context
 
     if "fork" not in get_all_start_methods():
-        return [write_print_pdf(layout, print_target), write_screen_pdf(layout, screen_target)]
+        return [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
     context = get_context("fork")
     with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
         writers = []
         try:
             for what, write, tmp in (("press", write_print_pdf, print_tmp), ("screen", write_screen_pdf, screen_tmp)):
                 receive, send = context.Pipe(duplex=False)
-                child = context.Process(target=_writer, args=(write, layout, tmp, send, os.getpid()), daemon=True)
+                child = context.Process(
+                    target=_writer, args=(write, layout, pressed, tmp, send, os.getpid()), daemon=True
+                )
                 writers.append((what, child, receive))
                 _start_holding_interrupts(child)
             for _, child, _ in writers:
@@ -65,7 +71,7 @@ def write_both_pdfs(layout: PrintLayout, print_target: Path, screen_target: Path
 
 
 def _writer(  # type: ignore[no-untyped-def]
-    write, layout: PrintLayout, target: Path, errors: Connection, parent: int
+    write, layout: PrintLayout, pressed: Pressed | None, target: Path, errors: Connection, parent: int
 ) -> None:
     """A forked child's work: ``write`` one PDF of ``layout`` (its inherited copy) to ``target``."""
     # Terminated by the parent (its build failed or was interrupted): unwind, so
@@ -73,7 +79,7 @@ def _writer(  # type: ignore[no-untyped-def]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     stop_with_parent(parent)
     try:
-        write(layout, target)
+        write(layout, target, pressed)
     except OSError as exc:
         errors.send(describe_write_error(exc))
         sys.exit(1)

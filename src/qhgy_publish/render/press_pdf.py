@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..output import atomic_path
-from .pdf_finish import stamp_dates
+from .pdf_finish import make_reproducible, save_reproducible, stamp_dates
 from .press_finish import PressError, finish_press_pdf
+from .rejoin import rejoin
 
 if TYPE_CHECKING:
     import pydyf
     from weasyprint import Document
 
+    from .pressed import Pressed
     from .print_pdf import PrintLayout
 
 PDF_VARIANT = "pdf/x-4"
@@ -90,6 +92,20 @@ def write_press_pdf(document: Document, target: Path) -> Path:
     return target
 
 
-def write_print_pdf(layout: PrintLayout, target: Path) -> Path:
-    """The print shop's PDF of the laid-out issue: PDF/X-4, TrimBox/BleedBox on every page, fonts embedded."""
-    return write_press_pdf(layout.document, target)
+def write_print_pdf(layout: PrintLayout, target: Path, pressed: Pressed | None = None) -> Path:
+    """The print shop's PDF of the laid-out issue: PDF/X-4, TrimBox/BleedBox on every page, fonts
+    embedded. Where pages of an earlier build stand in for parts of ``layout``, they come from
+    ``pressed``: the parts laid out now are written and finished alone, then joined with them."""
+    if layout.document is not None:
+        return write_press_pdf(layout.document, target)
+    assert pressed is not None, "a layout with kept pages is written with the pages kept"
+    with atomic_path(target) as tmp, rejoin(layout, pressed, "press", tmp, _write_pages) as pdf:
+        make_reproducible(pdf, "press")
+        save_reproducible(pdf, tmp, joined=True)
+    return target
+
+
+def _write_pages(document: Document, target: Path) -> None:
+    stamp_dates(document)
+    document.write_pdf(target, **press_write_options())
+    finish_press_pdf(target)

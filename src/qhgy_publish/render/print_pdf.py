@@ -22,20 +22,21 @@ when it is not, and the build says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from weasyprint import Document
 
-from ..errors import BuildError
 from ..model import Issue
 from .makeup import MakeupReport, make_up
-from .makeup.parts import Part, whole_issue_html
+from .makeup.parts import Part, use_pressed, whole_issue_html
 from .makeup.plan import Plan
-from .pagemap import PageStart, page_tops
+from .pagefacts import PageFacts, anchor_index
+from .pagemap import PageStart
 from .pdf_pair import write_both_pdfs
 from .press_pdf import write_print_pdf
+from .pressed import PressedPart
 from .screen_pdf import write_screen_pdf
 
 __all__ = ["PrintLayout", "article_pages", "layout", "page_map", "write_both_pdfs", "write_print_pdf", "write_screen_pdf"]
@@ -46,28 +47,36 @@ class PrintLayout:
     """A laid-out issue and what the other outputs need to know about its pages."""
 
     issue: Issue
-    document: Document
+    document: Document | None  # every page laid out; None where pages of an earlier build stand in
     page_map: list[PageStart]
     article_pages: dict[str, int]  # article id → folio of the page where its head stands
     notes_pages: int
     makeup: MakeupReport | None = None
     plans: list[Plan] = field(default_factory=list)  # per 栏目, in order
     warnings: list[str] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)  # front, each 栏目, back: the pages in order
+    facts: list[PageFacts] = field(default_factory=list)  # of every page, in order
+    cover: bytes | None = None  # the EPUB's cover, once drawn or taken from an earlier build
 
     @property
     def page_count(self) -> int:
-        return len(self.document.pages)
+        return len(self.facts)
 
     @property
     def contents_index(self) -> int:
         """PDF page index of folio 1 (the contents)."""
-        return next(i for i, p in enumerate(self.document.pages) if "contents" in p.anchors)
+        return anchor_index(self.facts, "contents")
+
+    @property
+    def pressed(self) -> bool:
+        """Whether pages an earlier build drew stand in for some parts (see :mod:`.pressed`)."""
+        return self.document is None
 
     def column_ranges(self) -> list[range]:
         """PDF page indexes of each 栏目."""
         assert self.makeup is not None
         start = self.contents_index - 1
-        return [range(start + c.first_folio, start + c.first_folio + len(c.part.pages)) for c in self.makeup.columns]
+        return [range(start + c.first_folio, start + c.first_folio + c.page_count) for c in self.makeup.columns]
 
     @cached_property
     def html(self) -> str:
@@ -80,43 +89,47 @@ def layout(
     shown: Callable[[Part], None] | None = None,
     making: Callable[[int, int], None] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    pressed: Mapping[str, PressedPart] | None = None,
 ) -> PrintLayout:
     """Lay the issue out part by part and make it up (:func:`.makeup.make_up`; ``shown``: the
     front as soon as it is laid out, ``making``: each 栏目 about to be made up afresh,
-    ``progress``: each 栏目's turn)."""
-    made = make_up(issue, shown, making=making, progress=progress)
-    doc = made.document
+    ``progress``: each 栏目's turn; ``pressed``: pages an earlier build drew, by part key, to
+    stand in for the final parts laid out from the same input)."""
+    use_pressed(pressed or {})
+    try:
+        made = make_up(issue, shown, making=making, progress=progress)
+    finally:
+        use_pressed({})
+    facts = [fact for part in made.parts for fact in part.facts]
     return PrintLayout(
         issue=issue,
-        document=doc,
-        page_map=page_map(issue, doc),
-        article_pages=article_pages(issue, doc),
+        document=made.document,
+        page_map=page_map(facts),
+        article_pages=article_pages(issue, facts),
         notes_pages=made.notes_pages,
         makeup=made.report,
         plans=[c.plan for c in made.report.columns],
         warnings=made.warnings,
+        parts=made.parts,
+        facts=facts,
     )
 
 
-def page_map(issue: Issue, doc: Document) -> list[PageStart]:
+def page_map(facts: Sequence[PageFacts]) -> list[PageStart]:
     """Folio → where that printed page begins (render/pagemap.py reads it from the page boxes).
 
     Folio 1 is the contents page; 封三 and 封四 are not counted.
     """
-    pages = doc.pages
-    start = next((i for i, p in enumerate(pages) if "contents" in p.anchors), None)
-    if start is None:
-        raise BuildError("the contents page is missing from the layout (layouts/print/parts.html.j2)")
-    end = next(i for i, p in enumerate(pages) if "inside-back" in p.anchors)  # 封三, 封四: uncounted
-    return [PageStart(page=n + 1, top=top) for n, top in enumerate(page_tops(pages[start:end]))]
+    start, end = anchor_index(facts, "contents"), anchor_index(facts, "inside-back")  # 封三, 封四: uncounted
+    return [PageStart(page=n + 1, top=replace(page.top, index=n)) for n, page in enumerate(facts[start:end])]
 
 
-def article_pages(issue: Issue, doc: Document) -> dict[str, int]:
+def article_pages(issue: Issue, facts: Sequence[PageFacts]) -> dict[str, int]:
     """Folio of each body article's first page (what the contents must print)."""
-    start = next(i for i, p in enumerate(doc.pages) if "contents" in p.anchors)
+    start = anchor_index(facts, "contents")
     ids = {a.id for a in issue.body_articles}
     found: dict[str, int] = {}
-    for index, page in enumerate(doc.pages):
+    for index, page in enumerate(facts):
         for name in page.anchors:
             if name in ids and name not in found:
                 found[name] = index - start + 1

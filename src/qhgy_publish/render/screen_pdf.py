@@ -28,9 +28,14 @@ from typing import TYPE_CHECKING
 import pikepdf
 
 from ..output import atomic_path
+from .pagefacts import anchor_index
 from .pdf_finish import make_reproducible, save_reproducible, stamp_dates
+from .rejoin import rejoin
 
 if TYPE_CHECKING:
+    from weasyprint import Document
+
+    from .pressed import Pressed
     from .print_pdf import PrintLayout
 
 _TAGGED = re.compile(rb"/(?P<tag>[A-Za-z]+)\s*<<\s*/MCID\s+(?P<mcid>\d+)\s*>>\s*BDC")
@@ -38,20 +43,46 @@ _PAGINATION = b"/Artifact <</Type /Pagination>> BDC"
 SCREEN_WRITE_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
 
 
-def write_screen_pdf(layout: PrintLayout, target: Path) -> Path:
-    """The reading PDF of the laid-out issue at ``target`` (atomically); returns ``target``."""
-    stamp_dates(layout.document)
+def write_screen_pdf(layout: PrintLayout, target: Path, pressed: Pressed | None = None) -> Path:
+    """The reading PDF of the laid-out issue at ``target`` (atomically); returns ``target``.
+    Where pages of an earlier build stand in for parts of ``layout``, they come from ``pressed``."""
     with atomic_path(target) as tmp:
-        layout.document.write_pdf(tmp, **SCREEN_WRITE_OPTIONS)
-        with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
-            cut_to_trim(pdf)
-            pdf.Root.Lang = pikepdf.String("zh-CN")
-            pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
-            pdf.Root.PageLayout = pikepdf.Name.TwoPageRight  # spreads as the magazine is read
-            finish_screen_pdf(pdf, layout)
-            make_reproducible(pdf, "screen")
-            save_reproducible(pdf, tmp)
+        if layout.document is None:
+            assert pressed is not None, "a layout with kept pages is written with the pages kept"
+            with rejoin(layout, pressed, "screen", tmp, _write_pages) as pdf:
+                _finish(pdf, layout, tmp, joined=True)
+        else:
+            stamp_dates(layout.document)
+            layout.document.write_pdf(tmp, **SCREEN_WRITE_OPTIONS)
+            with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
+                _finish_pages(pdf)
+                _finish(pdf, layout, tmp)
     return target
+
+
+def _write_pages(document: Document, target: Path) -> None:
+    """WeasyPrint's tagged file of ``document`` at ``target``, finished page by page."""
+    stamp_dates(document)
+    document.write_pdf(target, **SCREEN_WRITE_OPTIONS)
+    with pikepdf.open(target, allow_overwriting_input=True) as pdf:
+        _finish_pages(pdf)
+        pdf.save(target)
+
+
+def _finish_pages(pdf: pikepdf.Pdf) -> None:
+    """What each page needs alone: cut to the trim, running heads and folios made artifacts."""
+    cut_to_trim(pdf)
+    mark_pagination_artifacts(pdf)
+
+
+def _finish(pdf: pikepdf.Pdf, layout: PrintLayout, target: Path, *, joined: bool = False) -> None:
+    """What the reading copy needs of the whole issue, then saved reproducibly at ``target``."""
+    pdf.Root.Lang = pikepdf.String("zh-CN")
+    pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    pdf.Root.PageLayout = pikepdf.Name.TwoPageRight  # spreads as the magazine is read
+    finish_screen_pdf(pdf, layout)
+    make_reproducible(pdf, "screen")
+    save_reproducible(pdf, target, joined=joined)
 
 
 def cut_to_trim(pdf: pikepdf.Pdf) -> None:
@@ -162,12 +193,8 @@ def page_labels(layout: PrintLayout) -> list[tuple[int, dict[str, object]]]:
     封一 and 封二 come first and carry no folio; the contents page is folio 1
     and the count runs on through the filler pages; 封三 and 封四 close the issue.
     """
-    pages = layout.document.pages
-
-    def first(anchor: str) -> int:
-        return next(i for i, p in enumerate(pages) if anchor in p.anchors)
-
-    contents, back = first("contents"), first("inside-back")
+    pages = layout.facts
+    contents, back = anchor_index(pages, "contents"), anchor_index(pages, "inside-back")
     ranges: list[tuple[int, dict[str, object]]] = [(0, {"P": "封一"})]
     if contents > 1:
         ranges.append((1, {"P": "封二"}))
@@ -205,8 +232,8 @@ def describe_links(pdf: pikepdf.Pdf, layout: PrintLayout) -> None:
 
 
 def finish_screen_pdf(pdf: pikepdf.Pdf, layout: PrintLayout) -> None:
-    """Artifacts, page labels and link descriptions of the screen PDF (see the module's docstring)."""
-    mark_pagination_artifacts(pdf)
+    """Page labels and link descriptions of the screen PDF, every page's annotations in structure
+    order (see the module's docstring; the artifacts are marked page by page before)."""
     pdf.Root.PageLabels = pikepdf.Dictionary(
         Nums=pikepdf.Array(
             [item for index, style in page_labels(layout) for item in (index, _label_dict(style))]

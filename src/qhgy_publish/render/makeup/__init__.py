@@ -78,6 +78,16 @@ class ColumnMakeup:
             )
         return self.laid_out
 
+    def final_part(self) -> Part:
+        """Its pages for the issue, which the make-up no longer reads: the pages an earlier build
+        drew from the same input when the build has them (:func:`.parts.use_pressed`)."""
+        if self.laid_out is not None:
+            return self.laid_out
+        assert self.issue is not None
+        return lay_out_part(
+            self.issue, "column", index=self.index, first_folio=self.first_folio, plan=self.plan, take_pressed=True
+        )
+
     @property
     def page_count(self) -> int:
         return self.decisions.pages if self.decisions else len(self.part.pages)
@@ -152,7 +162,7 @@ class MakeupReport:
 
 @dataclass
 class MadeUp:
-    document: Document
+    document: Document | None  # None: pages of an earlier build stand in for some parts (see .parts)
     parts: list[Part]
     folios: dict[str, int]  # article id → folio of its first page
     notes_pages: int
@@ -198,10 +208,10 @@ def make_up(
             if shown is not None:
                 shown(covers)
         front, fit = _front(issue, placeholder, fit)
-        front_pages = len(front.pages)
+        front_pages = front.page_count
         if fit_key and known != fit:
             cache.store_fit(fit_key, fit)
-    heights, fills = _fill_heights(issue) if issue.fillers else ({}, None)  # after the front: shown sooner
+    heights, fills = _known_heights(issue) if issue.fillers else ({}, None)  # after the front: shown sooner
     folio = front_pages - FRONT_UNCOUNTED + 1
     pool = list(issue.fillers)
     columns: list[ColumnMakeup] = []
@@ -254,13 +264,13 @@ def make_up(
     for made in columns:
         folios.update(_article_folios(made, issue))
     final_front, _ = _front(issue, folios, fit)  # the contents' folios cannot move 封二
-    if len(final_front.pages) != front_pages:
+    if final_front.page_count != front_pages:
         if front is None:  # the count taken from the last build was wrong: lay the front out first
             return make_up(issue, shown, trust=False, making=making, progress=progress)
         raise BuildError("the contents changed length once the page numbers were known (layouts/print)")
     if fit_key:
         cache.store_front(fit_key, front_pages)
-    parts = [final_front, *(c.part for c in columns), back]
+    parts = [final_front, *(c.final_part() for c in columns), back]
     report = MakeupReport(columns, list(range(folio, folio + notes)), [f.id for f in pool], heights, fit)
     warnings = [w for part in parts for w in part.warnings]
     finish_build([*([front] if front else []), *parts, *([fills] if fills else [])])  # the placeholder front too
@@ -615,7 +625,7 @@ def _front(issue: Issue, folios: dict[str, int], first_step: int = 0, part: str 
     smaller by; ``first_step``: a smaller one is known not to fit (封二 stands before the
     contents: their text and folios cannot move it)."""
     for step in range(first_step, FIT_STEPS + 1):
-        front = lay_out_part(issue, part, folios=folios, fit=step)
+        front = lay_out_part(issue, part, folios=folios, fit=step, take_pressed=True)
         if _cover_pages(front, "inside-front", "contents") <= 1 or step == FIT_STEPS:
             if step:
                 front.warnings.append(f"封二 set {step} step(s) smaller to fit its page")
@@ -625,7 +635,7 @@ def _front(issue: Issue, folios: dict[str, int], first_step: int = 0, part: str 
 
 def _back(issue: Issue, first_folio: int, notes: int) -> Part:
     for step in range(FIT_STEPS + 1):
-        back = lay_out_part(issue, "back", first_folio=first_folio, notes_pages=notes, fit=step)
+        back = lay_out_part(issue, "back", first_folio=first_folio, notes_pages=notes, fit=step, take_pressed=True)
         if _cover_pages(back, "inside-back", "back-cover") <= 1 or step == FIT_STEPS:
             if step:
                 back.warnings.append(f"封三 set {step} step(s) smaller to fit its page")
@@ -635,14 +645,27 @@ def _back(issue: Issue, first_folio: int, notes: int) -> Part:
 
 def _cover_pages(part: Part, start: str, end: str) -> int:
     """How many pages a cover page's text took (封二: from its anchor to the contents)."""
-    first = next(i for i, p in enumerate(part.pages) if start in p.anchors)
-    last = next(i for i, p in enumerate(part.pages) if end in p.anchors)
+    first = next(i for i, p in enumerate(part.facts) if start in p.anchors)
+    last = next(i for i, p in enumerate(part.facts) if end in p.anchors)
     return last - first
 
 
 def fill_heights(issue: Issue) -> dict[str, float]:
     """Height (px) of each 补白 set across the type area, from one layout of all of them."""
     return _fill_heights(issue)[0]
+
+
+def _known_heights(issue: Issue) -> tuple[dict[str, float], Part | None]:
+    """The 补白's heights as the cache knows them from an earlier build of the same 补白 and
+    layouts (no layout then), else measured (and kept)."""
+    if _build_key is None:
+        return _fill_heights(issue)
+    key = cache.heights_key(_build_key, issue, part_html(issue, "fills", first_folio=1))
+    if (known := cache.load_heights(key)) is not None:
+        return known, None
+    heights, part = _fill_heights(issue)
+    cache.store_heights(key, heights)
+    return heights, part
 
 
 def _fill_heights(issue: Issue) -> tuple[dict[str, float], Part]:

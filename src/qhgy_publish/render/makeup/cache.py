@@ -211,6 +211,22 @@ def _front_key(fit: str) -> str:
     return hashlib.sha256(f"{fit}\0front".encode()).hexdigest()
 
 
+def heights_key(build: str, issue: Issue, html: str) -> str:
+    """The key of the 补白's heights: the build's key and the HTML they were measured from."""
+    return hashlib.sha256(f"{build}\0fills\0{portable(html, issue)}".encode()).hexdigest()
+
+
+def load_heights(key: str) -> dict[str, float] | None:
+    found = _read(key)
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == "heights" and isinstance(found[1], dict):
+        return found[1]
+    return None
+
+
+def store_heights(key: str, heights: dict[str, float]) -> None:
+    _write(key, ("heights", heights))
+
+
 def _number(key: str, kind: str) -> int | None:
     """The number an entry of ``kind`` holds (封二's fit step, the front's pages), or None."""
     found = _read(key)

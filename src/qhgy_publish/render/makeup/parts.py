@@ -11,13 +11,17 @@ part layouts found, so the front is laid out last.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from weasyprint import Document
 
 from ... import words as wordbreaks
 from ...model import Issue
 from ...paths import layout_dirs
+from ..pagefacts import PageFacts, read_facts
+from ..pressed import PressedPart
 from ..templates import environment, render_template
 from ..weasy import render_html
 from .plan import NO_PLAN, Plan
@@ -25,15 +29,26 @@ from .plan import NO_PLAN, Plan
 
 @dataclass
 class Part:
-    """A laid-out part: its pages (a parity pad dropped) and the document they came from."""
+    """A laid-out part: its pages (a parity pad dropped) and the document they came from — or,
+    ``pressed``, the pages an earlier build drew from the same input (no layout, no document)."""
 
     name: str
-    document: Document
+    document: Document | None
     pages: list = field(default_factory=list)  # weasyprint.Page
     warnings: list[str] = field(default_factory=list)
     key: str = ""  # what it was laid out from (see start_build), "" when not to be reused
     laid_warnings: tuple[str, ...] = ()  # the layout's own warnings (the make-up adds to ``warnings``)
     halts: dict = field(default_factory=dict)  # the line-end marks its layout set half-width
+    pressed: PressedPart | None = None
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pressed.facts) if self.pressed is not None else len(self.pages)
+
+    @cached_property
+    def facts(self) -> list[PageFacts]:
+        """What the build reads from each of its pages (see :mod:`..pagefacts`)."""
+        return list(self.pressed.facts) if self.pressed is not None else read_facts(self.pages)
 
 
 # The parts of the last build, by what they were laid out from: a process that builds again
@@ -45,6 +60,15 @@ _last_build: dict[str, Part] = {}
 # in the preview holds one save's drafts at most.
 _drafts: dict[str, Part] = {}
 _build_key: str | None = None
+# Pages an earlier build drew, by the key of the part they were drawn from (see .pressed): the
+# make-up's final parts are taken from here rather than laid out, where the build allows it.
+_pressed: Mapping[str, PressedPart] = {}
+
+
+def use_pressed(parts: Mapping[str, PressedPart]) -> None:
+    """Let the make-up's final parts be the pages of ``parts`` where their keys match ({}: none)."""
+    global _pressed
+    _pressed = parts
 
 
 def start_build(build_key: str | None) -> None:
@@ -60,7 +84,7 @@ def start_build(build_key: str | None) -> None:
 def finish_build(parts: list[Part]) -> None:
     """Keep ``parts`` (the build's own) for the next build, and only them."""
     _last_build.clear()
-    _last_build.update({part.key: part for part in parts if part.key})
+    _last_build.update({part.key: part for part in parts if part.key and part.pressed is None})
     _drafts.clear()
 
 
@@ -111,8 +135,12 @@ def _padded(part: str, first_folio: int) -> bool:
     return part not in ("front", "covers", "fills") and first_folio % 2 == 0
 
 
-def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: object) -> Part:
-    """Lay one part out (see :func:`part_html` for the options; ``html``: theirs, made already)."""
+def lay_out_part(
+    issue: Issue, part: str, html: str | None = None, *, take_pressed: bool = False, **options: object
+) -> Part:
+    """Lay one part out (see :func:`part_html` for the options; ``html``: theirs, made already).
+    ``take_pressed``: a part the build only writes (the make-up's final one, never one it
+    measures) may be the pages an earlier build drew from the same input (:func:`use_pressed`)."""
     from ..weasy_cjk_patch import HALT_AT_LINE_END
 
     if html is None:
@@ -122,6 +150,9 @@ def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: ob
     key = ""
     if _build_key is not None:
         key = hashlib.sha256(f"{_build_key}\0{name}\0{first_folio}\0{html}".encode()).hexdigest()
+        if take_pressed and (pressed := _pressed.get(key)) is not None:
+            laid = tuple(pressed.warnings)
+            return Part(name, None, [], list(laid), key, laid, {}, pressed)
         if (found := _last_build.get(key) or _drafts.get(key)) is not None:
             # its pages are drawn from its own layout's line ends, which this build forgot
             HALT_AT_LINE_END.update(found.halts)
@@ -134,9 +165,12 @@ def lay_out_part(issue: Issue, part: str, html: str | None = None, **options: ob
     return Part(name, document, pages, list(warnings), key, tuple(warnings), halts)
 
 
-def join(parts: list[Part]) -> Document:
-    """One document of the parts' pages in order, with the first part's metadata."""
-    return parts[0].document.copy([page for part in parts for page in part.pages])
+def join(parts: list[Part]) -> Document | None:
+    """One document of the parts' pages in order, with the first part's metadata (None when
+    pages of an earlier build stand in for some: see :mod:`..pressed`)."""
+    if any(part.document is None for part in parts):
+        return None
+    return parts[0].document.copy([page for part in parts for page in part.pages])  # type: ignore[union-attr]
 
 
 def whole_issue_html(issue: Issue, folios: dict[str, int], plans: list[Plan], notes_pages: int) -> str:

@@ -1,0 +1,203 @@
+"""A build after an edit takes the pages of the last build for every part the edit left alone
+(render/pressed.py) and gives the PDFs a build from scratch gives (issue 19).
+
+Each issue is copied, built, edited (a sentence added to one article), and built again with
+the kept pages; the reference is the edited copy built with nothing kept. The two PDFs of each
+are read and compared page by page: text, pictures (rasters), named destinations, outline,
+page labels, the structure tree, the fonts; the EPUB and the make-up report must be the same
+bytes, and the press PDF must pass the preflight.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+import yaml
+
+from qhgy_publish.check.pdf import preflight_pdf
+from qhgy_publish.errors import Severity
+from qhgy_publish.pipeline import build_issue, makeup_report_path, output_path
+from qhgy_publish.render import pressed as pressed_slot
+
+from ..issue_builds import SAMPLE, SECOND
+
+
+def _edit(root: Path) -> str:
+    """Retitle the longest body article and add a sentence to its longest paragraph; return its id.
+    The contents is laid out again, its links pointing to pages kept from the last build."""
+    articles = [p for p in (root / "articles").glob("*.md") if "\nplacement:" not in p.read_text(encoding="utf-8")]
+    article = max(articles, key=lambda p: len(p.read_text(encoding="utf-8")))
+    text = article.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    meta = yaml.safe_load(head.removeprefix("---\n"))
+    for key in ("title", "toc_title"):
+        if key in meta:
+            meta[key] += "之二"
+    head = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    paragraphs = body.split("\n\n")
+    longest = max(range(len(paragraphs)), key=lambda i: len(paragraphs[i]))
+    paragraphs[longest] = paragraphs[longest].replace("。", "。此句为版面测试所加，说明修改一篇文章后重排。", 1)
+    article.write_text(head + "\n---\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    return article.stem
+
+
+def _texts(path: Path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    return [re.sub(r"\s+", "", page) for page in out.stdout.split("\f")[:-1]]
+
+
+def _rasters(path: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "24", "-gray", str(path), str(folder / "p")], check=True)
+    return [p.read_bytes() for p in sorted(folder.glob("p-*.pgm"))]
+
+
+def _page_index(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    return {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+
+
+def _dests(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float, float]]:
+    pages = _page_index(pdf)
+    names = pdf.Root.Names.Dests.Names
+    return {
+        str(names[i]): (pages[names[i + 1][0].objgen], round(float(names[i + 1][2]), 2), round(float(names[i + 1][3]), 2))
+        for i in range(0, len(names), 2)
+    }
+
+
+def _links(pdf: pikepdf.Pdf) -> list[list[tuple[str, str, tuple[float, ...]]]]:
+    """Per page, each link's target (a named destination or a URI), description and place."""
+    return [
+        [
+            (
+                str(a.get("/Dest", "")) or str(a.A.URI),
+                str(a.get("/Contents", "")),
+                tuple(round(float(v), 2) for v in a.Rect),
+            )
+            for a in page.obj.get("/Annots", [])
+            if a.get("/Subtype") == "/Link"
+        ]
+        for page in pdf.pages
+    ]
+
+
+def _outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, int, int]]:
+    pages = _page_index(pdf)
+    out: list[tuple[int, str, int, int]] = []
+
+    def walk(item: pikepdf.Dictionary | None, depth: int) -> None:
+        while item is not None:
+            out.append((depth, str(item.Title), pages[item.Dest[0].objgen], int(item.get("/Count", 0))))
+            walk(item.get("/First"), depth + 1)
+            item = item.get("/Next")
+
+    walk(pdf.Root.Outlines.get("/First"), 0)
+    return out
+
+
+def _structure(pdf: pikepdf.Pdf) -> list[list[str]]:
+    """Per page, the tags its marked content belongs to (in MCID order), and its links' tags."""
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    out = []
+    for page in pdf.pages:
+        marks = tree[int(page.obj.StructParents)]
+        tags = [str(e.S) if isinstance(e, pikepdf.Dictionary) else "-" for e in marks]
+        links = [str(tree[int(a.StructParent)].S) for a in page.obj.get("/Annots", []) if "/StructParent" in a]
+        out.append([*tags, "|", *links])
+    return out
+
+
+def _fonts(pdf: pikepdf.Pdf) -> list[str]:
+    """The BaseFont of every distinct Type0 font object the pages use."""
+    seen: dict[tuple[int, int], str] = {}
+    for page in pdf.pages:
+        for font in page.obj.Resources.get("/Font", {}).values():
+            seen[font.objgen] = str(font.BaseFont)
+    return sorted(seen.values())
+
+
+@pytest.fixture(params=["sample", "second"], scope="module")
+def rebuilt(request, tmp_path_factory):  # type: ignore[no-untyped-def]
+    source = {"sample": SAMPLE, "second": SECOND}[request.param]
+    base = tmp_path_factory.mktemp(f"pressed-{request.param}")
+    root = base / source.name
+    shutil.copytree(source, root)
+    first = build_issue(root, base / "first", reuse_pages=True)
+    edited = _edit(root)
+    again = build_issue(root, base / "again", reuse_pages=True)
+    fresh = build_issue(root, base / "fresh")
+    return first, again, fresh, edited, base
+
+
+def test_the_build_after_an_edit_lays_out_only_what_the_edit_changed(rebuilt) -> None:
+    first, again, _, edited, _ = rebuilt
+    assert first.layout.document is not None  # nothing kept before: every page laid out
+    laid = [part.name for part in again.layout.parts if part.pressed is None]
+    kept = [part.name for part in again.layout.parts if part.pressed is not None]
+    column = next(c for c in again.issue.columns if any(a.id == edited for a in c.articles))
+    index = again.issue.columns.index(column) + 1
+    assert f"column-{index}" in laid
+    assert len(kept) >= len(again.layout.parts) - 3, (laid, kept)  # front, the 栏目, back at most
+
+
+def test_the_kept_pages_give_the_pdfs_a_fresh_build_gives(rebuilt) -> None:
+    _, again, fresh, _, base = rebuilt
+    for kind in ("print", "screen"):
+        joined, reference = output_path(base / "again", again.issue, kind), output_path(base / "fresh", fresh.issue, kind)
+        assert _texts(joined) == _texts(reference)
+        assert _rasters(joined, base / f"{kind}-again") == _rasters(reference, base / f"{kind}-fresh")
+        with pikepdf.open(joined) as a, pikepdf.open(reference) as b:
+            assert len(a.pages) == len(b.pages)
+            assert _dests(a) == _dests(b)
+            assert _links(a) == _links(b)
+            assert _outline(a) == _outline(b)
+            assert [p.obj.get("/TrimBox") for p in a.pages] == [p.obj.get("/TrimBox") for p in b.pages]
+            assert _fonts(a) == _fonts(b)  # one font per face, as in one write
+            assert len(set(_fonts(a))) == len(_fonts(a))
+            if kind == "screen":
+                assert _structure(a) == _structure(b)
+                assert repr(a.Root.PageLabels) == repr(b.Root.PageLabels)
+                assert a.Root.Lang == b.Root.Lang
+            else:
+                assert len(a.Root.OutputIntents) == 1
+    for folder in ("again", "fresh"):
+        assert output_path(base / folder, again.issue, "epub").exists()
+    assert output_path(base / "again", again.issue, "epub").read_bytes() == output_path(
+        base / "fresh", fresh.issue, "epub"
+    ).read_bytes()
+    assert makeup_report_path(base / "again", again.issue).read_bytes() == makeup_report_path(
+        base / "fresh", fresh.issue
+    ).read_bytes()
+    errors = [f for f in preflight_pdf(output_path(base / "again", again.issue, "print")) if f.severity is Severity.ERROR]
+    assert errors == []
+
+
+def test_a_slot_that_does_not_match_its_index_is_not_used(rebuilt) -> None:
+    first, *_ = rebuilt
+    folder = pressed_slot.slot(first.issue.root)
+    assert pressed_slot.load(first.issue.root) is not None
+    screen = folder / "screen.bin"
+    data = screen.read_bytes()
+    screen.write_bytes(data[:-10])  # a file cut short (a build killed while it was written)
+    try:
+        assert pressed_slot.load(first.issue.root) is None
+    finally:
+        screen.write_bytes(data)
+    assert pressed_slot.load(first.issue.root) is not None
+
+
+def test_a_build_with_nothing_changed_lays_nothing_out(rebuilt) -> None:
+    _, again, _, _, base = rebuilt
+    same = build_issue(again.issue.root, base / "same", reuse_pages=True)
+    assert [part.name for part in same.layout.parts if part.pressed is None] == []
+    for kind in ("print", "screen"):
+        assert _texts(output_path(base / "same", same.issue, kind)) == _texts(output_path(base / "again", again.issue, kind))
+    assert output_path(base / "same", same.issue, "epub").read_bytes() == output_path(
+        base / "again", again.issue, "epub"
+    ).read_bytes()
