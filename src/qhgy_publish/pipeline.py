@@ -22,7 +22,7 @@ from rich.console import Console
 
 from .check.glyphs import uncovered_characters
 from .check.sources import check_sources
-from .errors import Finding, Severity, SourceErrors
+from .errors import BuildError, Finding, Severity, SourceErrors
 from .fonts import copy_faces_ahead
 from .load import load_issue
 from .model import Issue
@@ -498,9 +498,17 @@ def build_issue(
     order = [t for t in TARGETS if t in wanted]
     if {"print", "screen"} <= wanted:
         # The two PDFs of one layout are written side by side (render/print_pdf.py), not one after the other.
-        result.outputs += print_pdf.write_both_pdfs(
-            layout, output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen"), kept
-        )
+        targets_pdf = output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen")
+        try:
+            result.outputs += print_pdf.write_both_pdfs(layout, *targets_pdf, kept)
+        except BuildError as exc:
+            if not layout.pressed:
+                raise
+            # Joining the kept pages failed (a slot the join cannot read): the whole issue laid out
+            # and written as a build with nothing kept, rather than no PDF at all.
+            result.warnings.append(f"the pages kept from the last build could not be used ({exc}): all laid out again")
+            layout = result.layout = ctx.layout = print_pdf.layout(issue)
+            result.outputs += print_pdf.write_both_pdfs(layout, *targets_pdf)
         order = [t for t in order if t not in ("print", "screen")]
     for target in order:
         renderer = RENDERERS[target]
@@ -508,13 +516,13 @@ def build_issue(
     if layout.makeup is not None and wanted & {"print", "screen"}:
         # Written last: an interrupted build leaves the report that goes with the PDFs beside them.
         result.outputs.append(write_makeup_report(layout.makeup, out_dir, issue))
-    if keep and layout.cover is not None and front is not None:
+    if keep and layout.cover is not None and layout.parts:
         store_pressed(
             issue.root,
             layout.parts,
             output_path(out_dir, issue, "print"),
             output_path(out_dir, issue, "screen"),
             layout.cover,
-            front.key,
+            layout.parts[0].key,
         )
     return result

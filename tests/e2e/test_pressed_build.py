@@ -10,6 +10,8 @@ bytes, and the press PDF must pass the preflight.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -25,6 +27,8 @@ from qhgy_publish.pipeline import build_issue, makeup_report_path, output_path
 from qhgy_publish.render import pressed as pressed_slot
 
 from ..issue_builds import SAMPLE, SECOND
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 
 
 def _edit(root: Path) -> str:
@@ -201,3 +205,23 @@ def test_a_build_with_nothing_changed_lays_nothing_out(rebuilt) -> None:
     assert output_path(base / "same", same.issue, "epub").read_bytes() == output_path(
         base / "again", again.issue, "epub"
     ).read_bytes()
+
+
+def test_kept_pages_that_cannot_be_joined_give_way_to_a_whole_layout(tmp_path: Path) -> None:
+    root = tmp_path / "mini-issue"
+    shutil.copytree(MINI, root)
+    first = build_issue(root, tmp_path / "first", reuse_pages=True)
+    folder = pressed_slot.slot(root)
+    junk = b"%PDF-1.7\nnot a PDF the join can read\n"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    index["files"]["press"] = hashlib.sha256(junk).hexdigest()  # a slot whole by its index
+    (folder / "press.bin").write_bytes(junk)
+    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    redone = build_issue(root, tmp_path / "redone", reuse_pages=True)
+    assert any("could not be used" in w for w in redone.warnings), redone.warnings
+    assert redone.layout.document is not None  # every part laid out in the end
+    for kind in ("print", "screen"):
+        assert _texts(output_path(tmp_path / "redone", redone.issue, kind)) == _texts(
+            output_path(tmp_path / "first", first.issue, kind)
+        )
+    assert pressed_slot.load(root) is not None  # the whole build kept its pages again

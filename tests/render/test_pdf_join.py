@@ -1,4 +1,4 @@
-"""render/pdf_join.py: the pages of PDFs that WeasyPrint wrote apart, joined, make the PDF that one
+"""render/pdfjoin/: the pages of PDFs that WeasyPrint wrote apart, joined, make the PDF that one
 write of those pages makes — the same pages, text and look, named destinations, outline,
 structure tree, resources holding only what the pages draw, and fonts (one per face, holding the
 glyphs drawn: program, /W and ToUnicode byte for byte the single write's).
@@ -34,7 +34,7 @@ from weasyprint.document import Document, Page
 from qhgy_publish.fonts import face_file, font_roles
 from qhgy_publish.pipeline import prepare
 from qhgy_publish.render.pdf_finish import make_reproducible, save_reproducible, stamp_dates
-from qhgy_publish.render.pdf_join import Segment, join_pdfs, project_face
+from qhgy_publish.render.pdfjoin import Segment, join_pdfs, project_face
 from qhgy_publish.render.press_finish import finish_press_pdf
 from qhgy_publish.render.press_pdf import press_write_options
 from qhgy_publish.render.print_pdf import PrintLayout, layout

@@ -15,7 +15,7 @@ HTML), where its pages stand in the two PDFs, what the build reads from each
 page (:mod:`.pagefacts`) and the layout's warnings; the EPUB's cover with the
 key of the front it was drawn from. The next build takes a part's pages from
 the slot where the key of its final layout is the same, and joins them with
-the pages it drew (:mod:`.pdf_join`, :mod:`.pdf_pair`). A key is a hash of
+the pages it drew (:mod:`.pdfjoin`, :mod:`.pdf_pair`). A key is a hash of
 every input of the part's pages, so a slot never serves a stale page.
 
 The files are written whole and renamed, the index last, with the hash of

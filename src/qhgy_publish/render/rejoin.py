@@ -3,7 +3,7 @@ for the others (:mod:`.pressed`).
 
 The parts laid out now are written as one WeasyPrint document, as the whole
 issue would be, and finished per page as the whole file would be; then
-:func:`.pdf_join.join_pdfs` puts their pages and the kept ones in the issue's
+:func:`.pdfjoin.join_pdfs` puts their pages and the kept ones in the issue's
 order. WeasyPrint keeps a link only when its anchor is among the pages it
 writes: a link to a page kept from the earlier build (the contents, laid out
 again after an edit to a title, pointing to unchanged 栏目) would be lost, so
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pikepdf
 
-from .pdf_join import Segment, join_pdfs
+from .pdfjoin import Segment, join_pdfs
 
 if TYPE_CHECKING:
     from weasyprint import Document
