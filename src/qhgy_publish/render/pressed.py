@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,3 +142,21 @@ def store(root: Path, parts: Sequence[StoredPart], press: Path, screen: Path, co
             tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
     except OSError:
         return
+    prune()
+
+
+KEEP = 32  # slots (about 5 MB each, one per issue folder built): the oldest go
+
+
+def prune(keep: int = KEEP) -> None:
+    """Remove all but the ``keep`` slots last written (a proof's or a test's copy of an issue
+    leaves a slot nobody builds again)."""
+    def written(folder: Path) -> int:
+        try:
+            return (folder / "index.json").stat().st_mtime_ns
+        except OSError:
+            return 0  # a slot without its index is no slot: first to go
+
+    slots = sorted((p for p in PRESSED_CACHE.iterdir() if p.is_dir()), key=written, reverse=True)
+    for old in slots[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
