@@ -85,10 +85,8 @@ def write_press_pdf(document: Document, target: Path) -> Path:
     (:func:`.weasy.print_stylesheet` and the same ``color_profiles`` dict), and with
     ``@page { bleed: 3mm }`` and no ``marks``.
     """
-    stamp_dates(document)  # the issue's date, not the clock's: the same sources give the same bytes
     with atomic_path(target) as tmp:
-        document.write_pdf(tmp, **press_write_options())
-        finish_press_pdf(tmp)
+        _write_pages(document, tmp)
     return target
 
 
@@ -96,7 +94,8 @@ def write_print_pdf(layout: PrintLayout, target: Path, pressed: Pressed | None =
     """The print shop's PDF of the laid-out issue: PDF/X-4, TrimBox/BleedBox on every page, fonts
     embedded. Where pages of an earlier build stand in for parts of ``layout``, they come from
     ``pressed``: the parts laid out now are written and finished alone, then joined with them."""
-    if layout.document is not None:
+    if not layout.pressed:
+        assert layout.document is not None
         return write_press_pdf(layout.document, target)
     assert pressed is not None, "a layout with kept pages is written with the pages kept"
     with atomic_path(target) as tmp, rejoin(layout, pressed, "press", tmp, _write_pages) as pdf:
@@ -106,6 +105,7 @@ def write_print_pdf(layout: PrintLayout, target: Path, pressed: Pressed | None =
 
 
 def _write_pages(document: Document, target: Path) -> None:
-    stamp_dates(document)
+    """``document`` written at ``target`` as the press file and finished (see :func:`write_press_pdf`)."""
+    stamp_dates(document)  # the issue's date, not the clock's: the same sources give the same bytes
     document.write_pdf(target, **press_write_options())
     finish_press_pdf(target)

@@ -30,7 +30,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -61,10 +61,10 @@ class Pressed:
     screen: bytes
     cover: bytes | None = None
     cover_key: str = ""  # the key of the front the cover was drawn from
-    kinds: dict[str, bytes] = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.kinds = {"press": self.press, "screen": self.screen}
+    def pdf(self, kind: str) -> bytes:
+        """The kept ``kind`` ("press", "screen") PDF."""
+        return self.press if kind == "press" else self.screen
 
 
 class StoredPart(Protocol):

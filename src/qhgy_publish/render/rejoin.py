@@ -65,7 +65,7 @@ def rejoin(
     the ``with``: the joined file reads its streams from the two files until then."""
     document, stand_ins = drawn_document(layout)
     with ExitStack() as files:
-        kept = files.enter_context(pikepdf.open(io.BytesIO(pressed.kinds[kind])))
+        kept = files.enter_context(pikepdf.open(io.BytesIO(pressed.pdf(kind))))
         drawn = None
         if document is not None:
             write(document, target)

@@ -47,11 +47,12 @@ def write_screen_pdf(layout: PrintLayout, target: Path, pressed: Pressed | None 
     """The reading PDF of the laid-out issue at ``target`` (atomically); returns ``target``.
     Where pages of an earlier build stand in for parts of ``layout``, they come from ``pressed``."""
     with atomic_path(target) as tmp:
-        if layout.document is None:
+        if layout.pressed:
             assert pressed is not None, "a layout with kept pages is written with the pages kept"
             with rejoin(layout, pressed, "screen", tmp, _write_pages) as pdf:
                 _finish(pdf, layout, tmp, joined=True)
         else:
+            assert layout.document is not None
             stamp_dates(layout.document)
             layout.document.write_pdf(tmp, **SCREEN_WRITE_OPTIONS)
             with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:

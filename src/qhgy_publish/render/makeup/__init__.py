@@ -645,8 +645,8 @@ def _back(issue: Issue, first_folio: int, notes: int) -> Part:
 
 def _cover_pages(part: Part, start: str, end: str) -> int:
     """How many pages a cover page's text took (封二: from its anchor to the contents)."""
-    first = next(i for i, p in enumerate(part.facts) if start in p.anchors)
-    last = next(i for i, p in enumerate(part.facts) if end in p.anchors)
+    first = next(i for i, anchors in enumerate(part.anchors) if start in anchors)
+    last = next(i for i, anchors in enumerate(part.anchors) if end in anchors)
     return last - first
 
 
@@ -660,16 +660,17 @@ def _known_heights(issue: Issue) -> tuple[dict[str, float], Part | None]:
     layouts (no layout then), else measured (and kept)."""
     if _build_key is None:
         return _fill_heights(issue)
-    key = cache.heights_key(_build_key, issue, part_html(issue, "fills", first_folio=1))
+    html = part_html(issue, "fills", first_folio=1)
+    key = cache.heights_key(_build_key, issue, html)
     if (known := cache.load_heights(key)) is not None:
         return known, None
-    heights, part = _fill_heights(issue)
+    heights, part = _fill_heights(issue, html)
     cache.store_heights(key, heights)
     return heights, part
 
 
-def _fill_heights(issue: Issue) -> tuple[dict[str, float], Part]:
-    part = lay_out_part(issue, "fills", first_folio=1)
+def _fill_heights(issue: Issue, html: str | None = None) -> tuple[dict[str, float], Part]:
+    part = lay_out_part(issue, "fills", html, first_folio=1)
     views: list[PageView] = read_pages(part.pages)
     heights: dict[str, float] = {}
     for view in views:

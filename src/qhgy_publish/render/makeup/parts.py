@@ -45,6 +45,13 @@ class Part:
     def page_count(self) -> int:
         return len(self.pressed.facts) if self.pressed is not None else len(self.pages)
 
+    @property
+    def anchors(self) -> list[tuple[str, ...]]:
+        """The anchors of each of its pages (for the make-up: no page read further)."""
+        if self.pressed is not None:
+            return [fact.anchors for fact in self.pressed.facts]
+        return [tuple(page.anchors) for page in self.pages]
+
     @cached_property
     def facts(self) -> list[PageFacts]:
         """What the build reads from each of its pages (see :mod:`..pagefacts`)."""
