@@ -1,5 +1,7 @@
-"""Where a build's time goes: `python benchmarks/stages.py [--columns]` builds the sample once and
-prints each stage; --columns also splits the multi-column layout into its passes.
+"""Where a build's time goes: `python benchmarks/stages.py [--columns] [ISSUE_DIR]` builds the sample
+(or the issue in ISSUE_DIR) once, as `qhgy build` does, and prints each stage; --columns also splits
+the multi-column layout into its passes. With the cache of an earlier build (QHGY_CACHE_DIR), it
+shows where a build after an edit spends its time.
 
 The stages run one after the other in one process, except where the build
 itself runs them side by side (EPUB font subsets during the layout, the
@@ -71,9 +73,19 @@ def main() -> None:
     lay_out_part = makeup.lay_out_part
     make_up_column = makeup.make_up_column
 
-    def counted_layout(issue, part, **options):  # type: ignore[no-untyped-def]
+    def counted_layout(issue, part, *args, **options):  # type: ignore[no-untyped-def]
         parts[part] += 1
-        return lay_out_part(issue, part, **options)
+        return lay_out_part(issue, part, *args, **options)
+
+    from qhgy_publish.render.makeup import parts as part_layouts
+
+    render_html = part_layouts.render_html
+
+    def counted_render(issue, html):  # type: ignore[no-untyped-def]
+        parts["rendered"] += 1
+        document, warnings = render_html(issue, html)
+        parts["pages rendered"] += len(document.pages)
+        return document, warnings
 
     def counted_make_up(*args, **kwargs):  # type: ignore[no-untyped-def]
         made = make_up_column(*args, **kwargs)
@@ -81,6 +93,7 @@ def main() -> None:
         return made
 
     makeup.lay_out_part = counted_layout
+    part_layouts.render_html = counted_render
     makeup.make_up_column = counted_make_up
     timed(pipeline, "load_issue", "load sources")
     timed(pipeline, "check_sources", "source checks")
@@ -90,7 +103,8 @@ def main() -> None:
     timed(epub, "render_epub", "EPUB")
     with tempfile.TemporaryDirectory() as out:
         t = time.perf_counter()
-        pipeline.build_issue(ROOT / "content" / "2025-01", Path(out))
+        folder = next((Path(a) for a in sys.argv[1:] if not a.startswith("--")), ROOT / "content" / "2025-01")
+        pipeline.build_issue(folder, Path(out), reuse_pages=True)
         total = time.perf_counter() - t
     for label, seconds in figures:
         print(f"  {label:44} {seconds:6.2f} s")
@@ -108,6 +122,7 @@ def main() -> None:
             f" of {STATS['memo hit'] + STATS['memo stored']} ({STATS['memo missed']} did not fit)"
         )
     print(f"  栏目 layouts: {parts['column']} ({parts['cached']} 栏目 make-ups from the cache)")
+    print(f"  WeasyPrint layouts in this process (parts, runs of a 栏目): {parts['rendered']}, {parts['pages rendered']} pages")
 
 
 if __name__ == "__main__":

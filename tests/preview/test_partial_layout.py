@@ -132,7 +132,9 @@ def test_a_cold_start_shows_the_covers_before_the_rest_is_laid_out(tmp_path: Pat
     else is laid out (the front with its contents, the 补白, the 栏目), as the whole layout
     then draws them."""
     from qhgy_publish.render import makeup
+    from qhgy_publish.render.makeup import cache
 
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")  # cold: the 补白 measured too
     issue = _copy(tmp_path, "d")
     (issue / "fillers").mkdir()
     shutil.copy(SAMPLE_FILLER, issue / "fillers")
@@ -190,7 +192,9 @@ def test_an_edit_inside_one_column_shows_before_its_make_up(tmp_path: Path, monk
     assert builder.last_build == "partial", builder.state.error
     assert published == [(DRAFT_NOTE, True), ("", True)]
     assert not builder.state.note and not builder.state.building
-    assert len(parts._drafts) == 1  # the draft, kept for the make-up …
+    drafts = list(parts._drafts.values())
+    whole = [d for d in drafts if not any(d is run for other in drafts for run in other.runs)]
+    assert len(whole) == 1 and len(drafts) == 1 + len(whole[0].runs)  # the draft (and its runs), kept for the make-up …
 
     published.clear()
     path.write_text(original, encoding="utf-8")

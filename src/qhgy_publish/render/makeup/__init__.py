@@ -468,7 +468,7 @@ def _make_up_column(
         if new_html == html:  # a fix that changes nothing in the page: the same layout, not laid out again
             new_part, new_views = part, views
         else:
-            new_part = lay_out_part(issue, "column", html=new_html, plan=new_plan, **options)  # type: ignore[arg-type]
+            new_part = lay_out_part(issue, "column", html=new_html, plan=new_plan, reuse=part, **options)  # type: ignore[arg-type]
             new_views = read_pages(new_part.pages)
         made.passes += 1
         verdicts = [fix.accept(views, new_views) for fix in fixes]

@@ -6,19 +6,24 @@ pages then join the others in one :class:`weasyprint.Document` (WeasyPrint
 writes pages from several layouts as one PDF as long as they share the
 fonts, which :mod:`..weasy` ensures). The contents print the folios the
 part layouts found, so the front is laid out last.
+
+A 栏目 is itself laid out in runs of articles, each from one new page to
+the next (:func:`runs`): the make-up corrects one page at a time, and a
+correction lays out again only its run (and the runs after it if it changed
+their first folio), not the whole 栏目.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from weasyprint import Document
 
 from ... import words as wordbreaks
-from ...model import Issue
+from ...model import Article, Issue
 from ...paths import layout_dirs
 from ..pagefacts import PageFacts, read_facts
 from ..pressed import PressedPart
@@ -40,6 +45,7 @@ class Part:
     laid_warnings: tuple[str, ...] = ()  # the layout's own warnings (the make-up adds to ``warnings``)
     halts: dict = field(default_factory=dict)  # the line-end marks its layout set half-width
     pressed: PressedPart | None = None
+    runs: tuple[Part, ...] = ()  # a 栏目 laid out run by run: the runs' layouts (see _lay_out_runs)
 
     @property
     def page_count(self) -> int:
@@ -92,6 +98,7 @@ def finish_build(parts: list[Part]) -> None:
     """Keep ``parts`` (the build's own) for the next build, and only them."""
     _last_build.clear()
     _last_build.update({part.key: part for part in parts if part.key and part.pressed is None})
+    _last_build.update({run.key: run for part in parts if part.key for run in part.runs})
     _drafts.clear()
 
 
@@ -100,6 +107,7 @@ def offer(part: Part) -> None:
     out; :func:`forget_drafts` and :func:`finish_build` forget it (a build keeps it if it used it)."""
     if part.key:
         _drafts[part.key] = part
+        _drafts.update({run.key: run for run in part.runs})
 
 
 def forget_drafts() -> None:
@@ -117,11 +125,14 @@ def part_html(
     folios: dict[str, int] | None = None,
     notes_pages: int = 0,
     fit: int = 0,
+    run: int = 0,
 ) -> str:
     """The HTML of one part. A part that starts on a left-hand (even) page gets a leading pad page;
-    ``fit`` sets the text of 封二/封三 that many steps smaller, so it keeps to its one page."""
+    ``fit`` sets the text of 封二/封三 that many steps smaller, so it keeps to its one page;
+    ``run``: of a 栏目, only that run of its articles (see :func:`runs`; 0: all of them)."""
     wordbreaks.use_issue_words(wordbreaks.issue_words(issue))
     pad = _padded(part, first_folio)
+    articles = runs(issue.columns[index - 1].articles, plan)[run - 1] if run else None
     return render_template(
         environment("print", layout_dirs(issue.root)),
         "part.html.j2",
@@ -133,8 +144,21 @@ def part_html(
         notes_pages=notes_pages,
         fit=fit,
         pad=pad,
+        articles=articles,
         first_counter=0 if part in ("front", "covers") else (first_folio - 1 if pad else first_folio),
     )
+
+
+def runs(articles: Sequence[Article], plan: Plan) -> list[tuple[Article, ...]]:
+    """A 栏目's articles in runs that each begin on a new page: laid out one by one, a run that a
+    make-up correction did not touch (nor move) is not laid out again."""
+    found: list[tuple[Article, ...]] = []
+    for article in articles:
+        if found and not plan.new_page(article):
+            found[-1] += (article,)
+        else:
+            found.append((article,))
+    return found
 
 
 def _padded(part: str, first_folio: int) -> bool:
@@ -143,33 +167,83 @@ def _padded(part: str, first_folio: int) -> bool:
 
 
 def lay_out_part(
-    issue: Issue, part: str, html: str | None = None, *, take_pressed: bool = False, **options: object
+    issue: Issue,
+    part: str,
+    html: str | None = None,
+    *,
+    take_pressed: bool = False,
+    reuse: Part | None = None,
+    **options: object,
 ) -> Part:
     """Lay one part out (see :func:`part_html` for the options; ``html``: theirs, made already).
     ``take_pressed``: a part the build only writes (the make-up's final one, never one it
-    measures) may be the pages an earlier build drew from the same input (:func:`use_pressed`)."""
-    from ..weasy_cjk_patch import HALT_AT_LINE_END
-
+    measures) may be the pages an earlier build drew from the same input (:func:`use_pressed`).
+    ``reuse``: an earlier layout of the part (the make-up's last pass), whose runs of articles
+    are taken as they are where their HTML and first folio are the same."""
     if html is None:
         html = part_html(issue, part, **options)  # type: ignore[arg-type]
     first_folio = int(options.get("first_folio", 1))  # type: ignore[call-overload]
     name = f"column-{options.get('index')}" if part == "column" else part
     key = ""
     if _build_key is not None:
-        key = hashlib.sha256(f"{_build_key}\0{name}\0{first_folio}\0{html}".encode()).hexdigest()
+        key = _key(name, first_folio, html)
         if take_pressed and (pressed := _pressed.get(key)) is not None:
             laid = tuple(pressed.warnings)
             return Part(name, None, [], list(laid), key, laid, {}, pressed)
         if (found := _last_build.get(key) or _drafts.get(key)) is not None:
-            # its pages are drawn from its own layout's line ends, which this build forgot
-            HALT_AT_LINE_END.update(found.halts)
-            return replace(found, pages=list(found.pages), warnings=list(found.laid_warnings))
-    before = set(HALT_AT_LINE_END) if key else set()
+            return _taken(found)
+    if part == "column" and not options.get("run"):
+        plan = options.get("plan", NO_PLAN)
+        assert isinstance(plan, Plan)
+        if len(runs(issue.columns[int(options["index"]) - 1].articles, plan)) > 1:  # type: ignore[call-overload]
+            return _lay_out_runs(issue, name, key, reuse, options)
+    return _render(issue, part, name, html, first_folio, key)
+
+
+def _key(name: str, first_folio: int, html: str) -> str:
+    return hashlib.sha256(f"{_build_key}\0{name}\0{first_folio}\0{html}".encode()).hexdigest()
+
+
+def _taken(found: Part) -> Part:
+    """A layout made before, taken as this one's."""
+    from ..weasy_cjk_patch import HALT_AT_LINE_END
+
+    HALT_AT_LINE_END.update(found.halts)  # its pages are drawn from its own layout's line ends
+    return replace(found, pages=list(found.pages), warnings=list(found.laid_warnings))
+
+
+def _render(issue: Issue, part: str, name: str, html: str, first_folio: int, key: str) -> Part:
+    from ..weasy_cjk_patch import HALT_AT_LINE_END
+
+    before = set(HALT_AT_LINE_END)
     document, warnings = render_html(issue, html)
     wordbreaks.keep_cuts()  # for the next process: see words.CUTS_CACHE
-    halts = {k: v for k, v in HALT_AT_LINE_END.items() if k not in before} if key else {}
+    halts = {k: v for k, v in HALT_AT_LINE_END.items() if k not in before}
     pages = document.pages[1:] if _padded(part, first_folio) else list(document.pages)
     return Part(name, document, pages, list(warnings), key, tuple(warnings), halts)
+
+
+def _lay_out_runs(issue: Issue, name: str, key: str, reuse: Part | None, options: dict[str, object]) -> Part:
+    """A 栏目 laid out run by run (see :func:`runs`), each run from the folio the one before it
+    ended on; a run laid out before with the same HTML there is taken as it was. Its pages are
+    those one layout of the whole 栏目 gives: each run begins on a new page, and its first page
+    carries the 栏目's running head as the band above the first run sets it."""
+    plan = options.get("plan", NO_PLAN)
+    assert isinstance(plan, Plan)
+    index = int(options["index"])  # type: ignore[call-overload]
+    folio = int(options.get("first_folio", 1))  # type: ignore[call-overload]
+    known = {run.key: run for run in (reuse.runs if reuse is not None else ())}
+    laid: list[Part] = []
+    for number in range(1, len(runs(issue.columns[index - 1].articles, plan)) + 1):
+        html = part_html(issue, "column", index=index, first_folio=folio, plan=plan, run=number)
+        run_key = _key(f"{name}.{number}", folio, html)
+        found = known.get(run_key) or _last_build.get(run_key) or _drafts.get(run_key)
+        laid.append(_taken(found) if found is not None else _render(issue, "column", name, html, folio, run_key))
+        folio += len(laid[-1].pages)
+    warnings = list(dict.fromkeys(w for run in laid for w in run.laid_warnings))
+    halts = {k: v for run in laid for k, v in run.halts.items()}
+    pages = [page for run in laid for page in run.pages]
+    return Part(name, laid[0].document, pages, warnings, key, tuple(warnings), halts, runs=tuple(laid))
 
 
 def join(parts: list[Part]) -> Document | None:
