@@ -9,7 +9,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
@@ -22,6 +22,15 @@ SAMPLE = Path(__file__).resolve().parents[1] / "content" / "2025-01"
 SECOND = Path(__file__).resolve().parent / "fixtures" / "2025-06"  # written apart from the sample
 
 
+@dataclass(frozen=True)
+class ReadPage:
+    """A PDF page as pdfplumber reads it: its size and its characters (dicts: text, x0, top, size…)."""
+
+    width: float
+    height: float
+    chars: list[dict]
+
+
 @dataclass
 class SampleBuild:
     root: Path
@@ -32,6 +41,15 @@ class SampleBuild:
     built: BuildResult | None = None  # None: another worker built the products (see _shared_build)
     prepared: Issue | None = None  # then: the issue as prepare() gives it
     spare: Path | None = None  # and where this worker builds the issue when a test asks for the result
+    read: dict[str, list[ReadPage]] = field(default_factory=dict, repr=False)  # see pages()
+
+    def pages(self, kind: str = "print") -> list[ReadPage]:
+        """Every page of the print (or ``"screen"``) PDF, read once a session: the tests that read
+        characters off the same PDF share one reading (pdfplumber takes seconds per PDF)."""
+        if kind not in self.read:
+            with pdfplumber.open({"print": self.print_pdf, "screen": self.screen_pdf}[kind]) as pdf:
+                self.read[kind] = [ReadPage(float(p.width), float(p.height), p.chars) for p in pdf.pages]
+        return self.read[kind]
 
     @property
     def result(self) -> BuildResult:

@@ -219,24 +219,24 @@ def test_page_markers_stand_where_the_printed_pages_begin(either, capsys) -> Non
     ]
     agree, with_text, filler = 0, 0, []
     misses = []
-    with pdfplumber.open(sample.screen_pdf) as pdf:
-        for folio, name, following in markers:
-            page = pdf.pages[sample.pdf_index(folio)]
-            top = _normal(_first_line_at_top(page))
-            if _normal("".join(c["text"] for c in _body_chars(page))) == "学习笔记":
-                filler.append((folio, following))
-                continue
-            if not top:
-                continue
-            with_text += 1
-            if name == "contents.xhtml":
-                top = re.sub(r"[·.…]{2,}\d*$", "", top)  # the leader and page number of a contents line
-            if _normal(following).startswith(top):
-                agree += 1
-            else:
-                misses.append(
-                    f"page {folio}: PDF “{top}”, EPUB {name} “{_normal(following)[: len(top) + 5]}”"
-                )
+    pages = sample.pages("screen")  # read once a session
+    for folio, name, following in markers:
+        page = pages[sample.pdf_index(folio)]
+        top = _normal(_first_line_at_top(page))
+        if _normal("".join(c["text"] for c in _body_chars(page))) == "学习笔记":
+            filler.append((folio, following))
+            continue
+        if not top:
+            continue
+        with_text += 1
+        if name == "contents.xhtml":
+            top = re.sub(r"[·.…]{2,}\d*$", "", top)  # the leader and page number of a contents line
+        if _normal(following).startswith(top):
+            agree += 1
+        else:
+            misses.append(
+                f"page {folio}: PDF “{top}”, EPUB {name} “{_normal(following)[: len(top) + 5]}”"
+            )
     with capsys.disabled():
         print(
             f"\npage markers: {agree} of {with_text} pages that begin with text agree; {len(filler)} filler pages"

@@ -9,7 +9,6 @@ embedded font after its CSS family ("QHGY Kai" → "ABCDEF+QHGY-Kai").
 
 from __future__ import annotations
 
-import pdfplumber
 import pytest
 
 from qhgy_publish.fonts import font_roles
@@ -37,23 +36,22 @@ def _sample_text(issue, kind: str) -> str:  # type: ignore[no-untyped-def]
     return issue.meta.cover.caption
 
 
-def _pages(pdf_path):  # type: ignore[no-untyped-def]
+def _pages(built):  # type: ignore[no-untyped-def]
     """Each page's Han characters in order, with the face each is set in."""
-    with pdfplumber.open(pdf_path) as pdf:
-        return [
-            [(c["text"], c["fontname"].split("+", 1)[-1]) for c in page.chars if HAN_CHAR.match(c["text"])]
-            for page in pdf.pages
-        ]
+    return [
+        [(c["text"], c["fontname"].split("+", 1)[-1]) for c in page.chars if HAN_CHAR.match(c["text"])]
+        for page in built.pages("print")
+    ]
 
 
 @pytest.fixture(scope="module")
 def sample_pages(sample):  # type: ignore[no-untyped-def]
-    return _pages(sample.print_pdf)
+    return _pages(sample)
 
 
 @pytest.fixture(scope="module")
 def second_pages(second):  # type: ignore[no-untyped-def]
-    return _pages(second.print_pdf)
+    return _pages(second)
 
 
 # the sample has no article picture with a caption: the second issue (tests/fixtures/2025-06) has

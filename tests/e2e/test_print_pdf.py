@@ -70,14 +70,14 @@ def _start_pages_read_from_pdf(sample) -> dict[str, int]:
     """Folio where each article's title is set, found by reading the title-size text of every page."""
     found: dict[str, int] = {}
     start = sample.contents_index
-    with pdfplumber.open(sample.print_pdf) as pdf:
-        for index in range(start + 2, len(pdf.pages)):
-            chars = [c for c in pdf.pages[index].chars if c["size"] >= 14]
-            text = re.sub(r"\s+", "", "".join(c["text"] for c in chars))
-            for article in sample.issue.body_articles:
-                key = re.sub(r"\s+", "", article.title_text)[:12]
-                if article.id not in found and key in text:
-                    found[article.id] = index - start + 1
+    pages = sample.pages("print")
+    for index in range(start + 2, len(pages)):
+        chars = [c for c in pages[index].chars if c["size"] >= 14]
+        text = re.sub(r"\s+", "", "".join(c["text"] for c in chars))
+        for article in sample.issue.body_articles:
+            key = re.sub(r"\s+", "", article.title_text)[:12]
+            if article.id not in found and key in text:
+                found[article.id] = index - start + 1
     return found
 
 
@@ -125,34 +125,34 @@ def test_running_heads_and_folios(sample) -> None:
             column_of[starts[article.id]] = column.name
     # Positions are read from the screen PDF: the same laid-out pages, cut to the trim,
     # so coordinates are the page's own (the print PDF's slug shifts pdfplumber's origin).
-    with pdfplumber.open(sample.screen_pdf) as pdf:
-        width = float(pdf.pages[0].width)
-        current_column = None
-        last_body = len(pdf.pages) - 2  # 封三, 封四
-        for index in range(sample.contents_index + 2, last_body):
-            folio = index - sample.contents_index + 1
-            current_column = column_of.get(folio, current_column)
-            page = pdf.pages[index]
-            head = "".join(c["text"] for c in page.chars if c["top"] < 22 * MM and c["size"] < 9)
-            foot = [c for c in page.chars if c["top"] > page.height - 20 * MM and c["text"].isdigit()]
-            if "学习笔记" in sample.page_texts[index]:
-                continue  # deliberate 学习笔记 pages carry a folio but no head
-            assert "".join(c["text"] for c in foot) == str(folio), f"folio on page {folio}"
-            outer_left = folio % 2 == 0
-            assert (foot[0]["x0"] < width / 2) == outer_left, f"folio of page {folio} not on the outer edge"
-            if outer_left:
-                assert "青海工运" in head and "2025年第1期" in head, f"page {folio}: {head}"
-            else:
-                assert current_column and current_column in head, (
-                    f"page {folio}: {head!r} (栏目 {current_column})"
-                )
-        for index in (0, 1, len(pdf.pages) - 2, len(pdf.pages) - 1):
-            page = pdf.pages[index]
-            assert not [
-                c
-                for c in page.chars
-                if c["top"] > page.height - 20 * MM and c["size"] == 9 and c["text"].isdigit()
-            ]
+    pages = sample.pages("screen")
+    width = pages[0].width
+    current_column = None
+    last_body = len(pages) - 2  # 封三, 封四
+    for index in range(sample.contents_index + 2, last_body):
+        folio = index - sample.contents_index + 1
+        current_column = column_of.get(folio, current_column)
+        page = pages[index]
+        head = "".join(c["text"] for c in page.chars if c["top"] < 22 * MM and c["size"] < 9)
+        foot = [c for c in page.chars if c["top"] > page.height - 20 * MM and c["text"].isdigit()]
+        if "学习笔记" in sample.page_texts[index]:
+            continue  # deliberate 学习笔记 pages carry a folio but no head
+        assert "".join(c["text"] for c in foot) == str(folio), f"folio on page {folio}"
+        outer_left = folio % 2 == 0
+        assert (foot[0]["x0"] < width / 2) == outer_left, f"folio of page {folio} not on the outer edge"
+        if outer_left:
+            assert "青海工运" in head and "2025年第1期" in head, f"page {folio}: {head}"
+        else:
+            assert current_column and current_column in head, (
+                f"page {folio}: {head!r} (栏目 {current_column})"
+            )
+    for index in (0, 1, len(pages) - 2, len(pages) - 1):
+        page = pages[index]
+        assert not [
+            c
+            for c in page.chars
+            if c["top"] > page.height - 20 * MM and c["size"] == 9 and c["text"].isdigit()
+        ]
 
 
 def test_chinese_typography_on_the_pdf(sample) -> None:
@@ -206,21 +206,21 @@ def test_titles_and_headings_leave_no_character_alone(sample) -> None:
     """Titles, kickers, subtitles and 一、 headings that wrap are balanced: no last line of one or
     two characters (WeasyPrint has no text-wrap: balance; render/weasy_cjk_patch.py adds it)."""
     short = []
-    with pdfplumber.open(sample.screen_pdf) as pdf:
-        for index in range(2, len(pdf.pages) - 2):
-            page = pdf.pages[index]
-            display = [
-                c for c in page.chars
-                if c["top"] > 22 * MM and c["text"].strip()
-                and (c["size"] >= 14.9 or (c["size"] >= 11.9 and "Heading" in c["fontname"]))
-            ]
-            lines: dict[tuple[float, float], list[str]] = {}
-            for c in display:
-                lines.setdefault((round(c["top"]), c["size"]), []).append(c["text"])
-            tops = sorted(lines)
-            for (top, size), chars in lines.items():
-                # a last line: another line of the same size stands just above it
-                above = [t for t, s in tops if s == size and 0 < top - t < 2 * size]
-                if above and len(chars) <= 2:
-                    short.append((index, "".join(lines[(above[-1], size)]), "".join(chars)))
+    pages = sample.pages("screen")
+    for index in range(2, len(pages) - 2):
+        page = pages[index]
+        display = [
+            c for c in page.chars
+            if c["top"] > 22 * MM and c["text"].strip()
+            and (c["size"] >= 14.9 or (c["size"] >= 11.9 and "Heading" in c["fontname"]))
+        ]
+        lines: dict[tuple[float, float], list[str]] = {}
+        for c in display:
+            lines.setdefault((round(c["top"]), c["size"]), []).append(c["text"])
+        tops = sorted(lines)
+        for (top, size), chars in lines.items():
+            # a last line: another line of the same size stands just above it
+            above = [t for t, s in tops if s == size and 0 < top - t < 2 * size]
+            if above and len(chars) <= 2:
+                short.append((index, "".join(lines[(above[-1], size)]), "".join(chars)))
     assert not short, short
