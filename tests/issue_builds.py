@@ -80,9 +80,11 @@ def _build(root: Path, out: Path) -> SampleBuild:
     result = build_issue(root, out)
     issue = result.issue
     pdf = output_path(out, issue, "print")
-    with pdfplumber.open(pdf) as doc:
+    with pdfplumber.open(pdf) as doc:  # one reading for the texts and the characters (pages())
+        read = [ReadPage(float(page.width), float(page.height), page.chars) for page in doc.pages]
         texts = [re.sub(r"\s+", "", page.extract_text() or "") for page in doc.pages]
-    return SampleBuild(root, pdf, output_path(out, issue, "screen"), output_path(out, issue, "epub"), texts, result)
+    screen, epub = output_path(out, issue, "screen"), output_path(out, issue, "epub")
+    return SampleBuild(root, pdf, screen, epub, texts, result, read={"print": read})
 
 
 def _shared_build(tmp_path_factory: pytest.TempPathFactory, root: Path) -> SampleBuild:
