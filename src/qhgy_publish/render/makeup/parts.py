@@ -144,6 +144,7 @@ def part_html(
         notes_pages=notes_pages,
         fit=fit,
         pad=pad,
+        run=run,
         articles=articles,
         first_counter=0 if part in ("front", "covers") else (first_folio - 1 if pad else first_folio),
     )
