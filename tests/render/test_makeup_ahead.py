@@ -1,6 +1,8 @@
 """The second process that makes 栏目 up ahead (render/makeup/ahead.py): a build that used it lays out
 exactly what a build without the cache lays out, the 栏目 it made come to the build from the cache,
-and it is gone when the build ends, also when the build stops half-way."""
+and it is gone when the build ends, also when the build stops half-way. It starts only when a core
+is idle; these tests start it whatever else runs (QHGY_HELPER=1), and one checks it is not started
+with every core busy."""
 
 from __future__ import annotations
 
@@ -57,6 +59,7 @@ def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_do
         helpers.append(self._process)
 
     monkeypatch.setattr(ahead.Ahead, "__init__", counted)
+    monkeypatch.setenv("QHGY_HELPER", "1")  # whatever else runs (the suite's other worker)
     original_column = makeup.make_up_column
 
     def first_then_wait(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -83,6 +86,7 @@ def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_do
 def test_no_helper_for_columns_made_up_before(four_columns: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A warm build, and a build after an edit in the first 栏目: the later 栏目 were made up
     before (their make-ups are in the cache), so no helper is started for them."""
+    monkeypatch.setenv("QHGY_HELPER", "1")  # were it wanted
     _make_up(four_columns, monkeypatch, cached=True)
     started: list[list[int]] = []
     monkeypatch.setattr(ahead.Ahead, "__init__", lambda self, *args: started.append(args[-1]))
@@ -107,6 +111,7 @@ def test_the_helper_ends_when_the_build_stops_half_way(four_columns: Path, monke
         started.append(self._process)
 
     monkeypatch.setattr(ahead.Ahead, "__init__", counted)
+    monkeypatch.setenv("QHGY_HELPER", "1")
     original = makeup._make_up_column
 
     def interrupted(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -149,7 +154,7 @@ def test_the_helper_ends_when_the_build_is_killed(tmp_path: Path) -> None:
 
     root = tmp_path / "2025-06"
     shutil.copytree(FIXTURES / "2025-06", root)
-    env = {**os.environ, "QHGY_CACHE_DIR": str(tmp_path / "cache"), "QHGY_MAKEUP_CACHE": "1"}
+    env = {**os.environ, "QHGY_CACHE_DIR": str(tmp_path / "cache"), "QHGY_MAKEUP_CACHE": "1", "QHGY_HELPER": "1"}
     build = subprocess.Popen(
         [sys.executable, "-m", "qhgy_publish.cli", "build", str(root), "--out", str(tmp_path / "out"), "--only", "print"],
         env=env,
@@ -180,3 +185,31 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+
+def test_no_helper_while_every_core_is_busy(four_columns: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As many other processes as there are cores running flat out: a helper would only take CPU
+    from the build, so none is wanted; and a cold build that does not want one starts none."""
+    import os
+    import sys
+    import time
+
+    monkeypatch.delenv("QHGY_HELPER", raising=False)
+    spin = "import time\nend = time.monotonic() + 30\nwhile time.monotonic() < end: pass"
+    busy = [subprocess.Popen([sys.executable, "-c", spin]) for _ in os.sched_getaffinity(0)]
+    try:
+        time.sleep(0.2)  # started and spinning
+        assert not ahead.wanted()
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    monkeypatch.setenv("QHGY_HELPER", "0")
+    started: list[list[int]] = []
+    monkeypatch.setattr(ahead.Ahead, "__init__", lambda self, *args: started.append(args[-1]))
+    cold, *_ = _make_up(four_columns, monkeypatch, cached=True)
+    assert all(c.decisions is None for c in cold.report.columns)  # every 栏目 made up afresh
+    assert started == []
+    monkeypatch.setenv("QHGY_HELPER", "1")
+    assert ahead.wanted()

@@ -1,7 +1,7 @@
 """The make-up cache (render/makeup/cache.py) never serves a stale make-up: after an edit to an
 article, a 补白 or a stylesheet, a build that uses the cache lays out exactly what a build without
-it lays out, and a 栏目 the edit did not touch comes from the cache; code, fonts and images move
-every key. (issue.yaml and the words reach the key through each 栏目's HTML and model.)"""
+it lays out, and a 栏目 the edit did not touch comes from the cache; code and fonts move every key,
+a picture the keys of the 栏目 that show it. (issue.yaml and the words reach the key through each 栏目's HTML and model.)"""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from weasyprint.formatting_structure import boxes
 from qhgy_publish.load import load_issue
 from qhgy_publish.render.makeup import cache, make_up
 from qhgy_publish.render.makeup.measure import shape
+from qhgy_publish.render.makeup.parts import part_html
 from qhgy_publish.transforms import apply_transforms
 
 from .conftest import FIXTURES
@@ -77,11 +78,12 @@ def test_a_copy_of_the_issue_elsewhere_takes_every_make_up_from_the_cache(
     shutil.copytree(issue_dir, copy)
     made = _assert_same_as_cold(copy, monkeypatch)
     assert all(c.decisions is not None for c in made.report.columns)
-    picture = copy / "images" / "cover.png"
+    picture = copy / "images" / "cover.png"  # 封一's photo and 新视点's (030-fengcai)
     with Image.open(picture) as image:  # another picture under the same name
         image.convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(picture)
-    again, *_ = _make_up(copy, monkeypatch, cached=True)
-    assert all(c.decisions is None for c in again.report.columns)
+    again = _assert_same_as_cold(copy, monkeypatch)
+    decided = {c.name: c.decisions is not None for c in again.report.columns}
+    assert decided == {"学习强国": True, "新视点": False}  # only the 栏目 that shows it made up again
 
 
 def test_edits_to_a_filler_and_a_stylesheet_give_what_a_cold_build_gives(
@@ -98,7 +100,7 @@ def test_edits_to_a_filler_and_a_stylesheet_give_what_a_cold_build_gives(
     assert all(c.decisions is None for c in made.report.columns)  # a new stylesheet: nothing reused
 
 
-def test_the_build_key_changes_with_code_fonts_and_images(
+def test_the_build_key_changes_with_code_and_fonts_and_a_columns_key_with_its_pictures(
     issue_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     issue = load_issue(issue_dir)
@@ -108,9 +110,6 @@ def test_the_build_key_changes_with_code_fonts_and_images(
     keys = [cache.build_key(issue)]
     (code / "rules.py").write_text((code / "rules.py").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     keys.append(cache.build_key(issue))
-    image = issue_dir / "images" / "cover.png"
-    image.write_bytes(image.read_bytes() + b"\0")
-    keys.append(cache.build_key(issue))
     fonts = tmp_path / "fonts"
     shutil.copytree(cache.FONTS_DIR, fonts)
     monkeypatch.setattr(cache, "FONTS_DIR", fonts)
@@ -118,7 +117,21 @@ def test_the_build_key_changes_with_code_fonts_and_images(
     (fonts / "roles.toml").write_text((fonts / "roles.toml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     keys.append(cache.build_key(issue))
     assert len(set(keys)) == len(keys)
-    assert cache.build_key(issue) == keys[-1]  # and nothing else moves it
+
+    def column_keys() -> list[str]:
+        issue = apply_transforms(load_issue(issue_dir))
+        return [
+            cache.column_key(keys[-1], issue, index, 3, part_html(issue, "column", index=index, first_folio=3), [], {}, 0.3, "")
+            for index in (1, 2)
+        ]
+
+    before = column_keys()
+    picture = issue_dir / "images" / "cover.png"  # 新视点 shows it (030-fengcai), 学习强国 not
+    with Image.open(picture) as image:  # another picture under the same name
+        image.convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(picture)
+    after = column_keys()
+    assert before[0] == after[0] and before[1] != after[1]
+    assert cache.build_key(issue) == keys[-1]  # a picture moves only the keys of what shows it
 
 
 def test_a_broken_or_half_written_entry_is_a_miss(issue_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -274,7 +287,6 @@ def test_a_wrong_front_page_count_in_the_cache_is_found_and_the_front_laid_out_f
     wrong one (a contents page more) makes the build lay the front out first, as a cold build
     does, and keeps the right count. On the mini issue and on the test issue (a contents of
     its own length)."""
-    from qhgy_publish import words
     from qhgy_publish.render import makeup
     from qhgy_publish.render.makeup import parts
 
@@ -289,7 +301,7 @@ def test_a_wrong_front_page_count_in_the_cache_is_found_and_the_front_laid_out_f
     before = _make_up(root, monkeypatch, cached=True)  # the mini issue: an empty cache, a cold make-up
     first = before[0]
     issue = apply_transforms(load_issue(root))
-    fit = cache.fit_key(makeup._build_key, issue, words.issue_words(issue))
+    fit = makeup._fit_key(issue)
     right = cache.load_front(fit)
     assert right == len(first.parts[0].pages)
     cache.store_front(fit, right + 1)

@@ -21,7 +21,7 @@ from ...errors import BuildError
 from ...house import house
 from ...model import Issue
 from . import cache
-from .ahead import Ahead
+from .ahead import Ahead, wanted
 from .cache import Decisions
 from .measure import PX, PageView, read_pages, shape
 from .parts import Part, finish_build, join, lay_out_part, offer, part_html, start_build
@@ -190,8 +190,8 @@ def make_up(
     global _build_key
     _build_key = cache.build_key(issue) if cache.enabled() else None
     start_build(_build_key)
-    placeholder = {a.id: 88 for a in issue.body_articles}  # two digits, as wide as any folio
-    fit_key = cache.fit_key(_build_key, issue, wordbreaks.issue_words(issue)) if _build_key else ""
+    placeholder = _placeholder_folios(issue)
+    fit_key = _fit_key(issue)
     known = cache.load_fit(fit_key) if fit_key else None
     # The front is laid out twice: first with placeholder folios, for its page count (where the
     # 栏目 start), then with the folios found. The count of the last build with this 封二 is
@@ -219,7 +219,12 @@ def make_up(
 
     def start_ahead(index: int, folio: int) -> None:  # at the first 栏目 the cache does not know
         nonlocal ahead
-        if ahead is None and _build_key is not None and (todo := unseen(issue, range(index + 1, len(issue.columns) + 1))):
+        if (
+            ahead is None
+            and _build_key is not None
+            and wanted()  # a core idle: else the helper only takes CPU from the build
+            and (todo := unseen(issue, range(index + 1, len(issue.columns) + 1)))
+        ):
             ahead = Ahead(issue, _build_key, heights, todo)
         if making is not None:
             making(index, folio)
@@ -275,6 +280,19 @@ def make_up(
     warnings = [w for part in parts for w in part.warnings]
     finish_build([*([front] if front else []), *parts, *([fills] if fills else [])])  # the placeholder front too
     return MadeUp(join(parts), parts, folios, notes, report, warnings)
+
+
+def _placeholder_folios(issue: Issue) -> dict[str, int]:
+    """Folios for the contents before the 栏目 are laid out: two digits, as wide as any folio."""
+    return {a.id: 88 for a in issue.body_articles}
+
+
+def _fit_key(issue: Issue) -> str:
+    """The key of the step 封二 is set smaller by, in the build under way ("": no cache)."""
+    if _build_key is None:
+        return ""
+    covers = part_html(issue, "covers", folios=_placeholder_folios(issue))
+    return cache.fit_key(_build_key, issue, wordbreaks.issue_words(issue), covers)
 
 
 def room_left(made: ColumnMakeup) -> list[Action]:

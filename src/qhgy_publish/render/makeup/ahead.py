@@ -15,6 +15,12 @@ claimed by one of them, by creating its file in a folder of claims
 (``O_EXCL``: the first wins); a make-up that did look at the 补白 is made
 again by the build with the ones left.
 
+The helper runs only when a core stands idle (:func:`wanted`): with every
+core busy (a second build, the test suite's workers) it only takes CPU from
+the build. Measured on this 2-core machine, a cold build with the helper
+against one without (2026-12-02, the 栏目 laid out in runs): the sample 34.4
+against 35.9 s, the test issue 29.6 against 31.4 s, for 13 s more CPU.
+
 The helper is a fresh interpreter started with :mod:`subprocess`: a fork
 would copy the preview's server threads mid-step, and multiprocessing's
 ``spawn`` leaves a resource-tracker process behind the preview's exit. It
@@ -35,6 +41,18 @@ from pathlib import Path
 
 from ...model import Issue
 from ...output import stop_with_parent
+
+
+def wanted() -> bool:
+    """Whether to start a helper: when a core is idle now (fewer processes ready to run, this
+    build among them, than cores); ``QHGY_HELPER=1``: always, ``=0``: never."""
+    if (forced := os.environ.get("QHGY_HELPER", "")) in ("0", "1"):
+        return forced == "1"
+    try:
+        running = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return True
+    return running < len(os.sched_getaffinity(0))
 
 
 class Ahead:

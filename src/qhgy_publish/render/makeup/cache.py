@@ -18,10 +18,12 @@ makes up 栏目 of both issues at two folios and compares).
 
 An entry is keyed by the hash of everything the make-up of that 栏目 reads:
 its HTML before any correction (the articles, the words, the folio it
-starts on, the templates' output), its model, the 补白 it may use and their
+starts on, the templates' output), the pictures that HTML shows (by name,
+size and time: :func:`pictures`), its model, the 补白 it may use and their
 heights, the make-up's own parameters (and the entry it continues from), and
-for the whole build the code, the layouts, the fonts, WeasyPrint's version
-and the issue's images. The issue's folder is named in them by a stand-in
+for the whole build the code, the layouts, the fonts and WeasyPrint's
+version. A picture replaced (a stand-in by the real photo) makes up again
+only the 栏目 that show it. The issue's folder is named in them by a stand-in
 (:func:`portable`): a copy of the issue elsewhere finds the same entries.
 Entries are written whole (to a temporary file, then renamed), so an
 interrupted build leaves no half entry; an entry that cannot be read is a
@@ -33,11 +35,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import unquote
 
 import weasyprint
 
@@ -90,8 +94,28 @@ def portable(text: str, issue: Issue) -> str:
     return text.replace(root.as_uri(), "file://<issue>").replace(str(root), "<issue>")
 
 
+def pictures(html: str, issue: Issue) -> str:
+    """The issue's files ``html`` shows (its pictures), each by its name, size and time: the key
+    of a layout holds those of its HTML, so a picture replaced under the same name (a stand-in by
+    the real photo) moves the keys of the parts that show it, and only theirs."""
+    root = issue.root
+    named = {Path(unquote(url.removeprefix("file://"))) for url in _FILE_URL.findall(html)}
+    found = []
+    for path in sorted(p for p in named if p.is_relative_to(root)):
+        try:
+            stat = path.stat()
+            found.append(f"{portable(str(path), issue)} {stat.st_size} {stat.st_mtime_ns}")
+        except OSError:
+            found.append(f"{portable(str(path), issue)} -")
+    return "\n".join(found)
+
+
+_FILE_URL = re.compile(r"file://[^\"'\s)<>]+")
+
+
 def build_key(issue: Issue) -> str:
-    """The part of every key that is the same for the whole build: code, layouts, fonts, images."""
+    """The part of every key that is the same for the whole build: code, layouts, fonts (the
+    pictures are in the keys of the parts that show them: :func:`pictures`)."""
     from weasyprint.text.ffi import pango
 
     # WeasyPrint and Pango (the system's: it breaks and measures the lines) by their versions
@@ -99,8 +123,7 @@ def build_key(issue: Issue) -> str:
     for path in [*_files(PACKAGE, "*.py"), *(f for d in layout_dirs(issue.root) if d.is_dir() for f in _files(d))]:
         digest.update(portable(str(path), issue).encode() + b"\0" + path.read_bytes())
     faces = {face_file(role) for role in font_roles().values()}
-    images = issue.root / "images"
-    for path in [*_files(FONTS_DIR), *sorted(faces), *(_files(images) if images.is_dir() else [])]:
+    for path in [*_files(FONTS_DIR), *sorted(faces)]:
         stat = path.stat()  # the font files are large: their size and time stand for their content
         digest.update(f"{portable(str(path), issue)} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()
@@ -123,6 +146,7 @@ def column_key(
         f"{index} {first_folio} {tail!r} {start}",
         portable(issue.columns[index - 1].model_dump_json(), issue),
         portable(html, issue),
+        pictures(html, issue),
         *(portable(f.model_dump_json(), issue) for f in pool),
         repr(sorted(heights.items())),
     ):
@@ -181,12 +205,14 @@ def store(key: str, decisions: Decisions) -> None:
     _write(key, (_plain(decisions.plan), replace(decisions, plan=None)))  # type: ignore[arg-type]
 
 
-def fit_key(build: str, issue: Issue, words: list[str]) -> str:
+def fit_key(build: str, issue: Issue, words: list[str], covers: str) -> str:
     """The key of the step 封二 is set smaller by to fit its page: its page comes before the
-    contents, so only the cover, 封二 and the issue's words (``words``) decide it."""
+    contents, so only the cover, 封二, their pictures (those ``covers``, their HTML, shows) and
+    the issue's words (``words``) decide it."""
     digest = hashlib.sha256(f"{build}\0fit\0{portable(issue.meta.model_dump_json(), issue)}\0{sorted(words)}".encode())
     for article in issue.inside_front:
         digest.update(portable(article.model_dump_json(), issue).encode() + b"\0")
+    digest.update(pictures(covers, issue).encode())
     return digest.hexdigest()
 
 
@@ -213,7 +239,7 @@ def _front_key(fit: str) -> str:
 
 def heights_key(build: str, issue: Issue, html: str) -> str:
     """The key of the 补白's heights: the build's key and the HTML they were measured from."""
-    return hashlib.sha256(f"{build}\0fills\0{portable(html, issue)}".encode()).hexdigest()
+    return hashlib.sha256(f"{build}\0fills\0{portable(html, issue)}\0{pictures(html, issue)}".encode()).hexdigest()
 
 
 def load_heights(key: str) -> dict[str, float] | None:

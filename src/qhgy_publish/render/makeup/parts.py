@@ -29,6 +29,7 @@ from ..pagefacts import PageFacts, read_facts
 from ..pressed import PressedPart
 from ..templates import environment, render_template
 from ..weasy import render_html
+from .cache import pictures
 from .plan import NO_PLAN, Plan
 
 
@@ -85,8 +86,8 @@ def use_pressed(parts: Mapping[str, PressedPart]) -> None:
 
 
 def start_build(build_key: str | None) -> None:
-    """Reuse the last build's parts in this one where ``build_key`` (code, layouts, fonts,
-    images: :func:`.cache.build_key`) and a part's HTML are the same (None: reuse nothing)."""
+    """Reuse the last build's parts in this one where ``build_key`` (code, layouts, fonts:
+    :func:`.cache.build_key`), a part's HTML and its pictures are the same (None: reuse nothing)."""
     global _build_key
     _build_key = build_key
     if build_key is None:
@@ -187,7 +188,7 @@ def lay_out_part(
     name = f"column-{options.get('index')}" if part == "column" else part
     key = ""
     if _build_key is not None:
-        key = _key(name, first_folio, html)
+        key = _key(name, first_folio, html, issue)
         if take_pressed and (pressed := _pressed.get(key)) is not None:
             laid = tuple(pressed.warnings)
             return Part(name, None, [], list(laid), key, laid, {}, pressed)
@@ -201,8 +202,11 @@ def lay_out_part(
     return _render(issue, part, name, html, first_folio, key)
 
 
-def _key(name: str, first_folio: int, html: str) -> str:
-    return hashlib.sha256(f"{_build_key}\0{name}\0{first_folio}\0{html}".encode()).hexdigest()
+def _key(name: str, first_folio: int, html: str, issue: Issue) -> str:
+    """What a part's layout is drawn from: the build's code, layouts and fonts, its HTML and the
+    pictures it shows (:func:`.cache.pictures`)."""
+    digest = f"{_build_key}\0{name}\0{first_folio}\0{html}\0{pictures(html, issue)}"
+    return hashlib.sha256(digest.encode()).hexdigest()
 
 
 def _taken(found: Part) -> Part:
@@ -237,7 +241,7 @@ def _lay_out_runs(issue: Issue, name: str, key: str, reuse: Part | None, options
     laid: list[Part] = []
     for number in range(1, len(runs(issue.columns[index - 1].articles, plan)) + 1):
         html = part_html(issue, "column", index=index, first_folio=folio, plan=plan, run=number)
-        run_key = _key(f"{name}.{number}", folio, html)
+        run_key = _key(f"{name}.{number}", folio, html, issue)
         found = known.get(run_key) or _last_build.get(run_key) or _drafts.get(run_key)
         laid.append(_taken(found) if found is not None else _render(issue, "column", name, html, folio, run_key))
         folio += len(laid[-1].pages)
