@@ -14,6 +14,7 @@ from qhgy_publish.workflow.final import epub_content_hash, pdf_content_hash, sou
 from qhgy_publish.workflow.proofs import content_hash
 
 SAMPLE = Path(__file__).resolve().parents[2] / "content" / "2025-01"
+SECOND = Path(__file__).resolve().parents[1] / "fixtures" / "2025-06"
 
 
 def replace_placeholders(issue: Path) -> None:
@@ -59,60 +60,75 @@ def test_the_sample_is_refused_with_every_placeholder_by_file_and_line(tmp_path:
     assert (out / "qhgy-2025-01-print.pdf").read_bytes() == b"the earlier proof"
 
 
+def test_the_sample_without_stand_ins_is_not_refused(tmp_path: Path) -> None:
+    """The sample once its stand-ins are replaced: nothing in its sources stops a final build (its
+    outputs are checked in the e2e tests; a final build is run on the test issue, below)."""
+    issue = tmp_path / "2025-01"
+    shutil.copytree(SAMPLE, issue)
+    replace_placeholders(issue)
+    _, stop, _ = source_refusals(issue)
+    assert [f"{f.code} {f.where}" for f in stop] == []
+
+
+TOWER = "articles/020-lvxianhua-haixi-diaoyan.md:18"  # a photo printed smaller than asked (S-155)
+
+
 @pytest.fixture(scope="module")
-def final_sample(sample, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The sample, its stand-ins replaced, built with ``--final``. After the session's build of the
-    sample (``sample``): the 栏目 the replacements leave alone take their make-ups from the cache."""
+def final_second(second, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The test issue (real photos, no stand-ins) built with ``--final``, its one warning accepted
+    in issue.yaml. After the session's build of it (``second``): its make-ups come from the cache."""
     from click.testing import CliRunner
 
     from qhgy_publish.cli import main
 
     base = tmp_path_factory.mktemp("final")
-    issue, out = base / "2025-01", base / "out"
-    shutil.copytree(SAMPLE, issue)
-    replace_placeholders(issue)
+    issue, out = base / "2025-06", base / "out"
+    shutil.copytree(SECOND, issue)
+    with (issue / "issue.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"accept:\n  - code: S-155\n    where: {TOWER}\n    reason: 塔照按页高缩印\n")
     result = CliRunner().invoke(
         main, ["build", "--final", str(issue), "--out", str(out)], catch_exceptions=False
     )
     return issue, out, result
 
 
-def test_the_sample_without_stand_ins_passes(final_sample) -> None:  # type: ignore[no-untyped-def]
-    _, out, result = final_sample
+def test_an_issue_without_stand_ins_passes(final_second) -> None:  # type: ignore[no-untyped-def]
+    _, out, result = final_second
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        "qhgy-2025-01-press-note.txt",
-        "qhgy-2025-01-print.pdf",
-        "qhgy-2025-01-screen.pdf",
-        "qhgy-2025-01.epub",
+        "qhgy-2025-06-press-note.txt",
+        "qhgy-2025-06-print.pdf",
+        "qhgy-2025-06-screen.pdf",
+        "qhgy-2025-06.epub",
     ]
+    assert re.search(rf"accepted \S*{re.escape(TOWER)}: S-155 .* — 塔照按页高缩印", result.output), result.output
 
 
-def test_the_outputs_carry_the_sources_content_hash(final_sample) -> None:  # type: ignore[no-untyped-def]
-    issue, out, _ = final_sample
+def test_the_outputs_carry_the_sources_content_hash(final_second) -> None:  # type: ignore[no-untyped-def]
+    issue, out, _ = final_second
     digest = content_hash(issue)
-    assert pdf_content_hash(out / "qhgy-2025-01-print.pdf") == digest
-    assert pdf_content_hash(out / "qhgy-2025-01-screen.pdf") == digest
-    assert epub_content_hash(out / "qhgy-2025-01.epub") == digest
-    (issue / "articles" / "120-wuxuhui.md").write_text(
-        (issue / "articles" / "120-wuxuhui.md").read_text(encoding="utf-8") + "\n会议还研究了其他事项。\n",
+    assert pdf_content_hash(out / "qhgy-2025-06-print.pdf") == digest
+    assert pdf_content_hash(out / "qhgy-2025-06-screen.pdf") == digest
+    assert epub_content_hash(out / "qhgy-2025-06.epub") == digest
+    (issue / "articles" / "100-quanzong-diaoyanzu.md").write_text(
+        (issue / "articles" / "100-quanzong-diaoyanzu.md").read_text(encoding="utf-8") + "\n会议还研究了其他事项。\n",
         encoding="utf-8",
     )
     assert content_hash(issue) != digest  # one more sentence, another hash
 
 
-def test_the_press_note_says_what_the_pdf_is(final_sample) -> None:  # type: ignore[no-untyped-def]
-    _, out, _ = final_sample
-    note = (out / "qhgy-2025-01-press-note.txt").read_text(encoding="utf-8")
-    with pikepdf.open(out / "qhgy-2025-01-print.pdf") as pdf:
+def test_the_press_note_says_what_the_pdf_is(final_second) -> None:  # type: ignore[no-untyped-def]
+    _, out, _ = final_second
+    note = (out / "qhgy-2025-06-press-note.txt").read_text(encoding="utf-8")
+    with pikepdf.open(out / "qhgy-2025-06-print.pdf") as pdf:
         pages = len(pdf.pages)
         trim = [float(v) for v in pdf.pages[5].TrimBox]
     assert f"页数 pages:           {pages} 页（4 的倍数，可骑马订）" in note
     assert f"{round(trim[2] / 72 * 25.4):d} × {round(trim[3] / 72 * 25.4):d} mm" in note
     assert "各边 3 mm" in note and "FOGRA39" in note and "PDF/X-4" in note
     assert "Noto Serif CJK SC" in note and "LXGW WenKai" in note and "全部嵌入" in note
-    assert "印数 print run:        1700 册" in note
+    assert "印数 print run:        1650 册" in note
 
 
 def _open_quote(issue: Path) -> Path:
