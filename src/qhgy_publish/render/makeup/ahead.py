@@ -48,11 +48,12 @@ def wanted() -> bool:
     build among them, than cores); ``QHGY_HELPER=1``: always, ``=0``: never."""
     if (forced := os.environ.get("QHGY_HELPER", "")) in ("0", "1"):
         return forced == "1"
-    try:
+    try:  # Linux's: elsewhere the helper starts as it always did
         running = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
+        cores = len(os.sched_getaffinity(0))
+    except (OSError, ValueError, IndexError, AttributeError):
         return True
-    return running < len(os.sched_getaffinity(0))
+    return running < cores
 
 
 class Ahead:
