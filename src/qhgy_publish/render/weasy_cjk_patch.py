@@ -41,6 +41,9 @@ What changes, and nothing else:
   its last trial layout where the final pass would repeat it exactly,
   instead of laying its columns out once more (a speed change only: the
   boxes are the same, and the tests compare them with upstream's).
+* the line breaker's answers are remembered (:mod:`.weasy_line_memo`): each
+  line is broken once per process, and given again only where the line ends
+  set half-width stand as they did (a speed change only, tested as above).
 
 :func:`install` replaces every binding of each function — where it is
 defined and wherever a module bound it at import (``page.py`` keeps its own
@@ -75,6 +78,7 @@ from ..fonts import font_roles
 from ..han import CJK_CHAR, HAN_CHAR
 from ..house import faces_without_halt, house
 from . import weasy_columns
+from .weasy_line_memo import LINES
 
 SUPPORTED_VERSION = "70.0"
 HL_CLASS = "hl"
@@ -140,6 +144,112 @@ def reset_line_end_halts() -> None:
     paragraph, or another issue laid out before in this process, must not change this one)."""
     HALT_AT_LINE_END.clear()
     _watches.clear()
+
+
+# What the line break being computed read of HALT_AT_LINE_END and changed there, in order, for
+# the line memo (:mod:`.weasy_line_memo`): (_LOOKUP, text, found), (_ENTRY, None),
+# (_REGISTER, text), (_DROP, text); the keys are (id of the call's style, text).
+_trace: list[tuple] | None = None
+_trace_style = 0
+_LOOKUP, _ENTRY, _REGISTER, _DROP = range(4)
+_FOREIGN = (-1, None)  # a lookup under another style than the call's: the trace cannot be replayed
+
+
+def _halt_known(key: tuple[int, str]) -> bool:
+    known = key in HALT_AT_LINE_END
+    if not known:
+        for watch in _watches:
+            watch.clock += 1
+            watch.missed.setdefault(key, watch.clock)
+    if _trace is not None:
+        _trace.append((_LOOKUP, key[1], known) if key[0] == _trace_style else _FOREIGN)
+    return known
+
+
+def _entry_clocks() -> list[int]:
+    if _trace is not None:
+        _trace.append((_ENTRY, None))
+    return [watch.clock for watch in _watches]
+
+
+def _register(key: tuple[int, str], style: object, entry: list[int]) -> bool:
+    """Set a line end half-width; whether it was already."""
+    known = key in HALT_AT_LINE_END
+    for watch, clock in zip(_watches, entry, strict=True):
+        if watch.missed.get(key, math.inf) <= clock:
+            watch.repeatable = False  # looked up in vain before: that layout would change
+    HALT_AT_LINE_END[key] = style
+    if _trace is not None:
+        _trace.append((_REGISTER, key[1]))
+    return known
+
+
+def _drop(key: tuple[int, str], known: bool) -> None:
+    HALT_AT_LINE_END.pop(key, None)
+    if known:
+        for watch in _watches:
+            watch.repeatable = False  # a registration from before is gone
+    if _trace is not None:
+        _trace.append((_DROP, key[1]))
+
+
+def _holds(trace: list[tuple], style: object) -> bool:
+    """Whether each lookup of ``trace`` would find now, under ``style``, what it found then."""
+    if _FOREIGN in trace:
+        return False
+    changed: dict[str, bool] = {}
+    for event in trace:
+        kind, text = event[0], event[1]
+        if kind == _LOOKUP:
+            found = changed.get(text)
+            if found is None:
+                found = (id(style), text) in HALT_AT_LINE_END
+            if found != event[2]:
+                return False
+        elif kind != _ENTRY:
+            changed[text] = kind == _REGISTER
+    return True
+
+
+def _replay(trace: list[tuple], style: object) -> None:
+    """Do to HALT_AT_LINE_END and the watches what the traced call did (its lookups hold)."""
+    entry: list[int] = []
+    known: dict[str, bool] = {}
+    for event in trace:
+        kind, text = event[0], event[1]
+        key = (id(style), text)
+        if kind == _LOOKUP:
+            _halt_known(key)
+        elif kind == _ENTRY:
+            entry = _entry_clocks()
+        elif kind == _REGISTER:
+            known[text] = _register(key, style, entry)
+        else:
+            _drop(key, known[text])
+
+
+def _remembered(split, text, style, context, max_width, justification_spacing, is_line_start, minimum):  # type: ignore[no-untyped-def]
+    """``split``'s answer, from the line memo where a call as this one was traced and holds now."""
+    global _trace, _trace_style
+    question = LINES.question(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+    if question is not None:
+        found = LINES.recall(question, lambda trace: _holds(trace, style))
+        if found is not None:
+            trace, result = found
+            _replay(trace, style)
+            return result
+    outer = _trace, _trace_style
+    _trace, _trace_style = [], id(style)
+    try:
+        result = split(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        trace = _trace
+    finally:
+        _trace, _trace_style = outer
+    if question is not None and _FOREIGN not in trace:
+        LINES.keep(question, trace, result)
+    return result
+
+
 _HALT = b"halt"
 
 
@@ -196,14 +306,8 @@ def _halt_marks(layout) -> None:  # type: ignore[no-untyped-def]
     line where the line breaker needed it (:data:`HALT_AT_LINE_END`)."""
     text = layout.text
     halts = _pair_halts(text)
-    key = (id(layout.style), text)
-    if key in HALT_AT_LINE_END:
-        if visible := text.rstrip(ZERO_WIDTH + " "):
-            halts = tuple(sorted({*halts, len(visible) - 1}))
-    else:
-        for watch in _watches:
-            watch.clock += 1
-            watch.missed.setdefault(key, watch.clock)
+    if _halt_known((id(layout.style), text)) and (visible := text.rstrip(ZERO_WIDTH + " ")):
+        halts = tuple(sorted({*halts, len(visible) - 1}))
     if not halts:
         return
     attr_list = pango.pango_layout_get_attributes(layout.layout)
@@ -320,6 +424,7 @@ def install() -> None:
     """Patch WeasyPrint once; refuse any version but the pinned one. :func:`uninstall` undoes it."""
     if _originals:
         return
+    LINES.clear()  # answers of an earlier install may come from other code (a test's stand-in)
     if weasyprint.__version__ != SUPPORTED_VERSION:
         raise UnsupportedWeasyPrint(
             f"qhgy-publish's CJK justification is written for WeasyPrint {SUPPORTED_VERSION}, "
@@ -375,6 +480,9 @@ def install() -> None:
         return result
 
     def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):  # type: ignore[no-untyped-def]
+        return _remembered(_split_on_baseline, text, style, context, max_width, justification_spacing, is_line_start, minimum)
+
+    def _split_on_baseline(text, style, context, max_width, justification_spacing, is_line_start, minimum):  # type: ignore[no-untyped-def]
         return _on_primary_baseline(
             _split_pulling_marks(text, style, context, max_width, justification_spacing, is_line_start, minimum),
             style,
@@ -391,7 +499,7 @@ def install() -> None:
         free = max_width - result[3]
         if free < LOOSE_SPLIT_EM * style["font_size"]:
             return result  # the line is full enough: nothing to pull in
-        entry = [watch.clock for watch in _watches]
+        entry = _entry_clocks()
         for extra in (0.26, 0.51):  # a half-width mark saves 0.5 em: try a quarter, then a half (and a hair)
             wider = original_split_first_line(
                 text, style, context, max_width + extra * style["font_size"], justification_spacing, is_line_start, minimum
@@ -405,21 +513,14 @@ def install() -> None:
             if not line or line[-1] not in LINE_END_HALT:
                 continue
             key = (id(style), layout.text)
-            known = key in HALT_AT_LINE_END
-            for watch, clock in zip(_watches, entry, strict=True):
-                if watch.missed.get(key, math.inf) <= clock:
-                    watch.repeatable = False  # looked up in vain before: that layout would change
-            HALT_AT_LINE_END[key] = style
+            known = _register(key, style, entry)
             layout.reactivate(style)  # set_text again, now with the mark half-width
             first_line, _ = layout.get_first_line()
             width, _ = line_size(first_line, style)
             layout.deactivate()
             if width <= max_width + 0.01:
                 return (layout, length, wider[2], width, *wider[4:])
-            HALT_AT_LINE_END.pop(key, None)
-            if known:
-                for watch in _watches:
-                    watch.repeatable = False  # a registration from before is gone
+            _drop(key, known)
         return result
 
     # Every binding of each function: the module that defines it (what call-time imports read:
@@ -452,6 +553,7 @@ _ABSENT = object()
 
 def uninstall() -> None:
     """Give WeasyPrint its own functions back (the tests compare the patched layout with upstream's)."""
+    LINES.clear()
     while _originals:
         owner, name, original = _originals.pop()
         if original is _ABSENT:
