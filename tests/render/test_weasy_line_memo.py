@@ -13,11 +13,12 @@ import pytest
 from weasyprint.css import Style
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
+from weasyprint.text import line_break
 
 from qhgy_publish.load import load_issue
 from qhgy_publish.render import weasy_cjk_patch
 from qhgy_publish.render.weasy import render_html
-from qhgy_publish.render.weasy_line_memo import LINE_PROPERTIES, LINES, LineMemo
+from qhgy_publish.render.weasy_line_memo import LINE_PROPERTIES, LINES, LineMemo, strut
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-issue"
 EM = 16.0  # px: 12 pt
@@ -176,3 +177,39 @@ def test_a_replayed_answer_leaves_a_column_trials_watch_as_the_computed_one(pull
     replayed = watched()
     assert LINES.hits == hits + 1
     assert replayed == computed
+
+
+def test_a_styles_strut_is_upstreams_and_its_own(issue, fresh) -> None:  # type: ignore[no-untyped-def]
+    """Kept on each style: every text box's style of the snippet (body, 楷体, Latin, pre, sizes
+    and line heights of its own) gets upstream's answer, asked after the layout asked it."""
+    document, _ = render_html(issue, VARIED)
+    styles = {id(b.style): b.style for p in document.pages for b in p._page_box.descendants() if isinstance(b, boxes.TextBox)}
+    answers = {style_id: strut(style) for style_id, style in styles.items()}
+    assert len(set(answers.values())) >= 3  # styles that differ
+    for style_id, style in styles.items():
+        style.__dict__.pop("_qhgy_strut", None)
+        assert answers[style_id] == line_break.strut(style)
+
+
+def test_a_justified_boxs_record_from_the_memo_is_the_one_made_and_counts_the_same_lookups(pulled, fresh) -> None:  # type: ignore[no-untyped-def]
+    """add_word_spacing makes a layout for each justified text box only to keep its record; the
+    record comes from the memo the second time, with the line-end lookup its making did (the
+    column trials' watches count it)."""
+    style, _ = pulled
+    context = SimpleNamespace()
+
+    def made() -> tuple[dict, tuple]:
+        watch = weasy_cjk_patch.watch_trial()
+        layout = inline.create_layout(PULLED, style, context, None, 1.5)
+        layout.deactivate()
+        weasy_cjk_patch.end_trial(watch)
+        return dict(vars(layout)), (watch.clock, sorted(watch.missed.items()))
+
+    computed = made()
+    assert computed[1][0] > 0  # the making looked a line end up in vain
+    weasy_cjk_patch.reset_line_end_halts()
+    hits = LINES.hits
+    remembered = made()
+    assert LINES.hits == hits + 1
+    assert remembered == computed
+    assert computed[0]["justification_spacing"] == 1.5 and computed[0]["text"] == PULLED

@@ -38,6 +38,7 @@ def test_uninstall_gives_weasyprint_its_own_functions_back_and_install_patches_e
         assert block.columns_layout is column.columns_layout
         assert inline.split_first_line.__module__ == "weasyprint.text.line_break"
         assert inline.count_expandable_spaces.__module__ == "weasyprint.layout.inline"
+        assert inline.strut is line_break.strut and inline.create_layout is line_break.create_layout
         assert line_break.Layout.set_text.__module__ == "weasyprint.text.line_break"
         assert "int" not in vars(draw_text)  # the builtin again
     finally:
@@ -48,6 +49,7 @@ def test_uninstall_gives_weasyprint_its_own_functions_back_and_install_patches_e
     assert page.block_container_layout is patched
     assert block.columns_layout is weasy_columns.columns_layout
     assert weasy_columns.watch_trial is weasy_cjk_patch.watch_trial
+    assert inline.strut is not line_break.strut and inline.create_layout is not line_break.create_layout
     weasy_cjk_patch.install()  # a second install changes nothing
     assert block.block_container_layout is patched
 

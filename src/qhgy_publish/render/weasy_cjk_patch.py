@@ -41,6 +41,8 @@ What changes, and nothing else:
   its last trial layout where the final pass would repeat it exactly,
   instead of laying its columns out once more (a speed change only: the
   boxes are the same, and the tests compare them with upstream's).
+* ``layout.inline.strut``: answered once per style object, and ``layout.inline.create_layout``
+  (only add_word_spacing's: a justified text box's record) once per text and spacing.
 * the line breaker's answers are remembered (:mod:`.weasy_line_memo`): each
   line is broken once per process, and given again only where the line ends
   set half-width stand as they did (a speed change only, tested as above).
@@ -79,6 +81,7 @@ from ..han import CJK_CHAR, HAN_CHAR
 from ..house import faces_without_halt, house
 from . import weasy_columns
 from .weasy_line_memo import LINES
+from .weasy_line_memo import strut as remembered_strut
 
 SUPPORTED_VERSION = "70.0"
 HL_CLASS = "hl"
@@ -231,7 +234,7 @@ def _replay(trace: list[tuple], style: object) -> None:
 def _remembered(split, text, style, context, max_width, justification_spacing, is_line_start, minimum):  # type: ignore[no-untyped-def]
     """``split``'s answer, from the line memo where a call as this one was traced and holds now."""
     global _trace, _trace_style
-    question = LINES.question(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+    question = LINES.question(style, context, "split", text, max_width, justification_spacing, is_line_start, minimum)
     if question is not None:
         found = LINES.recall(question, lambda trace: _holds(trace, style))
         if found is not None:
@@ -248,6 +251,33 @@ def _remembered(split, text, style, context, max_width, justification_spacing, i
     if question is not None and _FOREIGN not in trace:
         LINES.keep(question, trace, result)
     return result
+
+
+def _remembered_layout(create, text, style, context, max_width, justification_spacing):  # type: ignore[no-untyped-def]
+    """``create``'s layout (``create_layout``, for inline.py's add_word_spacing, which only
+    deactivates it: the record of a justified text box's text and spacing), from the line memo
+    where it was made before; the lookups of half-width line ends its making did are done
+    again (the column trials' watches count them)."""
+    global _trace, _trace_style
+    question = LINES.question(style, context, "layout", text, max_width, justification_spacing)
+    if question is not None:
+        found = LINES.recall(question, lambda trace: True)  # the record reads no line end
+        if found is not None:
+            trace, (layout,) = found
+            _replay(trace, style)
+            layout.layout = layout.language = None  # as deactivate() finds them
+            layout.style = style
+            return layout
+    outer = _trace, _trace_style
+    _trace, _trace_style = [], id(style)
+    try:
+        layout = create(text, style, context, max_width, justification_spacing)
+        trace = _trace
+    finally:
+        _trace, _trace_style = outer
+    if question is not None and _FOREIGN not in trace:
+        LINES.keep(question, trace, (layout,))
+    return layout
 
 
 _HALT = b"halt"
@@ -435,6 +465,10 @@ def install() -> None:
     original_text_align = inline.text_align
     original_block_container_layout = block.block_container_layout
     original_split_first_line = inline.split_first_line
+    original_create_layout = inline.create_layout
+
+    def create_layout(text, style, context, max_width, justification_spacing):  # type: ignore[no-untyped-def]
+        return _remembered_layout(original_create_layout, text, style, context, max_width, justification_spacing)
 
     def count_expandable_spaces(box):  # type: ignore[no-untyped-def]
         if isinstance(box, boxes.TextBox) and CJK_CHAR.search(box.text):
@@ -536,6 +570,8 @@ def install() -> None:
         (preferred, "split_first_line", split_first_line),  # called with minimum or no max width:
         # the replacement returns upstream's line there
         (inline, "text_align", text_align),
+        (inline, "create_layout", create_layout),  # add_word_spacing's, deactivated at once
+        (inline, "strut", remembered_strut),  # the layout's binding (css/ computes values with its own)
         (line_break.Layout, "set_text", set_text),
         (block, "block_container_layout", block_container_layout),
         (page, "block_container_layout", block_container_layout),
@@ -592,7 +628,7 @@ def _on_primary_baseline(result: tuple, style: object) -> tuple:
     """
     if style["line_height"] == "normal" or result[0] is None:  # type: ignore[index]
         return result
-    line_height, strut_baseline = line_break.strut(style)
+    line_height, strut_baseline = remembered_strut(style)
     height, baseline = result[4], result[5]
     wanted = strut_baseline - (line_height - height) / 2
     if abs(wanted - baseline) < 1e-6:

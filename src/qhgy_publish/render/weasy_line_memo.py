@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from weasyprint.text import line_break
 from weasyprint.text.line_break import Layout
 
 from .weasy_columns import _fonts_token
@@ -57,11 +58,9 @@ class LineMemo:
     def clear(self) -> None:
         self._entries.clear()
 
-    def question(
-        self, text: str, style: Any, context: Any, max_width: Any, justification_spacing: float,
-        is_line_start: bool, minimum: bool,
-    ) -> tuple | None:
-        """The key of a call, or None where a value cannot be a key (nothing is kept then)."""
+    def question(self, style: Any, context: Any, *call: Any) -> tuple | None:
+        """The key of a call (its arguments but the style and context, and what it reads of the
+        style), or None where a value cannot be a key (nothing is kept then)."""
         styles = getattr(context, "__dict__", {}).setdefault("_qhgy_line_styles", {})
         found = styles.get(id(style))
         if found is None:
@@ -69,7 +68,7 @@ class LineMemo:
             styles[id(style)] = found = (style, _line_values(style))
         if found[1] is None:
             return None
-        return (text, max_width, justification_spacing, is_line_start, minimum, found[1])
+        return (*call, found[1])
 
     def recall(self, key: tuple, holds: Callable[[Trace], bool]) -> tuple[Trace, Result] | None:
         """The trace and a fresh copy of an answer kept under ``key`` whose trace ``holds`` now."""
@@ -84,12 +83,15 @@ class LineMemo:
         return None
 
     def keep(self, key: tuple, trace: Trace, result: Result) -> None:
+        """Keep ``result`` (a layout and figures) under ``key``: of the layout, what it keeps once
+        deactivated (its text, widths, metrics), not its Pango objects."""
         layout = result[0]
-        if not isinstance(layout, Layout) or hasattr(layout, "layout"):
-            return  # not the inactive record split_first_line hands out: nothing safe to copy
+        if not isinstance(layout, Layout):
+            return
+        record = {name: value for name, value in vars(layout).items() if name not in _ACTIVE}
         variants = self._entries.setdefault(key, [])
         self._entries.move_to_end(key)
-        variants.append((trace, dict(vars(layout)), tuple(result[1:])))
+        variants.append((trace, record, tuple(result[1:])))
         del variants[:-VARIANTS_KEPT]
         while len(self._entries) > ENTRIES_KEPT:
             self._entries.popitem(last=False)
@@ -105,6 +107,9 @@ def _line_values(style: Any) -> tuple | None:
     return values
 
 
+_ACTIVE = ("layout", "language", "style")  # what Layout.deactivate() deletes
+
+
 def _copy(saved: dict) -> Layout:
     layout = Layout.__new__(Layout)
     layout.__dict__.update(saved)
@@ -112,3 +117,18 @@ def _copy(saved: dict) -> Layout:
 
 
 LINES = LineMemo()
+
+
+def strut(style: Any) -> tuple[float, float]:
+    """WeasyPrint's ``strut`` (a style's used line height and baseline), once per style object.
+
+    The layout asks it for every text box and line (4–5 % of a cold make-up, sampled with
+    py-spy), and upstream answers from a cache whose key it builds each time as the string
+    of 14 style values, which costs more than the answer. A style's values do not change
+    once computed (WeasyPrint copies a style before it changes one: first-line, flex items),
+    so the answer is kept on the style itself.
+    """
+    found = style.__dict__.get("_qhgy_strut")
+    if found is None:
+        found = style.__dict__["_qhgy_strut"] = line_break.strut(style)
+    return found
