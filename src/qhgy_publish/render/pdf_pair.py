@@ -12,6 +12,7 @@ other, here.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -48,13 +49,19 @@ def write_both_pdfs(
     with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
         writers = []
         try:
-            for what, write, tmp in (("press", write_print_pdf, print_tmp), ("screen", write_screen_pdf, screen_tmp)):
-                receive, send = context.Pipe(duplex=False)
-                child = context.Process(
-                    target=_writer, args=(write, layout, pressed, tmp, send, os.getpid()), daemon=True
-                )
-                writers.append((what, child, receive))
-                _start_holding_interrupts(child)
+            # A writer's garbage collections would touch every object it inherited (the layout,
+            # the line memo) and so copy their pages: frozen, they stay shared with this process.
+            gc.freeze()
+            try:
+                for what, write, tmp in (("press", write_print_pdf, print_tmp), ("screen", write_screen_pdf, screen_tmp)):
+                    receive, send = context.Pipe(duplex=False)
+                    child = context.Process(
+                        target=_writer, args=(write, layout, pressed, tmp, send, os.getpid()), daemon=True
+                    )
+                    writers.append((what, child, receive))
+                    _start_holding_interrupts(child)
+            finally:
+                gc.unfreeze()
             for _, child, _ in writers:
                 child.join()
         except BaseException:
