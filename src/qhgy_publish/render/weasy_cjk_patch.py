@@ -198,8 +198,6 @@ def _drop(key: tuple[int, str], known: bool) -> None:
 
 def _holds(trace: list[tuple], style: object) -> bool:
     """Whether each lookup of ``trace`` would find now, under ``style``, what it found then."""
-    if _FOREIGN in trace:
-        return False
     changed: dict[str, bool] = {}
     for event in trace:
         kind, text = event[0], event[1]
@@ -233,7 +231,6 @@ def _replay(trace: list[tuple], style: object) -> None:
 
 def _remembered(split, text, style, context, max_width, justification_spacing, is_line_start, minimum):  # type: ignore[no-untyped-def]
     """``split``'s answer, from the line memo where a call as this one was traced and holds now."""
-    global _trace, _trace_style
     question = LINES.question(style, context, "split", text, max_width, justification_spacing, is_line_start, minimum)
     if question is not None:
         found = LINES.recall(question, lambda trace: _holds(trace, style))
@@ -241,16 +238,24 @@ def _remembered(split, text, style, context, max_width, justification_spacing, i
             trace, result = found
             _replay(trace, style)
             return result
+    result, trace = _traced(style, split, text, style, context, max_width, justification_spacing, is_line_start, minimum)
+    if question is not None and trace is not None:
+        LINES.keep(question, trace, result)
+    return result
+
+
+def _traced(style, compute, *args):  # type: ignore[no-untyped-def]
+    """``compute(*args)`` and the trace of what it read and changed of HALT_AT_LINE_END under
+    ``style`` (None if it looked a line end up under another style: no replay could repeat it)."""
+    global _trace, _trace_style
     outer = _trace, _trace_style
     _trace, _trace_style = [], id(style)
     try:
-        result = split(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        result = compute(*args)
         trace = _trace
     finally:
         _trace, _trace_style = outer
-    if question is not None and _FOREIGN not in trace:
-        LINES.keep(question, trace, result)
-    return result
+    return result, None if _FOREIGN in trace else trace
 
 
 def _remembered_layout(create, text, style, context, max_width, justification_spacing):  # type: ignore[no-untyped-def]
@@ -258,7 +263,6 @@ def _remembered_layout(create, text, style, context, max_width, justification_sp
     deactivates it: the record of a justified text box's text and spacing), from the line memo
     where it was made before; the lookups of half-width line ends its making did are done
     again (the column trials' watches count them)."""
-    global _trace, _trace_style
     question = LINES.question(style, context, "layout", text, max_width, justification_spacing)
     if question is not None:
         found = LINES.recall(question, lambda trace: True)  # the record reads no line end
@@ -268,14 +272,8 @@ def _remembered_layout(create, text, style, context, max_width, justification_sp
             layout.layout = layout.language = None  # as deactivate() finds them
             layout.style = style
             return layout
-    outer = _trace, _trace_style
-    _trace, _trace_style = [], id(style)
-    try:
-        layout = create(text, style, context, max_width, justification_spacing)
-        trace = _trace
-    finally:
-        _trace, _trace_style = outer
-    if question is not None and _FOREIGN not in trace:
+    layout, trace = _traced(style, create, text, style, context, max_width, justification_spacing)
+    if question is not None and trace is not None:
         LINES.keep(question, trace, (layout,))
     return layout
 
