@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..output import atomic_path
+from .pdf_deflate import deflate_at_default_level
 from .pdf_finish import make_reproducible, save_reproducible, stamp_dates
 from .press_finish import PressError, finish_press_pdf
 from .rejoin import rejoin
@@ -106,6 +107,7 @@ def write_print_pdf(layout: PrintLayout, target: Path, pressed: Pressed | None =
 
 def _write_pages(document: Document, target: Path) -> None:
     """``document`` written at ``target`` as the press file and finished (see :func:`write_press_pdf`)."""
+    deflate_at_default_level()
     stamp_dates(document)  # the issue's date, not the clock's: the same sources give the same bytes
     document.write_pdf(target, **press_write_options())
     finish_press_pdf(target)

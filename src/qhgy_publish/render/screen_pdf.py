@@ -29,6 +29,7 @@ import pikepdf
 
 from ..output import atomic_path
 from .pagefacts import anchor_index
+from .pdf_deflate import deflate_at_default_level
 from .pdf_finish import make_reproducible, save_reproducible, stamp_dates
 from .rejoin import rejoin
 
@@ -53,8 +54,7 @@ def write_screen_pdf(layout: PrintLayout, target: Path, pressed: Pressed | None 
                 _finish(pdf, layout, tmp, joined=True)
         else:
             assert layout.document is not None
-            stamp_dates(layout.document)
-            layout.document.write_pdf(tmp, **SCREEN_WRITE_OPTIONS)
+            _write_weasy(layout.document, tmp)
             with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
                 _finish_pages(pdf)
                 _finish(pdf, layout, tmp)
@@ -63,11 +63,16 @@ def write_screen_pdf(layout: PrintLayout, target: Path, pressed: Pressed | None 
 
 def _write_pages(document: Document, target: Path) -> None:
     """WeasyPrint's tagged file of ``document`` at ``target``, finished page by page."""
-    stamp_dates(document)
-    document.write_pdf(target, **SCREEN_WRITE_OPTIONS)
+    _write_weasy(document, target)
     with pikepdf.open(target, allow_overwriting_input=True) as pdf:
         _finish_pages(pdf)
         pdf.save(target)
+
+
+def _write_weasy(document: Document, target: Path) -> None:
+    deflate_at_default_level()
+    stamp_dates(document)
+    document.write_pdf(target, **SCREEN_WRITE_OPTIONS)
 
 
 def _finish_pages(pdf: pikepdf.Pdf) -> None:
