@@ -8,8 +8,8 @@ are declared on WeasyPrint's cffi handle (as :mod:`..weasy_cjk_patch` does for P
 or colour face is not subset, nor any face where HarfBuzz-subset is missing: :mod:`.fonts` then
 leaves its fonts as their sources wrote them.
 
-Where it can differ from a single write: font programs are compressed at zlib's default level,
-WeasyPrint's at 9: a little larger, the same bytes once inflated.
+Compressed at zlib's default level, as the build's WeasyPrint compresses them
+(:mod:`..pdf_deflate`): the same bytes as a single write.
 """
 
 from __future__ import annotations
