@@ -1,7 +1,12 @@
 """Font subsets for the EPUB: each role's face cut down to the characters that role sets.
 
-fontTools subsets the faces named in fonts/roles.toml; OpenType (not WOFF2,
-not obfuscated) so every EPUB 3 reader takes them. Which text a role draws
+HarfBuzz subsets the faces named in fonts/roles.toml (:mod:`.harfbuzz`; the
+sample's four in 0.2 s, fontTools took 11 s of CPU), fontTools where
+HarfBuzz-subset is missing; OpenType (not WOFF2, not obfuscated) so every
+EPUB 3 reader takes them. Both keep every layout feature (halt, vert, locl…),
+every name and the .notdef outline; HarfBuzz 6 drops the BASE table (baseline
+positions for mixed scripts and vertical text, which this horizontal book's
+readers do not use). Which text a role draws
 is the house file's ``[roles]`` table (layouts/house.toml), which the print
 glyph check reads too; the body face is also the fallback for every other
 element, so it gets all the book's characters.
@@ -21,6 +26,7 @@ from fontTools.ttLib import TTFont
 from ..house import text_roles
 from ..model import Issue, block_texts
 from ..paths import CACHE_DIR
+from .harfbuzz import subset_to_characters, subsetter
 
 BASICS = set(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:;-–—/()%+@ 　，。、：；！？“”‘’（）《》…·□"
@@ -86,17 +92,17 @@ CACHE = CACHE_DIR / "epub-fonts"
 def subset_fonts(issue: Issue, faces: dict[str, Path]) -> dict[str, bytes]:
     """Role name → subset font bytes (OpenType, same outlines as the print edition).
 
-    Subsetting a CJK face takes seconds; results are cached by face and
-    character set, so a rebuild with unchanged text reuses them, and the build
-    can fill the cache in a second process while the print edition is laid out
-    (:func:`subset_texts`).
+    Results are cached by face, subsetter and character set, so a rebuild with
+    unchanged text reuses them; the build fills the cache while the print
+    edition is laid out (:func:`subset_texts`, see ``pipeline._start_epub_fonts``).
     """
     texts = role_texts(issue)
     return subset_texts({role: "".join(sorted(texts[role])) for role in faces}, faces)
 
 
 def _subset_file(role: str, path: Path, chars: str) -> Path:
-    key = hashlib.sha256(f"{path}|{path.stat().st_mtime_ns}|{fontTools.version}|{chars}".encode()).hexdigest()[:24]
+    made_by = subsetter() or f"fontTools {fontTools.version}"
+    key = hashlib.sha256(f"{path}|{path.stat().st_mtime_ns}|{made_by}|{chars}".encode()).hexdigest()[:24]
     return CACHE / f"{role}-{key}.otf"
 
 
@@ -114,23 +120,27 @@ def subset_texts(texts: dict[str, str], faces: dict[str, Path]) -> dict[str, byt
         if cached.exists():
             out[role] = cached.read_bytes()
             continue
-        # Bounding boxes are not recomputed: it halves the time, and the full
-        # face's boxes still enclose every kept glyph. Tables are read lazily:
-        # decompiling every glyph of the kai face up front took 8.6 s, lazily 0.5 s.
-        font = TTFont(path, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
-        options = subset.Options()
-        options.layout_features = ["*"]  # keep halt/vert/locl: readers may use them
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        options.drop_tables += ["DSIG"]
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=chars)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        font.save(buffer)
-        out[role] = buffer.getvalue()
+        out[role] = subset_to_characters(path, chars) or _fonttools_subset(path, chars)
         CACHE.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(out[role])
         os.replace(tmp, cached)
     return out
+
+
+def _fonttools_subset(path: Path, chars: str) -> bytes:
+    # Bounding boxes are not recomputed: it halves the time, and the full
+    # face's boxes still enclose every kept glyph. Tables are read lazily:
+    # decompiling every glyph of the kai face up front took 8.6 s, lazily 0.5 s.
+    font = TTFont(path, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = ["*"]  # keep halt/vert/locl: readers may use them
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["DSIG"]
+    cutter = subset.Subsetter(options)
+    cutter.populate(text=chars)
+    cutter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()

@@ -40,9 +40,10 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
+from ..harfbuzz import face as hb_face
 from .drawn import _Drawn
 from .pages import ObjGen
-from .subset import _face, _subset
+from .subset import _subset
 
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
@@ -203,7 +204,7 @@ def _start_font_merges(
     # Biggest first, so two cores finish together; HarfBuzz and zlib let go of the GIL. The faces
     # are opened here, on this thread.
     for merge, face in sorted(jobs, key=lambda job: -len(job[0].to_unicode)):
-        merge.program = pool.submit(_subset, _face(face), face, merge.to_unicode)
+        merge.program = pool.submit(_subset, hb_face(face), face, merge.to_unicode)
     return merges
 
 

@@ -3,8 +3,8 @@ by WeasyPrint's own ``Font.clean`` (HarfBuzz, the same flags, tables and second 
 bytes are those a single write embeds.
 
 Pin-sensitive: ``weasyprint.pdf.fonts.Font.clean`` is called on a stand-in object with the
-attributes its subsetting reads, as ``Font.__init__`` sets them, and two more HarfBuzz functions
-are declared on WeasyPrint's cffi handle (as :mod:`..weasy_cjk_patch` does for Pango). A variable
+attributes its subsetting reads, as ``Font.__init__`` sets them; the face comes from
+:mod:`..harfbuzz`. A variable
 or colour face is not subset, nor any face where HarfBuzz-subset is missing: :mod:`.fonts` then
 leaves its fonts as their sources wrote them.
 
@@ -14,38 +14,8 @@ Compressed at zlib's default level, as the build's WeasyPrint compresses them
 
 from __future__ import annotations
 
-import functools
 import zlib
 from pathlib import Path
-
-
-def _declare_harfbuzz() -> bool:
-    """HarfBuzz's face-from-file functions on WeasyPrint's cffi handle (it declares only what it calls)."""
-    from weasyprint.text.ffi import ffi, harfbuzz
-
-    try:
-        harfbuzz.hb_face_create  # noqa: B018
-    except AttributeError:
-        ffi.cdef(
-            "hb_blob_t * hb_blob_create_from_file_or_fail (const char *file_name);"
-            "hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);"
-        )
-    return bool(harfbuzz.hb_version_atleast(2, 8, 2))
-
-
-@functools.lru_cache(maxsize=16)
-def _hb_face(path: str, mtime: int, size: int) -> object | None:
-    """A HarfBuzz face of the face file (the file's data mapped, not read); kept for the process."""
-    from weasyprint.text.ffi import ffi, harfbuzz
-
-    if not _declare_harfbuzz():
-        return None
-    blob = harfbuzz.hb_blob_create_from_file_or_fail(path.encode())
-    if blob == ffi.NULL:
-        return None
-    face = harfbuzz.hb_face_create(blob, 0)
-    harfbuzz.hb_blob_destroy(blob)
-    return ffi.gc(face, harfbuzz.hb_face_destroy)
 
 
 def _face_tables(face: object) -> list[str]:
@@ -60,11 +30,6 @@ def _face_tables(face: object) -> list[str]:
         harfbuzz.hb_tag_to_string(tags[i], name)
         tables.append(ffi.string(name, 4).decode("latin-1"))
     return tables
-
-
-def _face(face_file: Path) -> object | None:
-    stat = face_file.stat()
-    return _hb_face(str(face_file), stat.st_mtime_ns, stat.st_size)
 
 
 def _subset(face: object | None, face_file: Path, to_unicode: dict[int, str]) -> tuple[bytes, bytes] | None:
