@@ -30,6 +30,7 @@ E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 HALF_PUNCT = re.compile(rf"(?<=[{HAN}])[,:;?!()]|[,:;?!()](?=[{HAN}])")
 MIXED_ZERO = re.compile(r"[〇○]")
 PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」"}
+PAIR_MARKS = re.compile("[" + re.escape("".join(PAIRS) + "".join(PAIRS.values())) + "]")
 
 
 def _front_lines(article: Article) -> dict[str, int]:
@@ -142,7 +143,8 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool, regulation: boo
     Spaces are not looked for in titles, where a space is a deliberate phrase gap.
     """
     halves = list(HALF_PUNCT.finditer(text))
-    fixed = not HALF_PUNCT.search(normalise_text(text, spaces=spaces, regulation=regulation))
+    # normalised only where a mark is half-width: on every text it was half the checks' time
+    fixed = bool(halves) and not HALF_PUNCT.search(normalise_text(text, spaces=spaces, regulation=regulation))
     for match in halves:
         ctx = text[max(0, match.start() - 6) : match.end() + 6]
         yield Finding(
@@ -163,7 +165,7 @@ def _punctuation(where: Loc, text: str, part: str, spaces: bool, regulation: boo
             "delete the space; the layout spaces Han and Latin itself",
         )
     stack: list[str] = []
-    for ch in text:
+    for ch in PAIR_MARKS.findall(text):
         if ch in PAIRS:
             stack.append(ch)
         elif ch in PAIRS.values():
