@@ -5,8 +5,7 @@ shows where a build after an edit spends its time.
 
 The stages run one after the other in one process, except where the build
 itself runs them side by side (EPUB font subsets during the layout, the
-press and screen PDFs in two forked writers, the EPUB in this process while
-they run: its time is inside theirs). The layout is the
+screen PDF in a forked writer next to the press PDF). The layout is the
 make-up: each 栏目 laid out and corrected, several WeasyPrint layouts each
 on one core, fewer when the make-up cache (render/makeup/cache.py) knows a
 栏目 already; it also prints how many 栏目 layouts it took.
@@ -100,8 +99,8 @@ def main() -> None:
     timed(pipeline, "check_sources", "source checks")
     timed(pipeline, "uncovered_characters", "glyph coverage check")
     timed(print_pdf, "layout", "layout and make-up (WeasyPrint, one core)")
-    timed(print_pdf, "write_both_pdfs", "press + screen PDF (side by side), EPUB in")
-    timed(epub, "render_epub", "EPUB (here while the PDF writers run)")
+    timed(print_pdf, "write_both_pdfs", "press + screen PDF (side by side)")
+    timed(epub, "render_epub", "EPUB")
     with tempfile.TemporaryDirectory() as out:
         t = time.perf_counter()
         folder = next((Path(a) for a in sys.argv[1:] if not a.startswith("--")), ROOT / "content" / "2025-01")

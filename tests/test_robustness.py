@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import os
 import signal
 import struct
 import subprocess
@@ -118,76 +117,6 @@ def test_the_pdf_writers_inherit_the_layout_frozen_and_the_build_gets_it_back(mi
     pdf_pair.write_both_pdfs(layout, *targets)
     assert all(int(target.read_text()) > 10_000 for target in targets)  # the layout's objects among them
     assert gc.get_freeze_count() == 0
-
-
-def test_the_other_outputs_are_written_while_the_pdf_writers_run(mini_issue: Path, tmp_path: Path, monkeypatch) -> None:
-    """The build writes the EPUB while the two PDF writers run (it would only wait for them),
-    with the build's objects still frozen, so its collections do not copy the pages the writers
-    share; they are unfrozen once the writers are done."""
-    import gc
-
-    from qhgy_publish.load import load_issue
-    from qhgy_publish.render import pdf_pair, print_pdf
-    from qhgy_publish.transforms import apply_transforms
-
-    layout = print_pdf.layout(apply_transforms(load_issue(mini_issue)))
-    targets = [tmp_path / "print.pdf", tmp_path / "screen.pdf"]
-    marker = tmp_path / "meanwhile"
-    frozen: list[int] = []
-
-    def waiting(layout, target, pressed=None):  # the children inherit this: forked after the patch
-        deadline = time.monotonic() + 30
-        while not marker.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        target.write_text("saw the other outputs" if marker.exists() else "wrote alone")
-
-    def meanwhile() -> None:
-        frozen.append(gc.get_freeze_count())
-        marker.write_text("")
-
-    monkeypatch.setattr(pdf_pair, "write_print_pdf", waiting)
-    monkeypatch.setattr(pdf_pair, "write_screen_pdf", waiting)
-    pdf_pair.write_both_pdfs(layout, *targets, meanwhile=meanwhile)
-    assert [t.read_text() for t in targets] == ["saw the other outputs"] * 2
-    assert frozen and frozen[0] > 10_000
-    assert gc.get_freeze_count() == 0
-
-
-def test_other_outputs_failing_stop_the_pdf_writers_and_keep_the_earlier_pdfs(
-    mini_issue: Path, tmp_path: Path, monkeypatch
-) -> None:
-    from qhgy_publish.errors import BuildError
-    from qhgy_publish.load import load_issue
-    from qhgy_publish.render import pdf_pair, print_pdf
-    from qhgy_publish.transforms import apply_transforms
-
-    layout = print_pdf.layout(apply_transforms(load_issue(mini_issue)))
-    out = tmp_path / "out"
-    out.mkdir()
-    targets = [out / "print.pdf", out / "screen.pdf"]
-    for target in targets:
-        target.write_bytes(b"earlier")
-    pids = tmp_path / "pids"
-    pids.mkdir()
-
-    def slow(layout, target, pressed=None):  # the children inherit this: forked after the patch
-        (pids / str(os.getpid())).write_text("")
-        time.sleep(120)
-        target.write_bytes(b"late")
-
-    def broken() -> None:
-        while len(list(pids.iterdir())) < 2:
-            time.sleep(0.01)
-        raise BuildError("the EPUB failed")
-
-    monkeypatch.setattr(pdf_pair, "write_print_pdf", slow)
-    monkeypatch.setattr(pdf_pair, "write_screen_pdf", slow)
-    with pytest.raises(BuildError, match="the EPUB failed"):
-        pdf_pair.write_both_pdfs(layout, *targets, meanwhile=broken)
-    for pid in pids.iterdir():
-        with pytest.raises(ProcessLookupError):  # stopped and reaped
-            os.kill(int(pid.name), 0)
-    assert _outputs(out) == {"print.pdf": b"earlier", "screen.pdf": b"earlier"}
 
 
 def test_build_never_writes_into_the_sources(built) -> None:

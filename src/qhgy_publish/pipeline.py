@@ -504,30 +504,19 @@ def build_issue(
     ctx = RenderContext(issue, layout, embed_fonts, result.warnings)
     order = [t for t in TARGETS if t in wanted]
     if {"print", "screen"} <= wanted:
-        # The two PDFs of one layout are written side by side (render/print_pdf.py), not one after
-        # the other, and the other outputs meanwhile: this process would only wait for them.
+        # The two PDFs of one layout are written side by side (render/print_pdf.py), not one after the other.
         targets_pdf = output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen")
-        others = [t for t in order if t not in ("print", "screen")]
-        written: list[Path] = []
-
-        def write_others() -> None:
-            while others:
-                renderer = RENDERERS[others[0]]
-                written.append(renderer.write(ctx, renderer.output(out_dir, issue)))
-                others.pop(0)
-
         try:
-            result.outputs += print_pdf.write_both_pdfs(layout, *targets_pdf, kept, meanwhile=write_others)
+            result.outputs += print_pdf.write_both_pdfs(layout, *targets_pdf, kept)
         except BuildError as exc:
-            if not layout.pressed or others:  # or the other outputs failed: not the join
+            if not layout.pressed:
                 raise
             # Joining the kept pages failed (a slot the join cannot read): the whole issue laid out
             # and written as a build with nothing kept, rather than no PDF at all.
             result.warnings.append(f"the pages kept from the last build could not be used ({exc}): all laid out again")
             layout = result.layout = ctx.layout = print_pdf.layout(issue)
             result.outputs += print_pdf.write_both_pdfs(layout, *targets_pdf)
-        result.outputs += written
-        order = []
+        order = [t for t in order if t not in ("print", "screen")]
     for target in order:
         renderer = RENDERERS[target]
         result.outputs.append(renderer.write(ctx, renderer.output(out_dir, issue)))

@@ -17,7 +17,6 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,35 +33,24 @@ if TYPE_CHECKING:
 
 
 def write_both_pdfs(
-    layout: PrintLayout,
-    print_target: Path,
-    screen_target: Path,
-    pressed: Pressed | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    layout: PrintLayout, print_target: Path, screen_target: Path, pressed: Pressed | None = None
 ) -> list[Path]:
     """Write the press and screen PDFs of ``layout`` at the same time (with the pages of
-    ``pressed`` where they stand in for parts: see :mod:`.rejoin`); ``meanwhile`` runs here while
-    they are written (the build writes the EPUB: this process would only wait).
+    ``pressed`` where they stand in for parts: see :mod:`.rejoin`).
 
     Both files are renamed into place only when both are complete: a failed
-    or interrupted build (``meanwhile`` failing too) stops the writers and leaves the earlier
-    pair as it was.
+    or interrupted build stops the writers and leaves the earlier pair as it was.
     """
     from multiprocessing import get_all_start_methods, get_context
 
     if "fork" not in get_all_start_methods():
-        written = [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
-        if meanwhile is not None:
-            meanwhile()
-        return written
+        return [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
     context = get_context("fork")
     with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
         writers = []
         try:
             # A writer's garbage collections would touch every object it inherited (the layout,
-            # the line memo) and so copy their pages: frozen, they stay shared with this process,
-            # which keeps them frozen too while the writers run (its collections during
-            # ``meanwhile`` would copy them as well).
+            # the line memo) and so copy their pages: frozen, they stay shared with this process.
             gc.freeze()
             try:
                 for what, write, tmp in (("press", write_print_pdf, print_tmp), ("screen", write_screen_pdf, screen_tmp)):
@@ -72,12 +60,10 @@ def write_both_pdfs(
                     )
                     writers.append((what, child, receive))
                     _start_holding_interrupts(child)
-                if meanwhile is not None:
-                    meanwhile()
-                for _, child, _ in writers:
-                    child.join()
             finally:
                 gc.unfreeze()
+            for _, child, _ in writers:
+                child.join()
         except BaseException:
             for _, child, _ in writers:
                 if child.pid is not None:  # stop it before its file is removed, or it renames one back
