@@ -202,12 +202,21 @@ def test_a_slot_that_does_not_match_its_index_is_not_used(rebuilt) -> None:
     assert pressed_slot.load(first.issue.root) is not None
 
 
-def test_a_build_with_nothing_changed_lays_nothing_out(rebuilt) -> None:
+def test_a_build_with_nothing_changed_lays_nothing_out(rebuilt, monkeypatch) -> None:
+    """Nor joins anything: its PDFs are the last build's files (no writer is forked; one that
+    were would fail, and the build would lay the whole issue out again)."""
+    from qhgy_publish.render import pdf_pair
+
+    def no_writer(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a PDF writer was forked")
+
     _, again, _, _, base = rebuilt
+    monkeypatch.setattr(pdf_pair, "_writer", no_writer)
     same = build_issue(again.issue.root, base / "same", reuse_pages=True)
     assert [part.name for part in same.layout.parts if part.pressed is None] == []
     for kind in ("print", "screen"):
         assert _texts(output_path(base / "same", same.issue, kind)) == _texts(output_path(base / "again", again.issue, kind))
+        assert output_path(base / "same", same.issue, kind).read_bytes() == output_path(base / "again", again.issue, kind).read_bytes()
     assert output_path(base / "same", same.issue, "epub").read_bytes() == output_path(
         base / "again", again.issue, "epub"
     ).read_bytes()

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..errors import BuildError
 from ..output import atomic_path, describe_write_error, stop_with_parent
 from .press_pdf import write_print_pdf
+from .rejoin import every_page_kept
 from .screen_pdf import write_screen_pdf
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ def write_both_pdfs(
     """
     from multiprocessing import get_all_start_methods, get_context
 
+    if pressed is not None and every_page_kept(layout, pressed):  # no writer to fork: 0.6 s less
+        with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
+            print_tmp.write_bytes(pressed.press)
+            screen_tmp.write_bytes(pressed.screen)
+        return [print_target, screen_target]
     if "fork" not in get_all_start_methods():
         return [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
     context = get_context("fork")

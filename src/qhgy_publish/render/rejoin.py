@@ -51,6 +51,27 @@ def drawn_document(layout: PrintLayout) -> tuple[Document | None, frozenset[str]
     return document.copy(pages), stand_ins
 
 
+def every_page_kept(layout: PrintLayout, pressed: Pressed) -> bool:
+    """Whether ``layout`` is the kept files' pages, every one, in their order (a build with
+    nothing changed): then those files are the ones this build would write, the builds being
+    reproducible, and nothing need be joined."""
+    at = 0
+    for part in layout.parts:
+        if part.pressed is None or part.pressed.start != at:
+            return False
+        at += part.page_count
+    return all(_page_count(pressed.pdf(kind)) == at for kind in ("press", "screen"))
+
+
+def _page_count(data: bytes) -> int:
+    """The pages of a kept file; -1 where it cannot be read (the join then says why)."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages)
+    except pikepdf.PdfError:
+        return -1
+
+
 @contextmanager
 def rejoin(
     layout: PrintLayout,
