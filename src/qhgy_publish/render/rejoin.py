@@ -53,8 +53,8 @@ def drawn_document(layout: PrintLayout) -> tuple[Document | None, frozenset[str]
 
 def every_page_kept(layout: PrintLayout, pressed: Pressed) -> bool:
     """Whether ``layout`` is the kept files' pages, every one, in their order (a build with
-    nothing changed): then those files are the ones this build would write, the builds being
-    reproducible, and nothing need be joined."""
+    nothing changed): then those files, as the last build wrote them, are this build's PDFs
+    (the same parts from the same inputs), and nothing need be joined."""
     at = 0
     for part in layout.parts:
         if part.pressed is None or part.pressed.start != at:
