@@ -44,20 +44,31 @@ def four_columns(issue_dir: Path) -> Path:
 def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The test issue, cold, five of its 栏目 (the rest only makes the test longer): while the build makes its first 栏目 up, the helper makes the last ones up (they
-    never look for a 补白); the build takes them from the cache."""
+    """The test issue, cold, five of its 栏目 (the rest only makes the test longer): the helper
+    starts before the front is laid out (it finds the 补白's heights itself) and, while the build
+    makes its first 栏目 up, makes the last ones up (they never look for a 补白); the build takes
+    them from the cache."""
     root = _five_columns_of_the_test_issue(tmp_path / "2025-06")
     monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
     started: list[list[int]] = []
     helpers: list[subprocess.Popen] = []
+    events: list[str] = []
     original = ahead.Ahead.__init__
 
     def counted(self, issue, build_key, heights, todo):  # type: ignore[no-untyped-def]
         started.append(todo)
+        events.append(f"helper, heights {heights}")
         original(self, issue, build_key, heights, todo)
         helpers.append(self._process)
 
     monkeypatch.setattr(ahead.Ahead, "__init__", counted)
+    original_front = makeup._front
+
+    def front(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("front")
+        return original_front(*args, **kwargs)
+
+    monkeypatch.setattr(makeup, "_front", front)
     monkeypatch.setenv("QHGY_HELPER", "1")  # whatever else runs (the suite's other worker)
     original_column = makeup.make_up_column
 
@@ -73,6 +84,7 @@ def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_do
     helped = _make_up(root, monkeypatch, cached=True)  # an empty cache: a cold build
     columns = helped[0].report.columns
     assert started == [list(range(2, len(columns) + 1))]  # the first 栏目 was not in the cache
+    assert events[0] == "helper, heights None" and "front" in events  # started first, heights its own
     from_helper = [c.name for c in columns if c.decisions is not None]
     assert from_helper  # made up by the helper, laid out once by the build
     assert helpers[0].returncode is not None  # the helper has ended
@@ -80,6 +92,51 @@ def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_do
     assert makeup.unseen(apply_transforms(load_issue(root)), range(1, len(columns) + 1)) == []
     cold = _make_up(root, monkeypatch, cached=False)
     assert helped[1:] == cold[1:]
+
+
+def test_the_helper_gives_a_make_up_up_at_its_first_look_for_a_filler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 栏目 whose make-up looks for 补白 is the build's to make, with the 补白 the 栏目 before it
+    left: the helper lays nothing more out once it has looked, keeps nothing and marks nothing
+    seen; a 栏目 that never looks is kept and marked."""
+    root = _five_columns_of_the_test_issue(tmp_path / "2025-06")
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+    monkeypatch.setenv("QHGY_MAKEUP_CACHE", "1")
+    issue = apply_transforms(load_issue(root))
+    monkeypatch.setattr(makeup, "_build_key", cache.build_key(issue))  # as the helper's own
+    heights = makeup.known_heights(issue)
+    events: list[str] = []
+    original_fill, original_lay = makeup.fill_fix, makeup.lay_out_part
+
+    def fill(views, ctx):  # type: ignore[no-untyped-def]
+        found = original_fill(views, ctx)
+        events.append("looked" if ctx.pool_read else "fill rule")
+        return found
+
+    def lay(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("laid out")
+        return original_lay(*args, **kwargs)
+
+    monkeypatch.setattr(makeup, "fill_fix", fill)
+    monkeypatch.setattr(makeup, "lay_out_part", lay)
+    looked, kept = [], []
+    for index in range(2, len(issue.columns) + 1):
+        events.clear()
+        makeup.make_up_ahead(issue, index, heights)
+        if "looked" in events:
+            looked.append(index)
+            assert "laid out" not in events[events.index("looked") :]
+            assert makeup.unseen(issue, range(index, index + 1)) == [index]  # the build makes it
+        else:
+            kept.append(index)
+            assert makeup.unseen(issue, range(index, index + 1)) == []
+    assert looked and kept
+    # made to the end, the same make-up lays out again after its look (so the helper stopped early)
+    events.clear()
+    html = makeup.part_html(issue, "column", index=looked[0], first_folio=1)
+    makeup._make_up_column(issue, looked[0], 1, list(issue.fillers), heights, makeup.TAIL, None, html)
+    assert "laid out" in events[events.index("looked") :]
 
 
 def _five_columns_of_the_test_issue(root: Path) -> Path:

@@ -190,46 +190,48 @@ def make_up(
     global _build_key
     _build_key = cache.build_key(issue) if cache.enabled() else None
     start_build(_build_key)
-    placeholder = _placeholder_folios(issue)
-    fit_key = _fit_key(issue)
-    known = cache.load_fit(fit_key) if fit_key else None
-    # The front is laid out twice: first with placeholder folios, for its page count (where the
-    # 栏目 start), then with the folios found. The count of the last build with this 封二 is
-    # taken instead when it is known, and checked against the final front: after an edit to a
-    # title or the contents the front is laid out once.
-    front_pages = cache.load_front(fit_key) if known is not None and shown is None and trust else None
-    front: Part | None = None
-    fit = known or 0
-    if front_pages is None:
-        if shown is not None or known is None:
-            # 封一 and 封二 alone first: a tenth of the front's layout, drawn at once by the preview,
-            # and 封二's fit found on them (the contents cannot move it), so the front is laid out once.
-            covers, fit = _front(issue, placeholder, fit, part="covers")
-            if shown is not None:
-                shown(covers)
-        front, fit = _front(issue, placeholder, fit)
-        front_pages = front.page_count
-        if fit_key and known != fit:
-            cache.store_fit(fit_key, fit)
-    heights, fills = _known_heights(issue) if issue.fillers else ({}, None)  # after the front: shown sooner
-    folio = front_pages - FRONT_UNCOUNTED + 1
-    pool = list(issue.fillers)
-    columns: list[ColumnMakeup] = []
-    ahead: Ahead | None = None
+    # A build whose first 栏目 no build has made up (a cold one) starts the helper now: it imports
+    # and reads jieba's dictionary on the second core while this process lays the front out.
+    ahead = _ahead_first(issue) if shown is None else None
+    try:  # the front, then the 栏目 in order; a helper makes the later ones up meanwhile (see .ahead)
+        placeholder = _placeholder_folios(issue)
+        fit_key = _fit_key(issue)
+        known = cache.load_fit(fit_key) if fit_key else None
+        # The front is laid out twice: first with placeholder folios, for its page count (where the
+        # 栏目 start), then with the folios found. The count of the last build with this 封二 is
+        # taken instead when it is known, and checked against the final front: after an edit to a
+        # title or the contents the front is laid out once.
+        front_pages = cache.load_front(fit_key) if known is not None and shown is None and trust else None
+        front: Part | None = None
+        fit = known or 0
+        if front_pages is None:
+            if shown is not None or known is None:
+                # 封一 and 封二 alone first: a tenth of the front's layout, drawn at once by the preview,
+                # and 封二's fit found on them (the contents cannot move it), so the front is laid out once.
+                covers, fit = _front(issue, placeholder, fit, part="covers")
+                if shown is not None:
+                    shown(covers)
+            front, fit = _front(issue, placeholder, fit)
+            front_pages = front.page_count
+            if fit_key and known != fit:
+                cache.store_fit(fit_key, fit)
+        heights, fills = _known_heights(issue) if issue.fillers else ({}, None)  # after the front: shown sooner
+        folio = front_pages - FRONT_UNCOUNTED + 1
+        pool = list(issue.fillers)
+        columns: list[ColumnMakeup] = []
 
-    def start_ahead(index: int, folio: int) -> None:  # at the first 栏目 the cache does not know
-        nonlocal ahead
-        if (
-            ahead is None
-            and _build_key is not None
-            and wanted()  # a core idle: else the helper only takes CPU from the build
-            and (todo := unseen(issue, range(index + 1, len(issue.columns) + 1)))
-        ):
-            ahead = Ahead(issue, _build_key, heights, todo)
-        if making is not None:
-            making(index, folio)
+        def start_ahead(index: int, folio: int) -> None:  # at the first 栏目 the cache does not know
+            nonlocal ahead
+            if (
+                ahead is None
+                and _build_key is not None
+                and wanted()  # a core idle: else the helper only takes CPU from the build
+                and (todo := unseen(issue, range(index + 1, len(issue.columns) + 1)))
+            ):
+                ahead = Ahead(issue, _build_key, heights, todo)
+            if making is not None:
+                making(index, folio)
 
-    try:  # the 栏目 in order; a helper makes the later ones up meanwhile (see .ahead)
         for index in range(1, len(issue.columns) + 1):
             if progress is not None:
                 progress(index, len(issue.columns), issue.columns[index - 1].name)
@@ -280,6 +282,21 @@ def make_up(
     warnings = [w for part in parts for w in part.warnings]
     finish_build([*([front] if front else []), *parts, *([fills] if fills else [])])  # the placeholder front too
     return MadeUp(join(parts), parts, folios, notes, report, warnings)
+
+
+def _ahead_first(issue: Issue) -> Ahead | None:
+    """The helper (:mod:`.ahead`) started before the front is laid out, finding the 补白's heights
+    itself, when no build has made the first 栏目 up: a cold build, which makes 栏目 up from the
+    first one on. Else it starts, if at all, at the first 栏目 the cache does not know."""
+    if _build_key is None or len(issue.columns) < 2 or not wanted() or not unseen(issue, range(1, 2)):
+        return None
+    todo = unseen(issue, range(2, len(issue.columns) + 1))
+    return Ahead(issue, _build_key, None, todo) if todo else None
+
+
+def known_heights(issue: Issue) -> dict[str, float]:
+    """The 补白's heights, as the make-up finds them (for :mod:`.ahead`)."""
+    return _known_heights(issue)[0] if issue.fillers else {}
 
 
 def _placeholder_folios(issue: Issue) -> dict[str, int]:
@@ -390,14 +407,16 @@ def unseen(issue: Issue, indexes: range) -> list[int]:
 def make_up_ahead(issue: Issue, index: int, heights: dict[str, float]) -> None:
     """For :mod:`.ahead`: make 栏目 ``index`` up with every 补白 and keep it in the cache (under
     :func:`.cache.free_key`) and mark it seen if it never looked at them (if the cache has it
-    already, only mark it)."""
+    already, only mark it). One that looks at them is given up there: the build makes it up with
+    the 补白 left to it (the helper's choice from every 补白 is seldom the build's: the 栏目 before
+    take the ones that fit best), and marks it seen."""
     assert _build_key is not None
     html = part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
     free = cache.free_key(_build_key, issue, index, html, heights, TAIL)
     if cache.load(free) is None:
-        made = _make_up_column(issue, index, 1, list(issue.fillers), heights, TAIL, None, html)
+        made = _make_up_column(issue, index, 1, list(issue.fillers), heights, TAIL, None, html, pool_ends=True)
         if made.read_pool:
-            return  # the build makes it up with the 补白 left to it, and marks it seen
+            return
         cache.store(free, _decisions(made, ""))
     cache.store_seen(cache.seen_key(_build_key, issue, index, html))
 
@@ -445,6 +464,7 @@ def _make_up_column(
     tail: float,
     start: ColumnMakeup | None,
     html: str | None = None,  # the HTML without corrections, when made already
+    pool_ends: bool = False,  # stop at the first look for 补白 (.ahead's: the make-up is the build's then)
 ) -> ColumnMakeup:
     column = issue.columns[index - 1]
     if start is None:
@@ -472,6 +492,8 @@ def _make_up_column(
             fix, unfilled = fill_fix(views, ctx)
             fixes = [fix] if fix else []
             made.read_pool |= ctx.pool_read
+            if made.read_pool and pool_ends:
+                break
         made.unfilled = unfilled
         if not fixes:
             break

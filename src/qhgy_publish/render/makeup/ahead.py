@@ -12,8 +12,11 @@ and keeps each make-up that never looked at them in the cache
 lays each out once where it stands, checked as a moved make-up is (every
 text and picture where it stood). The two meet in the middle: each 栏目 is
 claimed by one of them, by creating its file in a folder of claims
-(``O_EXCL``: the first wins); a make-up that did look at the 补白 is made
-again by the build with the ones left.
+(``O_EXCL``: the first wins); a make-up that looks at the 补白 is given up
+there and made by the build with the ones left.
+
+In a cold build the helper starts before the front is laid out (it finds the
+补白's heights itself), else at the first 栏目 the cache does not know.
 
 The helper runs only when a core stands idle (:func:`wanted`): with every
 core busy (a second build, the test suite's workers) it only takes CPU from
@@ -59,8 +62,9 @@ def wanted() -> bool:
 class Ahead:
     """A helper process making 栏目 up from the last one backwards (see the module's docstring)."""
 
-    def __init__(self, issue: Issue, build_key: str, heights: dict[str, float], todo: list[int]) -> None:
-        """Start making ``todo`` (indexes of 栏目 after the build's) up, the last first."""
+    def __init__(self, issue: Issue, build_key: str, heights: dict[str, float] | None, todo: list[int]) -> None:
+        """Start making ``todo`` (indexes of 栏目 after the build's) up, the last first, with the
+        补白's ``heights`` (None: the helper finds them, as the build does)."""
         from . import cache
 
         self._todo = set(todo)
@@ -141,7 +145,9 @@ def main() -> None:
             sys.modules["qhgy_publish.render.weasy"].remove_font_folders()
 
 
-def _make_up(issue: Issue, todo: list[int], build_key: str, heights: dict[str, float], cache_dir: Path, claims: Path) -> None:
+def _make_up(
+    issue: Issue, todo: list[int], build_key: str, heights: dict[str, float] | None, cache_dir: Path, claims: Path
+) -> None:
     report = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # anything else printed goes where the errors go, not into the reports
     from .. import makeup
@@ -151,6 +157,8 @@ def _make_up(issue: Issue, todo: list[int], build_key: str, heights: dict[str, f
     makeup._build_key = build_key
     parts.start_build(None)  # nothing here is kept for another build
     try:
+        if heights is None:
+            heights = makeup.known_heights(issue)
         for index in todo:
             if not _claim(claims, index):
                 return  # the build is there
