@@ -46,8 +46,11 @@ def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_do
 ) -> None:
     """The test issue, cold, five of its 栏目 (the rest only makes the test longer): the helper
     starts before the front is laid out (it finds the 补白's heights itself) and, while the build
-    makes its first 栏目 up, makes the last ones up (they never look for a 补白); the build takes
-    them from the cache."""
+    makes its first 栏目 up, makes the last ones up, giving up those that look for a 补白; once
+    the build has told it where the second 栏目 starts and with which 补白, it makes those up
+    again, as the build would. The build takes those from the cache (one of the first round that
+    stands otherwise where the build starts it, it makes up itself), and lays out what a build
+    without the cache lays out."""
     root = _five_columns_of_the_test_issue(tmp_path / "2025-06")
     monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
     started: list[list[int]] = []
@@ -59,7 +62,7 @@ def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_do
         started.append(todo)
         events.append(f"helper, heights {heights}")
         original(self, issue, build_key, heights, todo)
-        helpers.append(self._process)
+        helpers.append(self)
 
     monkeypatch.setattr(ahead.Ahead, "__init__", counted)
     original_front = makeup._front
@@ -73,21 +76,30 @@ def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_do
     original_column = makeup.make_up_column
 
     def first_then_wait(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # The build's first 栏目 outlasts the helper's work whatever else runs on the machine (the
-        # suite's other worker): the build goes on once the helper has made up what it could.
+        # The build's first 栏目 outlasts the helper's first round whatever else runs on the
+        # machine (the suite's other worker): the build goes on once the helper has made up or
+        # given up each of its 栏目.
         made = original_column(issue, index, *args, **kwargs)
         if index == 1 and helpers:
-            helpers[0].wait(timeout=600)
+            for later in range(2, len(issue.columns) + 1):
+                helpers[0]._wait_for(later, "done", "gave up")
         return made
 
     monkeypatch.setattr(makeup, "make_up_column", first_then_wait)
+    # and it leaves every 栏目 given up to the helper's second round (else the two race for it)
+    original_claim = ahead._claim
+    monkeypatch.setattr(ahead, "_claim", lambda claims, index: not str(index).startswith("again") and original_claim(claims, index))
     helped = _make_up(root, monkeypatch, cached=True)  # an empty cache: a cold build
     columns = helped[0].report.columns
     assert started == [list(range(2, len(columns) + 1))]  # the first 栏目 was not in the cache
     assert events[0] == "helper, heights None" and "front" in events  # started first, heights its own
-    from_helper = [c.name for c in columns if c.decisions is not None]
-    assert from_helper  # made up by the helper, laid out once by the build
-    assert helpers[0].returncode is not None  # the helper has ended
+    from_helper = {c.index for c in columns if c.decisions is not None}  # laid out once by the build
+    given_up = {index for event, index in helpers[0]._done if event == "gave up"}
+    assert given_up and {index for event, index in helpers[0]._done if event == "again"} == given_up
+    assert given_up <= from_helper  # made up again by the helper where the build starts them,
+    assert all(columns[index - 1].laid_out is None for index in given_up)  # on its folio: no layout to check
+    assert from_helper - given_up  # and one made up in its first round
+    assert helpers[0]._process.returncode is not None  # the helper has ended
     # Every 栏目 is marked as made up, the helper's too: an edit after this build starts no helper.
     assert makeup.unseen(apply_transforms(load_issue(root)), range(1, len(columns) + 1)) == []
     cold = _make_up(root, monkeypatch, cached=False)
@@ -141,9 +153,8 @@ def test_the_helper_gives_a_make_up_up_at_its_first_look_for_a_filler(
 
 def _five_columns_of_the_test_issue(root: Path) -> Path:
     """A copy of tests/fixtures/2025-06 with 工会要闻, 学习强国, 制度建设, 劳模工匠风采 and 基层传真
-    only: after the first, two that never look for a 补白 (the helper's), two that do (the
-    build's); 20 pages and no 补白 left over, so neither a page saved nor a second round for the
-    补白 makes them all up again."""
+    only: after the first, two that never look for a 补白 and two that do; 20 pages and no 补白
+    left over, so neither a page saved nor a second round for the 补白 makes them all up again."""
     shutil.copytree(FIXTURES / "2025-06", root)
     left_out = ("特别关注", "市州动态", "工作研究")
     yaml = root / "issue.yaml"

@@ -232,6 +232,8 @@ def make_up(
             if making is not None:
                 making(index, folio)
 
+        if ahead is not None:
+            ahead.tell(0, folio, pool)
         for index in range(1, len(issue.columns) + 1):
             if progress is not None:
                 progress(index, len(issue.columns), issue.columns[index - 1].name)
@@ -242,6 +244,8 @@ def make_up(
             pool = [f for f in pool if f.id not in placed]
             columns.append(made)
             folio += made.page_count
+            if ahead is not None:  # where the next 栏目 starts and with which 补白 (see .ahead)
+                ahead.tell(index, folio, pool)
     except BaseException:
         if ahead is not None:
             ahead.stop(now=True)
@@ -404,21 +408,22 @@ def unseen(issue: Issue, indexes: range) -> list[int]:
     ]
 
 
-def make_up_ahead(issue: Issue, index: int, heights: dict[str, float]) -> None:
+def make_up_ahead(issue: Issue, index: int, heights: dict[str, float]) -> Decisions | None:
     """For :mod:`.ahead`: make 栏目 ``index`` up with every 补白 and keep it in the cache (under
     :func:`.cache.free_key`) and mark it seen if it never looked at them (if the cache has it
     already, only mark it). One that looks at them is given up there: the build makes it up with
     the 补白 left to it (the helper's choice from every 补白 is seldom the build's: the 栏目 before
-    take the ones that fit best), and marks it seen."""
+    take the ones that fit best), and marks it seen. Returns what it kept (None: given up)."""
     assert _build_key is not None
     html = part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
     free = cache.free_key(_build_key, issue, index, html, heights, TAIL)
-    if cache.load(free) is None:
+    if (decisions := cache.load(free)) is None:
         made = _make_up_column(issue, index, 1, list(issue.fillers), heights, TAIL, None, html, pool_ends=True)
         if made.read_pool:
-            return
-        cache.store(free, _decisions(made, ""))
+            return None
+        cache.store(free, decisions := _decisions(made, ""))
     cache.store_seen(cache.seen_key(_build_key, issue, index, html))
+    return decisions
 
 
 def _decisions(made: ColumnMakeup, moved: str) -> Decisions:

@@ -12,8 +12,14 @@ and keeps each make-up that never looked at them in the cache
 lays each out once where it stands, checked as a moved make-up is (every
 text and picture where it stood). The two meet in the middle: each 栏目 is
 claimed by one of them, by creating its file in a folder of claims
-(``O_EXCL``: the first wins); a make-up that looks at the 补白 is given up
-there and made by the build with the ones left.
+(``O_EXCL``: the first wins). A make-up that looks for 补白 is given up
+there: what it would choose depends on the 补白 the 栏目 before it leave.
+The build tells the helper, after each 栏目, where the next one starts and
+with which 补白 (:meth:`Ahead.tell`); in a second round (:func:`_again`) the
+helper makes each 栏目 it gave up as the build would, once it knows both,
+and keeps it under the build's own key, while the build lays out the 栏目
+before it. The build waits for a 栏目 the helper claimed again, and makes
+up itself one it comes to first.
 
 In a cold build the helper starts before the front is laid out (it finds the
 补白's heights itself), else at the first 栏目 the cache does not know.
@@ -28,11 +34,13 @@ The helper is a fresh interpreter started with :mod:`subprocess`: a fork
 would copy the preview's server threads mid-step, and multiprocessing's
 ``spawn`` leaves a resource-tracker process behind the preview's exit. It
 ignores Ctrl-C (the build stops it), ends with the build even when that is
-killed, and reports each 栏目 it finished as a line on its standard output.
+killed, and reports each 栏目 it made up (``done``, ``again``) or gave up as a
+line on its standard output.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import shutil
@@ -40,9 +48,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import TextIO
 
-from ...model import Issue
+from ...model import Filler, Issue
 from ...output import stop_with_parent
 
 
@@ -91,21 +101,39 @@ class Ahead:
 
     def take(self, index: int) -> None:
         """The build is at 栏目 ``index``: if the helper claimed it, wait until it is done (in the
-        cache, or found to need the build's own 补白); else claim it for the build."""
+        cache, or given up: it looked for 补白); else claim it for the build. A 栏目 given up is
+        the build's unless the helper has claimed it again, to make it up with the build's 补白
+        where the build will start it: then wait for that."""
         if index not in self._todo or _claim(self._claims, index):
             return
+        if self._wait_for(index, "done", "gave up") == "gave up" and not _claim(self._claims, f"again {index}"):
+            self._wait_for(index, "again")
+
+    def _wait_for(self, index: int, *events: str) -> str | None:
+        """The first of ``events`` the helper reports for 栏目 ``index`` (None: the helper ended)."""
         assert self._process.stdout is not None
-        while index not in self._done:
+        while not (found := [event for event in events if (event, index) in self._done]):
             line = self._process.stdout.readline()
             if not line:  # the helper ended: the build makes the rest up itself
-                return
-            self._done.add(int(line))
+                return None
+            event, _, number = line.decode().strip().rpartition(" ")
+            self._done.add((event, int(number)))
+        return found[0]
+
+    def tell(self, index: int, folio: int, pool: list[Filler]) -> None:
+        """The build has made 栏目 ``index`` up (0: none yet): the next starts on ``folio``, with
+        the 补白 ``pool`` (for the helper's second round, :func:`_again`)."""
+        with contextlib.suppress(OSError):  # the folder is gone: the helper has ended
+            tmp = self._claims / f"pool {index}.tmp"
+            tmp.write_bytes(pickle.dumps((folio, [f.id for f in pool]), protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(self._claims / f"pool {index}")
 
     def stop(self, now: bool = False) -> None:
         """End the helper: it has nothing left the build waits for (it ends at its next claim), or,
         ``now``, the build stopped."""
         for index in self._todo:
             _claim(self._claims, index)
+            _claim(self._claims, f"again {index}")
         try:
             self._process.wait(timeout=0 if now else 1)
         except subprocess.TimeoutExpired:
@@ -117,8 +145,8 @@ class Ahead:
             shutil.rmtree(self._claims, ignore_errors=True)
 
 
-def _claim(claims: Path, index: int) -> bool:
-    """Claim 栏目 ``index``: True if this process was first."""
+def _claim(claims: Path, index: int | str) -> bool:
+    """Claim 栏目 ``index`` (or its second round, ``again N``): True if this process was first."""
     try:
         os.close(os.open(claims / str(index), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     except FileExistsError:
@@ -159,12 +187,64 @@ def _make_up(
     try:
         if heights is None:
             heights = makeup.known_heights(issue)
+        pages: dict[int, int] = {}  # the 栏目 it made up that never look for 补白: their page counts
+        given_up: list[int] = []
         for index in todo:
             if not _claim(claims, index):
-                return  # the build is there
+                break  # the build is there
+            made = None
             try:
-                makeup.make_up_ahead(issue, index, heights)
+                made = makeup.make_up_ahead(issue, index, heights)
             finally:
-                print(index, file=report, flush=True)
+                print("gave up" if made is None else "done", index, file=report, flush=True)
+            if made is not None:
+                pages[index] = made.pages
+            else:
+                given_up.append(index)
+        _again(issue, sorted(given_up), pages, heights, claims, report)
     except Exception:  # the build makes up what the helper could not (and meets the same error)
         return
+
+
+def _again(
+    issue: Issue, given_up: list[int], pages: dict[int, int], heights: dict[str, float], claims: Path, report: TextIO
+) -> None:
+    """The helper's second round: each 栏目 it gave up (it looked for 补白), first to last, made up
+    as the build would make it, with the 补白 the 栏目 before it leave and on the folio it will
+    start on. Both are known once the build has made up the last 栏目 before it that the helper
+    did not (the build tells them: :meth:`Ahead.tell`): those of the helper's first round add
+    their ``pages`` and take no 补白, those of this round their pages and the 补白 they placed.
+    The make-up is kept under the build's own key (:func:`..makeup.make_up_column`); a build that
+    comes to the 栏目 otherwise (a moved make-up that no longer fits: another folio, other 补白)
+    makes it up itself."""
+    from .. import makeup
+
+    after: dict[int, tuple[int, list[str]]] = {}  # 栏目 of this round → the folio and 补白 after it
+    for index in given_up:
+        before = max((i for i in range(index) if i not in pages and i not in after), default=0)
+        told = _told(claims, before, f"again {index}")
+        if not claims.is_dir():
+            return  # the build has ended
+        if told is None or not _claim(claims, f"again {index}"):
+            continue  # the build came to this 栏目 first: it makes it up, the helper goes on to the next
+        folio, pool = told
+        for i in range(before + 1, index):
+            folio, pool = after[i] if i in after else (folio + pages[i], pool)
+        try:
+            made = makeup.make_up_column(issue, index, folio, [f for f in issue.fillers if f.id in pool], heights)
+        finally:
+            print("again", index, file=report, flush=True)
+        placed = {f.id for f in made.plan.placed_fills}
+        after[index] = (folio + made.page_count, [name for name in pool if name not in placed])
+
+
+def _told(claims: Path, index: int, mine: str) -> tuple[int, list[str]] | None:
+    """What the build told after 栏目 ``index`` (:meth:`Ahead.tell`), once it has; None when the
+    build claimed ``mine`` first or has ended (the folder of claims is gone)."""
+    told = claims / f"pool {index}"
+    while not told.exists():
+        if (claims / mine).exists() or not claims.is_dir():
+            return None
+        time.sleep(0.05)
+    with told.open("rb") as stream:
+        return pickle.load(stream)
