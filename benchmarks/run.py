@@ -10,6 +10,9 @@ and prints each ratio to (c) cold, the cold build's ratio to (a) and, per page, 
 peak memory of each: the command's own process (VmHWM) and all its processes together (the peak
 of their PSS sum, sampled every 100 ms); then where one build's time goes
 (benchmarks/stages.py). The machine is shared: figures are inflated by whatever else runs.
+(a), (b) and the cold build (c) run in turn, run by run, so that their ratio is read from runs
+made side by side; a fixed Python loop timed at the start and the end says how fast the machine
+ran.
 """
 
 from __future__ import annotations
@@ -87,14 +90,41 @@ def timed(cmd: list[str], env: dict | None = None, before=None) -> tuple[float, 
 
 
 def median_of(runs: int, cmd: list[str], **kw) -> tuple[float, float, float]:
-    results = [timed(cmd, **kw) for _ in range(runs)]
+    return summed(cmd, [timed(cmd, **kw) for _ in range(runs)])
+
+
+def summed(cmd: list[str], results: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """The median seconds and the peak memories of ``results`` (runs of ``cmd``), printed."""
     found = statistics.median(r[0] for r in results), max(r[1] for r in results), max(r[2] for r in results)
     print(
-        f"  measured: {' '.join(cmd[-4:])[:60]}: {found[0]:.2f} s, own {found[1]:.0f} MB, "
-        f"all {found[2]:.0f} MB",
+        f"  measured: {' '.join(cmd[-4:])[:60]}: {found[0]:.2f} s "
+        f"({', '.join(f'{r[0]:.2f}' for r in results)}), own {found[1]:.0f} MB, all {found[2]:.0f} MB",
         flush=True,
     )
     return found
+
+
+def interleaved(
+    runs: int, commands: list[tuple[list[str], object]]
+) -> list[list[tuple[float, float, float]]]:
+    """``runs`` runs of each of ``commands`` (each with the function to call before it, or None),
+    taken in turn (a, b, c, a, b, c …): the machine's speed drifts by a quarter within minutes
+    here, and a ratio of two commands is read best from runs made side by side."""
+    results: list[list[tuple[float, float, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for found, (cmd, before) in zip(results, commands, strict=True):
+            found.append(timed(cmd, before=before))
+    return results
+
+
+def machine_speed() -> float:
+    """Seconds of a fixed pure-Python loop (10⁷ steps; best of 3), to compare figures taken in
+    different windows on a machine whose speed varies."""
+    code = "import time\nt = time.perf_counter()\nx = 0\nfor i in range(10**7): x += i\nprint(time.perf_counter() - t)"
+    return min(
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
+        for _ in range(3)
+    )
 
 
 def standalone_html(work: Path) -> Path:
@@ -146,13 +176,13 @@ def main() -> None:
     qhgy = [sys.executable, "-m", "qhgy_publish.cli"]
     html = standalone_html(work)
     rows: list[tuple[str, float, float, float]] = []
-
-    rows.append(
+    print(f"machine speed (a 10⁷-step Python loop, best of 3): {machine_speed():.2f} s", flush=True)
+    peers: list[tuple[str, list[str]]] = [
         (
             "(a) plain WeasyPrint, same HTML",
-            *median_of(args.runs, [sys.executable, "-m", "weasyprint", str(html), str(work / "a.pdf")]),
+            [sys.executable, "-m", "weasyprint", str(html), str(work / "a.pdf")],
         )
-    )
+    ]
     chromium = shutil.which("chromium")
     if chromium:
         flags = [
@@ -168,7 +198,7 @@ def main() -> None:
             f"--print-to-pdf={work / 'b.pdf'}",
             html.as_uri(),
         ]
-        rows.append(("(b) Chromium --print-to-pdf, same HTML", *median_of(args.runs, [chromium, *flags])))
+        peers.append(("(b) Chromium --print-to-pdf, same HTML", [chromium, *flags]))
 
     from qhgy_publish.paths import CACHE_DIR
 
@@ -179,7 +209,12 @@ def main() -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
     build = [*qhgy, "build", str(ROOT / "content" / "2025-01"), "--out", str(work / "out")]
-    rows.append(("(c) qhgy build, cold (no caches)", *median_of(args.runs, build, before=clear_caches)))
+    cold_runs = ("(c) qhgy build, cold (no caches)", build)
+    found = interleaved(args.runs, [(cmd, None) for _, cmd in peers] + [(build, clear_caches)])
+    for (name, cmd), results in zip([*peers, cold_runs], found, strict=True):
+        rows.append((name, *summed(cmd, results)))
+    ratios = [c[0] / a[0] for a, c in zip(found[0], found[-1], strict=True)]
+    print(f"  cold build / plain WeasyPrint, run by run: {', '.join(f'{r:.2f}' for r in ratios)}", flush=True)
     timed(build)
     rows.append(("(c) qhgy build, warm", *median_of(args.runs, build)))
 
@@ -195,7 +230,12 @@ def main() -> None:
 
     build_copy = [*qhgy, "build", str(copy), "--out", str(work / "out-copy")]
     timed(build_copy)
-    rows.append(("(c) qhgy build, warm, one article edited", *median_of(args.runs, build_copy, before=edit_one_article)))
+    rows.append(
+        (
+            "(c) qhgy build, warm, one article edited",
+            *median_of(args.runs, build_copy, before=edit_one_article),
+        )
+    )
 
     refresh = ROOT / "benchmarks" / "preview_refresh.py"
     if refresh.exists() and not args.no_preview:
@@ -217,13 +257,18 @@ def main() -> None:
     print(f"\n{'what':44} {'median s':>9} {'cold build / this':>18} {'own MB':>7} {'all MB':>7}")
     for name, seconds, own, together in rows:
         print(f"{name:44} {seconds:9.2f} {cold / seconds:18.2f} {own:7.0f} {together:7.0f}")
-    pages = {key: _pages(work / name) for key, name in (("a", "a.pdf"), ("b", "b.pdf"), ("c", "out/qhgy-2025-01-print.pdf"))}
+    pages = {
+        key: _pages(work / name)
+        for key, name in (("a", "a.pdf"), ("b", "b.pdf"), ("c", "out/qhgy-2025-01-print.pdf"))
+    }
     plain = next(s for name, s, _, _ in rows if name.startswith("(a)"))
     print(f"\ncold build / plain WeasyPrint (same final HTML): {cold / plain:.2f}")
+    print(f"  (median of the run-by-run ratios: {statistics.median(ratios):.2f})")
     chrome = next((s for name, s, _, _ in rows if name.startswith("(b)")), None)
     if chrome and pages["b"] and pages["c"]:
         per_page = (cold / pages["c"]) / (chrome / pages["b"])
         print(f"cold build / Chromium, per page ({pages['c']} and {pages['b']} pages): {per_page:.2f}")
+    print(f"machine speed at the end (a 10⁷-step Python loop, best of 3): {machine_speed():.2f} s")
     print("targets (issue 19): cold / plain WeasyPrint ≤ 1.0; cold / Chromium per page ≤ 1.5;")
     print("  warm after one article edit ≤ 3 s; peak ≤ 400 MB for the parent (own MB: the command's")
     print("  own process), ≤ 800 MB for all processes together (all MB: the peak of their PSS sum)")
