@@ -190,13 +190,13 @@ def make_up(
     global _build_key
     _build_key = cache.build_key(issue) if cache.enabled() else None
     start_build(_build_key)
-    # A build whose first 栏目 no build has made up (a cold one) starts the helper now: it imports
-    # and reads jieba's dictionary on the second core while this process lays the front out.
-    ahead = _ahead_first(issue) if shown is None else None
+    placeholder = _placeholder_folios(issue)
+    fit_key = _fit_key(issue)
+    known = cache.load_fit(fit_key) if fit_key else None
+    # A build whose 封二 and first 栏目 no build has made up (a cold one) starts the helper now: it
+    # imports and reads jieba's dictionary on the second core while this process lays the front out.
+    ahead = _ahead_first(issue) if shown is None and known is None else None
     try:  # the front, then the 栏目 in order; a helper makes the later ones up meanwhile (see .ahead)
-        placeholder = _placeholder_folios(issue)
-        fit_key = _fit_key(issue)
-        known = cache.load_fit(fit_key) if fit_key else None
         # The front is laid out twice: first with placeholder folios, for its page count (where the
         # 栏目 start), then with the folios found. The count of the last build with this 封二 is
         # taken instead when it is known, and checked against the final front: after an edit to a
