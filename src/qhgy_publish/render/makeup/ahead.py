@@ -28,7 +28,10 @@ The helper runs only when a core stands idle (:func:`wanted`): with every
 core busy (a second build, the test suite's workers) it only takes CPU from
 the build. Measured on this 2-core machine, a cold build with the helper
 against one without (2026-12-02, the 栏目 laid out in runs): the sample 34.4
-against 35.9 s, the test issue 29.6 against 31.4 s, for 13 s more CPU.
+against 35.9 s, the test issue 29.6 against 31.4 s, for 13 s more CPU. With
+the second round and the early start (2026-12-02 evening), the build makes
+up 3 of the sample's 8 栏目 itself (it made 5), and its make-up ends at 22.4
+and 25.5 s against 27.7 and 26.9 s (two cold builds each, alternated).
 
 The helper is a fresh interpreter started with :mod:`subprocess`: a fork
 would copy the preview's server threads mid-step, and multiprocessing's
