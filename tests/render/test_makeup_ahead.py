@@ -151,6 +151,47 @@ def test_the_helper_gives_a_make_up_up_at_its_first_look_for_a_filler(
     assert "laid out" in events[events.index("looked") :]
 
 
+def test_each_issue_made_up_with_the_helper_is_the_issue_built(
+    both_issues, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each whole issue, cold, with the helper taking every 栏目 after the first it can (the build
+    waits for its first round and leaves it each 栏目 it gave up): the make-up's report is, byte
+    for byte, the one the session's build of the issue wrote."""
+    import json
+
+    from qhgy_publish.pipeline import makeup_report_path
+
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+    monkeypatch.setenv("QHGY_MAKEUP_CACHE", "1")
+    monkeypatch.setenv("QHGY_HELPER", "1")
+    helpers: list[ahead.Ahead] = []
+    original = ahead.Ahead.__init__
+
+    def kept(self, *args):  # type: ignore[no-untyped-def]
+        original(self, *args)
+        helpers.append(self)
+
+    monkeypatch.setattr(ahead.Ahead, "__init__", kept)
+    original_column = makeup.make_up_column
+
+    def first_then_wait(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made = original_column(issue, index, *args, **kwargs)
+        if index == 1 and helpers:
+            for later in range(2, len(issue.columns) + 1):
+                helpers[0]._wait_for(later, "done", "gave up")
+        return made
+
+    monkeypatch.setattr(makeup, "make_up_column", first_then_wait)
+    original_claim = ahead._claim
+    monkeypatch.setattr(ahead, "_claim", lambda claims, index: not str(index).startswith("again") and original_claim(claims, index))
+    issue = apply_transforms(load_issue(both_issues.root))
+    made = makeup.make_up(issue)
+    again = {index for event, index in helpers[0]._done if event == "again"}
+    assert again and again <= {c.index for c in made.report.columns if c.decisions is not None}
+    report = json.dumps(made.report.as_dict(), ensure_ascii=False, indent=1)
+    assert report == makeup_report_path(both_issues.print_pdf.parent, issue).read_text(encoding="utf-8")
+
+
 def _five_columns_of_the_test_issue(root: Path) -> Path:
     """A copy of tests/fixtures/2025-06 with 工会要闻, 学习强国, 制度建设, 劳模工匠风采 and 基层传真
     only: after the first, two that never look for a 补白 and two that do; 20 pages and no 补白
