@@ -5,3 +5,7 @@ transforms normalise it, renderers write the print PDF, the EPUB and the preview
 """
 
 __version__ = "0.1.0"
+
+from .startup import open_libraries_quickly
+
+open_libraries_quickly()

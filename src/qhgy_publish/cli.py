@@ -74,6 +74,9 @@ class _Group(click.Group):
 @click.version_option(package_name="qhgy-publish")
 def main(debug: bool) -> None:
     """Build 《青海工运》 from its sources: print PDF, screen PDF, EPUB."""
+    from .startup import collect_less_often
+
+    collect_less_often()
 
 
 def _issue_dir(path: Path | None) -> Path:

@@ -162,6 +162,9 @@ def _claim(claims: Path, index: int | str) -> bool:
 def main() -> None:
     """The helper: claim the 栏目 it was given (the last first) until one is the build's, and make
     each up; each finished 栏目's index is a line on standard output."""
+    from ...startup import collect_less_often
+
+    collect_less_often()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's Ctrl-C: the build stops us
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwind: a cache entry is written whole or not at all
     with open(sys.argv[1], "rb") as stream:  # written by Ahead before it started us

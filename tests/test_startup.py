@@ -1,0 +1,87 @@
+"""How a qhgy process starts (startup.py): WeasyPrint's libraries open without a ``find_library``
+lookup (each runs ldconfig and gcc), the same libraries as WeasyPrint's own lookup finds, and a
+module that needs the lookup still gets it; the build's command runs the cyclic collector at the
+house thresholds. Each in a fresh process, as a command would start."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+# find_library counted from the start; the libraries WeasyPrint opened, by their file on disk.
+OPEN = """
+import ctypes.util, json, sys
+calls = []
+real = ctypes.util.find_library
+ctypes.util.find_library = lambda name: calls.append(name) or real(name)
+if {first!r}:
+    import qhgy_publish
+from weasyprint.text import ffi
+libraries = {{}}
+for line in open("/proc/self/maps"):
+    path = line.split()[-1]
+    for name in ("gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0"):
+        if "/lib" + name + ".so" in path:
+            libraries[name] = path
+print(json.dumps({{"calls": calls, "libraries": libraries, "subset": ffi.harfbuzz_subset is not None}}))
+"""
+
+
+def _run(code: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_weasyprints_libraries_open_without_a_lookup_and_are_the_same_files() -> None:
+    quick = _run(OPEN.format(first=True))
+    plain = _run(OPEN.format(first=False))  # WeasyPrint on its own: ldconfig and gcc for each name
+    assert quick["calls"] == []
+    assert len(plain["calls"]) >= 6  # what is saved: at least one lookup per library
+    assert quick["libraries"] == plain["libraries"]
+    assert set(quick["libraries"]) == {"gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0"}
+    assert quick["subset"] and plain["subset"]
+
+
+def test_a_module_that_needs_the_lookup_is_run_again_with_it(tmp_path: Path) -> None:
+    # A library only find_library finds: the module fails the quick way and is run as written.
+    module = tmp_path / "needs_lookup.py"
+    module.write_text(
+        "import ctypes.util\n"
+        "found = ctypes.util.find_library('c')\n"
+        "if found is None:\n"
+        "    raise OSError('cannot load library')\n",
+        encoding="utf-8",
+    )
+    from importlib.machinery import SourceFileLoader
+    from importlib.util import module_from_spec, spec_from_loader
+
+    from qhgy_publish.startup import _Loader
+
+    spec = spec_from_loader("needs_lookup", _Loader(SourceFileLoader("needs_lookup", str(module))))
+    assert spec is not None
+    loaded = module_from_spec(spec)
+    spec.loader.exec_module(loaded)  # type: ignore[union-attr]
+    assert loaded.found  # libc, as ldconfig names it
+
+
+def test_the_command_runs_the_collector_at_the_house_thresholds() -> None:
+    from qhgy_publish.startup import THRESHOLDS
+
+    code = (
+        "import gc, json, sys\n"
+        "from qhgy_publish.cli import main\n"
+        "sys.argv = ['qhgy', 'codes']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps({'threshold': gc.get_threshold(), 'frozen': gc.get_freeze_count()}))\n"
+    )
+    found = _run(code)
+    assert tuple(found["threshold"]) == THRESHOLDS != gc.get_threshold()  # not Python's 700, 10, 10
+    assert found["frozen"] > 10_000  # the modules loaded so far are out of the collector's sight
