@@ -85,3 +85,49 @@ def test_the_command_runs_the_collector_at_the_house_thresholds() -> None:
     found = _run(code)
     assert tuple(found["threshold"]) == THRESHOLDS != gc.get_threshold()  # not Python's 700, 10, 10
     assert found["frozen"] > 10_000  # the modules loaded so far are out of the collector's sight
+
+
+# The program as pyproject's script runs it, with a sign of the interpreter's teardown (an
+# object freed with the module) and of the exit handlers (one registered first).
+PROGRAM = """
+import atexit, sys
+atexit.register(print, "exit handlers ran", flush=True)
+import qhgy_publish.cli as cli
+class Teardown:
+    def __del__(self):
+        print("interpreter taken apart", flush=True)
+cli.marker = Teardown()
+sys.argv = ["qhgy", *{args!r}]
+cli.run()
+"""
+
+
+def _program(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "QHGY_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-c", PROGRAM.format(args=args)], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_a_build_ends_without_the_teardown_with_its_outputs_whole_and_no_font_folder(
+    mini_issue: Path, tmp_path: Path
+) -> None:
+    import pikepdf
+
+    from qhgy_publish.render.weasy import FONT_FOLDER
+
+    out = tmp_path / "out"
+    done = _program(["build", str(mini_issue), "--out", str(out), "--only", "print"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "exit handlers ran" in done.stdout
+    assert "interpreter taken apart" not in done.stdout
+    assert "wrote" in done.stdout  # the last lines printed reached the pipe
+    with pikepdf.open(next(out.glob("*-print.pdf"))) as pdf:
+        assert len(pdf.pages) >= 4
+    assert not list(tmp_path.glob(f"{FONT_FOLDER}*"))  # the font configuration's copies of the faces
+
+
+def test_a_failed_command_keeps_its_exit_code(tmp_path: Path) -> None:
+    done = _program(["build", str(tmp_path / "no-such-issue")], tmp_path)
+    assert done.returncode == 1
+    assert "exit handlers ran" in done.stdout

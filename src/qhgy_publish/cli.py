@@ -636,10 +636,6 @@ def index(year: int, content_dir: Path | None, out_dir: Path | None) -> None:
         out.print(f"[green]wrote[/] {path}")
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.command()
 @click.option("--write", "write_to", type=click.Path(path_type=Path), help="Write the Markdown to this file.")
 def codes(write_to: Path | None) -> None:
@@ -651,3 +647,20 @@ def codes(write_to: Path | None) -> None:
         return
     write_to.write_text(markdown(), encoding="utf-8")
     out.print(f"[green]wrote[/] {write_to}")
+
+
+def run() -> None:
+    """The `qhgy` program (pyproject's script): the command, then the process ends at once
+    (:func:`.startup.end_process`). Tests call :func:`main` in their own process instead."""
+    from .startup import end_process
+
+    try:
+        main()
+    except SystemExit as exc:  # click ends every command so
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        end_process(code)
+        raise
+
+
+if __name__ == "__main__":
+    run()

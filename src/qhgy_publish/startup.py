@@ -1,5 +1,6 @@
-"""What every qhgy process sets up first: WeasyPrint's libraries opened without a compiler run,
-and Python's cyclic garbage collector run less often.
+"""How every qhgy process starts and ends: WeasyPrint's libraries opened without a compiler run,
+Python's cyclic garbage collector run less often, and the command's process ended without
+taking the interpreter apart.
 
 WeasyPrint's native libraries are opened by their Linux names at once:
 ``weasyprint.text.ffi`` tries each library under its Windows and macOS names first
@@ -16,11 +17,15 @@ order serves Windows bundles, #2230.)
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import ctypes.util
 import gc
 import importlib.abc
 import importlib.machinery
+import os
 import sys
+import threading
 from types import ModuleType
 
 MODULE = "weasyprint.text.ffi"
@@ -82,3 +87,22 @@ def collect_less_often() -> None:
     """
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
+
+
+def end_process(code: int) -> None:
+    """End the command's process with ``code`` once its work is done, without the interpreter's
+    teardown, which frees every object one by one: 0.2 s after a one-article edit, 0.9 s after
+    a cold build (the make-up's layouts, the line memo). What the teardown would do that
+    matters is done here: the exit handlers (multiprocessing's, tempfile's, logging's), the
+    output flushed, the font configurations' temporary folders removed (their ``__del__``
+    would). With a thread still working (none is, after a command) the interpreter ends as
+    usual (this returns)."""
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        return None
+    if "qhgy_publish.render.weasy" in sys.modules:
+        sys.modules["qhgy_publish.render.weasy"].remove_font_folders()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say there
+            stream.flush()
+    os._exit(code)

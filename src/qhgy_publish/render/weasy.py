@@ -139,15 +139,16 @@ def _remove_dead_font_folders() -> None:
 
 
 def remove_font_folders() -> None:
-    """Remove the temporary folder of every WeasyPrint font configuration in this process, for a
-    process about to end without running their ``__del__`` (which would): one that ends with
-    ``os._exit``, or on a signal."""
-    import gc
+    """Remove the temporary folder of every WeasyPrint font configuration this process made (by
+    its name: :func:`font_configuration`), for a process about to end without running their
+    ``__del__`` (which would): one that ends with ``os._exit``, or on a signal. (Found by name,
+    not by walking every object: 0.1 s after a cold build.)"""
+    import os
     import shutil
+    import tempfile
 
-    for thing in gc.get_objects():
-        if isinstance(thing, FontConfiguration) and thing._folder:
-            shutil.rmtree(thing._folder, ignore_errors=True)
+    for folder in Path(tempfile.gettempdir()).glob(f"{FONT_FOLDER}{os.getpid()}-*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Collect(logging.Handler):
