@@ -74,9 +74,6 @@ class _Group(click.Group):
 @click.version_option(package_name="qhgy-publish")
 def main(debug: bool) -> None:
     """Build 《青海工运》 from its sources: print PDF, screen PDF, EPUB."""
-    from .startup import collect_less_often
-
-    collect_less_often()
 
 
 def _issue_dir(path: Path | None) -> Path:
@@ -651,9 +648,11 @@ def codes(write_to: Path | None) -> None:
 
 def run() -> None:
     """The `qhgy` program (pyproject's script): the command, then the process ends at once
-    (:func:`.startup.end_process`). Tests call :func:`main` in their own process instead."""
-    from .startup import end_process
+    (:func:`.startup.end_process`), the collector run less often meanwhile. Tests call
+    :func:`main` in their own process instead, which this leaves as it is."""
+    from .startup import collect_less_often, end_process
 
+    collect_less_often()
     try:
         main()
     except SystemExit as exc:  # click ends every command so

@@ -417,6 +417,16 @@ def _start_epub_fonts(issue: Issue):  # type: ignore[no-untyped-def]
     return finish
 
 
+def _written_with_news(
+    write: Callable[[RenderContext], list[Path]], ctx: RenderContext
+) -> tuple[list[Path], list[str], bytes | None]:
+    """``write(ctx)``, with the warnings it added and the cover it drew (in a forked copy, these
+    go back to the build: :func:`.render.forked.in_fork`)."""
+    before = len(ctx.warnings)
+    written = write(ctx)
+    return written, ctx.warnings[before:], ctx.layout.cover
+
+
 def harfbuzz_subset_available() -> bool:
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
@@ -458,6 +468,7 @@ def build_issue(
     if stale := prepare_output_dir(out_dir):  # fails before the layout's seconds are spent
         result.warnings.append(f"removed {len(stale)} temporary file(s) a killed build had left in {out_dir}")
     from .render import print_pdf
+    from .render.forked import in_fork
     from .render.makeup.cache import enabled as makeup_cache_enabled
     from .render.pressed import load as load_pressed
     from .render.pressed import store as store_pressed
@@ -503,23 +514,47 @@ def build_issue(
         fonts_done()  # the subsets are in the cache now; render_epub reads them there
     ctx = RenderContext(issue, layout, embed_fonts, result.warnings)
     order = [t for t in TARGETS if t in wanted]
+
+    def write_others(ctx: RenderContext) -> list[Path]:
+        return [RENDERERS[t].write(ctx, RENDERERS[t].output(out_dir, issue)) for t in order if t not in ("print", "screen")]
+
+    def write_others_aside(ctx: RenderContext) -> list[Path]:
+        # In a forked copy: what the EPUB takes is given back before the writers' joins take theirs.
+        written, warnings, cover = in_fork("writing the EPUB", _written_with_news, write_others, ctx)
+        ctx.warnings.extend(warnings)
+        ctx.layout.cover = cover
+        return written
+
     if {"print", "screen"} <= wanted:
-        # The two PDFs of one layout are written side by side (render/print_pdf.py), not one after the other.
+        # The two PDFs of one layout are written side by side (render/pdf_pair.py), not one after
+        # the other, and the EPUB is written here meanwhile.
         targets_pdf = output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen")
+        others: list[Path] | None = None
+        # Beside writers that draw a few pages (a 栏目 edited): the EPUB in a forked copy
+        # meanwhile. Beside writers that draw most of the issue (250-300 MB each), the EPUB and
+        # its cover (150 MB) took every process together over issue 19's 800 MB (797-843 MB
+        # measured): then it is written after them.
+        beside = layout.pages_to_draw * 2 <= layout.page_count
         try:
-            result.outputs += print_pdf.write_both_pdfs(layout, *targets_pdf, kept)
+            with print_pdf.writing_both_pdfs(layout, *targets_pdf, kept) as written:
+                if beside:
+                    others = write_others_aside(ctx)
+            if not beside:
+                others = write_others(ctx)
+            result.outputs += [*written, *others]
         except BuildError as exc:
-            if not layout.pressed:
+            if not layout.pressed or others is None:  # nothing kept, or the EPUB's own error
                 raise
             # Joining the kept pages failed (a slot the join cannot read): the whole issue laid out
             # and written as a build with nothing kept, rather than no PDF at all.
             result.warnings.append(f"the pages kept from the last build could not be used ({exc}): all laid out again")
             layout = result.layout = ctx.layout = print_pdf.layout(issue)
             result.outputs += print_pdf.write_both_pdfs(layout, *targets_pdf)
-        order = [t for t in order if t not in ("print", "screen")]
-    for target in order:
-        renderer = RENDERERS[target]
-        result.outputs.append(renderer.write(ctx, renderer.output(out_dir, issue)))
+            result.outputs += write_others(ctx)
+    else:
+        for target in order:
+            renderer = RENDERERS[target]
+            result.outputs.append(renderer.write(ctx, renderer.output(out_dir, issue)))
     if layout.makeup is not None and wanted & {"print", "screen"}:
         # Written last: an interrupted build leaves the report that goes with the PDFs beside them.
         result.outputs.append(write_makeup_report(layout.makeup, out_dir, issue))

@@ -24,6 +24,14 @@ from .conftest import FIXTURES
 SESSION_MAKEUPS = cache.MAKEUP_CACHE  # the checkout's, before the tests' own (see conftest.issue_dir)
 
 
+@pytest.fixture(autouse=True)
+def _no_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No helper here (render/makeup/ahead.py): on an idle core it would make later 栏目 up into
+    the cache meanwhile and the build would take them from there, where these tests count what
+    the cache held before the build (the helper's tests, test_makeup_ahead.py, start it)."""
+    monkeypatch.setenv("QHGY_HELPER", "0")
+
+
 def _pages(document) -> list[list[tuple[str, float, float]]]:  # type: ignore[no-untyped-def]
     """Every piece of text on every page, where it stands."""
     return [

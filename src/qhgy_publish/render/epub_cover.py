@@ -15,38 +15,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..errors import BuildError
-
 COVER_HEIGHT = 2560
 
 
 def cover_jpeg(document: Any, height: int = COVER_HEIGHT) -> bytes:
     """JPEG of the page of ``document`` (a laid-out ``weasyprint.Document``) that holds ``#cover``."""
-    from multiprocessing import get_all_start_methods, get_context
+    from .forked import in_fork
 
-    if "fork" not in get_all_start_methods():
-        return _draw(document, height)
-    context = get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_draw_in_child, args=(document, height, send), daemon=True)
-    child.start()
-    send.close()  # the child's end only: a child that dies makes recv() raise, not wait
-    try:
-        drawn = receive.recv()
-    except EOFError:
-        drawn = f"the drawing process ended ({child.exitcode})"
-    finally:
-        child.join()
-    if isinstance(drawn, str):
-        raise BuildError(f"drawing the EPUB cover failed: {drawn}")
-    return drawn
-
-
-def _draw_in_child(document: Any, height: int, send: Any) -> None:
-    try:
-        send.send(_draw(document, height))
-    except BaseException as exc:  # said to the parent, which stops the build with it
-        send.send(f"{type(exc).__name__}: {exc}")
+    return in_fork("drawing the EPUB cover", _draw, document, height)
 
 
 def _draw(document: Any, height: int) -> bytes:

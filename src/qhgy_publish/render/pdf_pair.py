@@ -5,9 +5,9 @@ compression) and about 100 MB that Python keeps once it has used it. The
 laid-out document cannot be pickled, so each PDF is written by a forked copy
 of this process, which inherits it: the layout is the fork target's argument
 (a fork passes arguments by memory, not by pickling). The build's own
-process only waits, and stays at the size of the layout (issue 19: the
-parent ≤ 400 MB). Where fork is missing the two are written one after the
-other, here.
+process writes the EPUB meanwhile (:func:`writing_both_pdfs`), and stays at
+the size of the layout (issue 19: the parent ≤ 400 MB). Where fork is missing
+the two are written one after the other, here.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import gc
 import os
 import signal
 import sys
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BuildError
 from ..output import atomic_path, describe_write_error, stop_with_parent
+from .forked import start_holding_interrupts
 from .press_pdf import write_print_pdf
 from .rejoin import every_page_kept
 from .screen_pdf import write_screen_pdf
@@ -42,15 +44,33 @@ def write_both_pdfs(
     Both files are renamed into place only when both are complete: a failed
     or interrupted build stops the writers and leaves the earlier pair as it was.
     """
+    with writing_both_pdfs(layout, print_target, screen_target, pressed) as written:
+        pass
+    return written
+
+
+@contextmanager
+def writing_both_pdfs(
+    layout: PrintLayout, print_target: Path, screen_target: Path, pressed: Pressed | None = None
+) -> Iterator[list[Path]]:
+    """:func:`write_both_pdfs`, with the body of the ``with`` run in this process while the
+    writers write (the build writes the EPUB there, which this process would otherwise spend
+    waiting). The list it gives is filled once both PDFs are in place; a body that fails stops
+    the writers and leaves the earlier pair as it was."""
     from multiprocessing import get_all_start_methods, get_context
 
+    written: list[Path] = []
     if pressed is not None and every_page_kept(layout, pressed):  # no writer to fork: 0.6 s less
+        yield written
         with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
             print_tmp.write_bytes(pressed.press)
             screen_tmp.write_bytes(pressed.screen)
-        return [print_target, screen_target]
+        written += [print_target, screen_target]
+        return
     if "fork" not in get_all_start_methods():
-        return [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
+        yield written
+        written += [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
+        return
     context = get_context("fork")
     with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
         writers = []
@@ -65,9 +85,10 @@ def write_both_pdfs(
                         target=_writer, args=(write, layout, pressed, tmp, send, os.getpid()), daemon=True
                     )
                     writers.append((what, child, receive))
-                    _start_holding_interrupts(child)
+                    start_holding_interrupts(child)
             finally:
                 gc.unfreeze()
+            yield written
             for _, child, _ in writers:
                 child.join()
         except BaseException:
@@ -80,7 +101,7 @@ def write_both_pdfs(
             if child.exitcode != 0:
                 reason = receive.recv() if receive.poll() else f"exit code {child.exitcode}"
                 raise BuildError(f"writing the {what} PDF failed: {reason}")
-    return [print_target, screen_target]
+    written += [print_target, screen_target]
 
 
 def _writer(  # type: ignore[no-untyped-def]
@@ -99,25 +120,3 @@ def _writer(  # type: ignore[no-untyped-def]
     except BaseException as exc:
         errors.send(f"{type(exc).__name__}: {exc}")
         sys.exit(1)
-
-
-def _start_holding_interrupts(child) -> None:  # type: ignore[no-untyped-def]
-    """Start ``child``; a Ctrl-C during the start is raised only once the child is known.
-
-    An interrupt raised inside ``start()`` after the fork would leave a child
-    nobody stops, renaming its file back after our clean-up; one landing in
-    Python's at-fork handlers would be dropped. The child inherits the holding
-    handler and so leaves Ctrl-C to this process, which stops it.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        child.start()  # signals reach only the main thread
-        return
-    held: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, _: held.append(number))
-    try:
-        child.start()
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if held:
-        raise KeyboardInterrupt
-

@@ -34,12 +34,12 @@ from .makeup.parts import Part, use_pressed, whole_issue_html
 from .makeup.plan import Plan
 from .pagefacts import PageFacts, anchor_index
 from .pagemap import PageStart
-from .pdf_pair import write_both_pdfs
+from .pdf_pair import write_both_pdfs, writing_both_pdfs
 from .press_pdf import write_print_pdf
 from .pressed import PressedPart
 from .screen_pdf import write_screen_pdf
 
-__all__ = ["PrintLayout", "article_pages", "layout", "page_map", "write_both_pdfs", "write_print_pdf", "write_screen_pdf"]
+__all__ = ["PrintLayout", "article_pages", "layout", "page_map", "write_both_pdfs", "write_print_pdf", "write_screen_pdf", "writing_both_pdfs"]
 
 
 @dataclass
@@ -71,6 +71,13 @@ class PrintLayout:
     def pressed(self) -> bool:
         """Whether pages an earlier build drew stand in for some parts (see :mod:`.pressed`)."""
         return self.document is None
+
+    @property
+    def pages_to_draw(self) -> int:
+        """The pages the PDF writers draw: every page, less those an earlier build drew."""
+        if not self.pressed:
+            return self.page_count
+        return sum(part.page_count for part in self.parts if part.pressed is None)
 
     def column_ranges(self) -> list[range]:
         """PDF page indexes of each 栏目."""
