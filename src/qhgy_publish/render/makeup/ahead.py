@@ -162,7 +162,7 @@ def _claim(claims: Path, index: int | str) -> bool:
 def main() -> None:
     """The helper: claim the 栏目 it was given (the last first) until one is the build's, and make
     each up; each finished 栏目's index is a line on standard output."""
-    from ...startup import collect_less_often
+    from ...startup import collect_less_often, end_process
 
     collect_less_often()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's Ctrl-C: the build stops us
@@ -177,6 +177,8 @@ def main() -> None:
             shutil.rmtree(claims, ignore_errors=True)
         if "qhgy_publish.render.weasy" in sys.modules:  # no __del__ is sure to run on the way out
             sys.modules["qhgy_publish.render.weasy"].remove_font_folders()
+    # The build waits for this process to end (Ahead.stop): its layouts are not freed one by one.
+    end_process(0)
 
 
 def _make_up(
