@@ -212,3 +212,39 @@ def test_a_preview_cuts_its_display_texts_in_a_helper_as_jieba_here_would(tmp_pa
         plain.suggest_freq(word, tune=True)
     assert run["cuts"] == [list(plain.cut(text, HMM=True)) for text in texts]
     assert any(len(cut) > 2 for cut in run["cuts"])  # cut into words, not left whole
+
+
+MARKUP = """
+import json
+from qhgy_publish import words
+from qhgy_publish.model import Run
+from qhgy_publish.render import cjk_markup
+words.use_issue_words({extra!r})
+if {code!r}:
+    cjk_markup._code = lambda: {code!r}.encode()  # the code the markup depends on, changed
+computed = []
+real = cjk_markup._markup_runs
+def counted(*args):
+    computed.append(args[0][0][0])
+    return real(*args)
+cjk_markup._markup_runs = counted
+html = str(cjk_markup.markup_runs([Run(text={text!r})], display=True))
+html += str(cjk_markup.paragraph_runs([Run(text="会上强调：“{{}}。”（2025年1月）".format({text!r}))]))
+cjk_markup.keep_markups()
+print(json.dumps({{"html": html, "computed": computed}}))
+"""
+
+
+def test_the_markup_set_once_is_read_by_the_next_process_unless_code_or_words_changed(tmp_path: Path) -> None:
+    def run(extra: list[str] = [], code: str = "") -> dict:  # noqa: B006
+        return _run(MARKUP.format(extra=extra, code=code, text=TEXT), tmp_path)
+
+    first = run()
+    assert len(first["computed"]) == 2  # an empty cache: the title and the paragraph set here
+    again = run()
+    assert again == {"html": first["html"], "computed": []}  # both read from the cache folder
+    assert "\u2060" in first["html"] and '<span class="hl gl gr">1</span>' in first["html"]  # words joined, gaps
+    assert len(run(code="other code")["computed"]) == 2  # another code: set again
+    other_words = run(extra=["吕先华主持"])
+    assert len(other_words["computed"]) == 2  # other issue words: other cuts, set again
+    assert run(extra=["吕先华主持"])["computed"] == []

@@ -124,6 +124,8 @@ def test_a_build_ends_without_the_teardown_with_its_outputs_whole_and_no_font_fo
     with pikepdf.open(next(out.glob("*-print.pdf"))) as pdf:
         assert len(pdf.pages) >= 4
     assert not list(tmp_path.glob(f"{FONT_FOLDER}*"))  # the font configuration's copies of the faces
+    # What it keeps for the next process was written before it ended (the text's markup among it).
+    assert list((tmp_path / "cache" / "markup").glob("*.pickle"))
 
 
 def test_a_failed_command_keeps_its_exit_code(tmp_path: Path) -> None:

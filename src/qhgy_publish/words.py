@@ -253,6 +253,11 @@ def _cuts(extra: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return {}
 
 
+def cuts_file(extra: frozenset[str]) -> Path:
+    """The file of the cuts made with ``extra`` as the issue's words (its name says what they depend on)."""
+    return _cuts_file(extra)
+
+
 @cache
 def _cuts_file(extra: frozenset[str]) -> Path:
     """Everything a cut depends on names the file: jieba and its dictionary, the house words, the

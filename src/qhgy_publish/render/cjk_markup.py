@@ -32,16 +32,20 @@ The zero-width characters do not reach the PDF's text as visible characters.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from .. import words as wordbreaks
 from ..han import HAN, HAN_CHAR
 from ..model import Run
+from ..paths import CACHE_DIR
 from .weasy_cjk_patch import CLOSING, OPENING, pair_halts
 
 MARKS = set(OPENING + CLOSING)
@@ -201,7 +205,71 @@ def markup_runs(
     text: gluing its words would spread the lines beside a profile photo.
     """
     plain = tuple((r.text, r.strong, r.em) for r in runs)
-    return _markup_runs(plain, display, whole, phrases, paragraph, wordbreaks.words_in_use())
+    words = wordbreaks.words_in_use()
+    kept = _kept(words)
+    key = (plain, display, whole, phrases, paragraph)
+    if (found := kept.get(key)) is None:
+        found = kept[key] = _markup_runs(plain, display, whole, phrases, paragraph, words)
+        _unsaved.add(words)
+    return found
+
+
+# Every build renders each 栏目's HTML for its cache keys before anything is laid out: the
+# markup of the whole issue's text, 0.2 s of a build after a one-article edit and 0.35 s of a
+# cold one (0.2 s more in the make-up's helper). It is kept in the cache folder, one file per
+# set of words in use, named by everything it depends on (this code, jieba's cuts: the words'
+# own file), so a process finds the markup of every text an earlier one set.
+MARKUP_CACHE = CACHE_DIR / "markup"
+_unsaved: set[frozenset[str]] = set()
+
+
+@cache
+def _code() -> bytes:
+    """The code the markup depends on: this package's modules (the marks of weasy_cjk_patch, the
+    classes of han, the cuts of words)."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _kept_file(words: frozenset[str]) -> Path:
+    key = hashlib.sha256(_code() + wordbreaks.cuts_file(words).name.encode())
+    return MARKUP_CACHE / f"{key.hexdigest()[:32]}.pickle"
+
+
+@cache
+def _kept(words: frozenset[str]) -> dict[tuple, Markup]:
+    try:
+        with _kept_file(words).open("rb") as stream:
+            found = pickle.load(stream)
+        if isinstance(found, dict):
+            return found
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+        pass
+    return {}
+
+
+def keep_markups() -> None:
+    """Write the markup set since the last call to the cache folder (after a build's make-up),
+    with what another process wrote there meanwhile (the make-up's helper)."""
+    from ..output import atomic_path
+
+    while _unsaved:
+        words = _unsaved.pop()
+        path = _kept_file(words)
+        try:
+            with path.open("rb") as stream:
+                there = pickle.load(stream)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+            there = {}
+        kept = {**there, **_kept(words)} if isinstance(there, dict) else _kept(words)
+        try:
+            with atomic_path(path) as tmp, tmp.open("wb") as stream:
+                pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass  # a cache that cannot be written only costs the next process time
 
 
 @lru_cache(maxsize=50_000)

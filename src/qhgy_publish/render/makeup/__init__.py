@@ -20,6 +20,7 @@ from ... import words as wordbreaks
 from ...errors import BuildError
 from ...house import house
 from ...model import Issue
+from ..cjk_markup import keep_markups
 from . import cache
 from .ahead import Ahead, wanted
 from .cache import Decisions
@@ -285,6 +286,7 @@ def make_up(
     report = MakeupReport(columns, list(range(folio, folio + notes)), [f.id for f in pool], heights, fit)
     warnings = [w for part in parts for w in part.warnings]
     finish_build([*([front] if front else []), *parts, *([fills] if fills else [])])  # the placeholder front too
+    keep_markups()  # for the next process: see cjk_markup.MARKUP_CACHE
     return MadeUp(join(parts), parts, folios, notes, report, warnings)
 
 

@@ -210,6 +210,9 @@ def _make_up(
             else:
                 given_up.append(index)
         _again(issue, sorted(given_up), pages, heights, claims, report)
+        from ..cjk_markup import keep_markups
+
+        keep_markups()  # the markup of the 栏目 made up here, for the next process
     except Exception:  # the build makes up what the helper could not (and meets the same error)
         return
 
