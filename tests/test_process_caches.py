@@ -222,6 +222,7 @@ from qhgy_publish.render import cjk_markup
 words.use_issue_words({extra!r})
 if {code!r}:
     cjk_markup._code = lambda: {code!r}.encode()  # the code the markup depends on, changed
+cjk_markup.KEPT_FILES = {kept}
 computed = []
 real = cjk_markup._markup_runs
 def counted(*args):
@@ -236,8 +237,8 @@ print(json.dumps({{"html": html, "computed": computed}}))
 
 
 def test_the_markup_set_once_is_read_by_the_next_process_unless_code_or_words_changed(tmp_path: Path) -> None:
-    def run(extra: list[str] = [], code: str = "") -> dict:  # noqa: B006
-        return _run(MARKUP.format(extra=extra, code=code, text=TEXT), tmp_path)
+    def run(extra: list[str] = [], code: str = "", kept: int = 8) -> dict:  # noqa: B006
+        return _run(MARKUP.format(extra=extra, code=code, text=TEXT, kept=kept), tmp_path)
 
     first = run()
     assert len(first["computed"]) == 2  # an empty cache: the title and the paragraph set here
@@ -248,3 +249,7 @@ def test_the_markup_set_once_is_read_by_the_next_process_unless_code_or_words_ch
     other_words = run(extra=["吕先华主持"])
     assert len(other_words["computed"]) == 2  # other issue words: other cuts, set again
     assert run(extra=["吕先华主持"])["computed"] == []
+    assert len(list((tmp_path / "markup").glob("*.pickle"))) == 3  # one file per code and words
+    run(extra=["全委会议"], kept=2)
+    assert len(list((tmp_path / "markup").glob("*.pickle"))) == 2  # the most recent kept
+    assert run(extra=["吕先华主持"])["computed"] == []  # the one written before it among them

@@ -220,6 +220,7 @@ def markup_runs(
 # set of words in use, named by everything it depends on (this code, jieba's cuts: the words'
 # own file), so a process finds the markup of every text an earlier one set.
 MARKUP_CACHE = CACHE_DIR / "markup"
+KEPT_FILES = 8
 _unsaved: set[frozenset[str]] = set()
 
 
@@ -268,6 +269,10 @@ def keep_markups() -> None:
         try:
             with atomic_path(path) as tmp, tmp.open("wb") as stream:
                 pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            # A file per set of words (an edited title may add one): the most recent few are kept.
+            files = sorted(MARKUP_CACHE.glob("*.pickle"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+            for old in files[KEPT_FILES:]:
+                old.unlink(missing_ok=True)
         except OSError:
             pass  # a cache that cannot be written only costs the next process time
 
