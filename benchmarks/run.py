@@ -9,7 +9,9 @@ Times, as medians of --runs runs (each a fresh process):
 and prints each ratio to (c) cold, the cold build's ratio to (a) and, per page, to (b), and the
 peak memory of each: the command's own process (VmHWM) and all its processes together (the peak
 of their PSS sum, sampled every 100 ms); then where one build's time goes
-(benchmarks/stages.py). The machine is shared: figures are inflated by whatever else runs.
+(benchmarks/stages.py). The times come from runs left alone; the memory from one more run of
+each command, sampled (reading the processes' PSS ten times a second took 0.4 s, 13 %, of a
+build after an edit). The machine is shared: figures are inflated by whatever else runs.
 (a), (b) and the cold build (c) run in turn, run by run, so that their ratio is read from runs
 made side by side; a fixed Python loop timed at the start and the end says how fast the machine
 ran.
@@ -63,9 +65,12 @@ def field(path, name):
         pass
     return 0
 
+sample = sys.argv[1] == "memory"
 t = time.perf_counter()
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 own = together = 0
+if not sample:
+    proc.wait()
 while proc.poll() is None:
     own = max(own, field(f"/proc/{proc.pid}/status", "VmHWM:"))
     together = max(together, sum(field(f"/proc/{p}/smaps_rollup", "Pss:") for p in tree(proc.pid)))
@@ -75,13 +80,17 @@ print(seconds, own, together, proc.returncode)
 """
 
 
-def timed(cmd: list[str], env: dict | None = None, before=None) -> tuple[float, float, float]:
-    """Seconds, the command's own peak MB and its processes' peak MB together (PSS) of one run of
-    ``cmd`` in a fresh process."""
+def timed(cmd: list[str], env: dict | None = None, before=None, memory: bool = False) -> tuple[float, float, float]:
+    """Seconds of one run of ``cmd`` in a fresh process; with ``memory``, sampled: its own peak MB
+    and its processes' peak MB together (PSS) too (else 0, 0)."""
     if before:
         before()
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", MEASURE, "memory" if memory else "time", *cmd],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     seconds, own_kb, together_kb, code = out.stdout.split()
     if code != "0":
@@ -90,15 +99,19 @@ def timed(cmd: list[str], env: dict | None = None, before=None) -> tuple[float, 
 
 
 def median_of(runs: int, cmd: list[str], **kw) -> tuple[float, float, float]:
-    return summed(cmd, [timed(cmd, **kw) for _ in range(runs)])
+    return summed(cmd, [timed(cmd, **kw) for _ in range(runs)], timed(cmd, memory=True, **kw))
 
 
-def summed(cmd: list[str], results: list[tuple[float, float, float]]) -> tuple[float, float, float]:
-    """The median seconds and the peak memories of ``results`` (runs of ``cmd``), printed."""
-    found = statistics.median(r[0] for r in results), max(r[1] for r in results), max(r[2] for r in results)
+def summed(
+    cmd: list[str], results: list[tuple[float, float, float]], sampled: tuple[float, float, float]
+) -> tuple[float, float, float]:
+    """The median seconds of ``results`` (runs of ``cmd``) and the peak memories of the ``sampled``
+    run, printed."""
+    found = statistics.median(r[0] for r in results), sampled[1], sampled[2]
     print(
         f"  measured: {' '.join(cmd[-4:])[:60]}: {found[0]:.2f} s "
-        f"({', '.join(f'{r[0]:.2f}' for r in results)}), own {found[1]:.0f} MB, all {found[2]:.0f} MB",
+        f"({', '.join(f'{r[0]:.2f}' for r in results)}), own {found[1]:.0f} MB, all {found[2]:.0f} MB "
+        f"(a sampled run: {sampled[0]:.2f} s)",
         flush=True,
     )
     return found
@@ -210,9 +223,10 @@ def main() -> None:
 
     build = [*qhgy, "build", str(ROOT / "content" / "2025-01"), "--out", str(work / "out")]
     cold_runs = ("(c) qhgy build, cold (no caches)", build)
-    found = interleaved(args.runs, [(cmd, None) for _, cmd in peers] + [(build, clear_caches)])
-    for (name, cmd), results in zip([*peers, cold_runs], found, strict=True):
-        rows.append((name, *summed(cmd, results)))
+    turns = [(cmd, None) for _, cmd in peers] + [(build, clear_caches)]
+    found = interleaved(args.runs, turns)
+    for (name, cmd), results, (_, before) in zip([*peers, cold_runs], found, turns, strict=True):
+        rows.append((name, *summed(cmd, results, timed(cmd, before=before, memory=True))))
     ratios = [c[0] / a[0] for a, c in zip(found[0], found[-1], strict=True)]
     print(f"  cold build / plain WeasyPrint, run by run: {', '.join(f'{r:.2f}' for r in ratios)}", flush=True)
     timed(build)
