@@ -530,6 +530,7 @@ def build_issue(
         # the other, and the EPUB is written here meanwhile.
         targets_pdf = output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen")
         others: list[Path] | None = None
+        epub_error: BuildError | None = None
         # Beside writers that draw a few pages (a 栏目 edited): the EPUB in a forked copy
         # meanwhile. Beside writers that draw most of the issue (250-300 MB each), the EPUB and
         # its cover (150 MB) took every process together over issue 19's 800 MB (797-843 MB
@@ -538,19 +539,23 @@ def build_issue(
         try:
             with print_pdf.writing_both_pdfs(layout, *targets_pdf, kept) as written:
                 if beside:
-                    others = write_others_aside(ctx)
-            if not beside:
-                others = write_others(ctx)
-            result.outputs += [*written, *others]
+                    try:
+                        others = write_others_aside(ctx)
+                    except BuildError as exc:
+                        epub_error = exc
+                        raise
         except BuildError as exc:
-            if not layout.pressed or others is None:  # nothing kept, or the EPUB's own error
+            if not layout.pressed or exc is epub_error:  # nothing kept, or the EPUB's own error
                 raise
             # Joining the kept pages failed (a slot the join cannot read): the whole issue laid out
             # and written as a build with nothing kept, rather than no PDF at all.
             result.warnings.append(f"the pages kept from the last build could not be used ({exc}): all laid out again")
             layout = result.layout = ctx.layout = print_pdf.layout(issue)
-            result.outputs += print_pdf.write_both_pdfs(layout, *targets_pdf)
-            result.outputs += write_others(ctx)
+            written = print_pdf.write_both_pdfs(layout, *targets_pdf)
+            others = None
+        if others is None:
+            others = write_others(ctx)
+        result.outputs += [*written, *others]
     else:
         for target in order:
             renderer = RENDERERS[target]

@@ -222,9 +222,18 @@ def test_a_build_with_nothing_changed_lays_nothing_out(rebuilt, monkeypatch) -> 
     ).read_bytes()
 
 
-def test_kept_pages_that_cannot_be_joined_give_way_to_a_whole_layout(tmp_path: Path) -> None:
+@pytest.mark.parametrize("epub_beside", [True, False], ids=["EPUB beside the writers", "EPUB after them"])
+def test_kept_pages_that_cannot_be_joined_give_way_to_a_whole_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epub_beside: bool
+) -> None:
+    """Whether the EPUB is written beside the PDF writers (they draw a few pages: here none) or
+    after them (they draw most of the issue: pipeline.build_issue)."""
     root = tmp_path / "mini-issue"
     shutil.copytree(MINI, root)
+    if not epub_beside:
+        from qhgy_publish.render.print_pdf import PrintLayout
+
+        monkeypatch.setattr(PrintLayout, "pages_to_draw", property(lambda layout: layout.page_count))
     first = build_issue(root, tmp_path / "first", reuse_pages=True)
     folder = pressed_slot.slot(root)
     junk = b"%PDF-1.7\nnot a PDF the join can read\n"
@@ -240,3 +249,32 @@ def test_kept_pages_that_cannot_be_joined_give_way_to_a_whole_layout(tmp_path: P
             output_path(tmp_path / "first", first.issue, kind)
         )
     assert pressed_slot.load(root) is not None  # the whole build kept its pages again
+    assert output_path(tmp_path / "redone", redone.issue, "epub").read_bytes() == output_path(
+        tmp_path / "first", first.issue, "epub"
+    ).read_bytes()
+
+
+def test_an_epub_that_fails_beside_the_writers_fails_the_build_and_leaves_the_pdfs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The EPUB written beside the PDF writers (a build with kept pages) fails: its own error
+    stops the build (no whole layout tried instead), the writers are stopped, and the PDFs of
+    the last build stay as they were."""
+    from qhgy_publish import pipeline
+    from qhgy_publish.errors import BuildError
+
+    root = tmp_path / "mini-issue"
+    shutil.copytree(MINI, root)
+    out = tmp_path / "out"
+    first = build_issue(root, out, reuse_pages=True)
+    before = {kind: output_path(out, first.issue, kind).read_bytes() for kind in ("print", "screen")}
+    _edit(root)
+
+    def failing(ctx, target):  # type: ignore[no-untyped-def]
+        raise BuildError("images/cover.png: the EPUB cannot read it")
+
+    monkeypatch.setitem(pipeline.RENDERERS, "epub", pipeline.Renderer("epub", failing))
+    with pytest.raises(BuildError, match=r"^images/cover.png: the EPUB cannot read it$"):
+        build_issue(root, out, reuse_pages=True)
+    assert {kind: output_path(out, first.issue, kind).read_bytes() for kind in ("print", "screen")} == before
+    assert not list(out.glob(".*.tmp"))
