@@ -12,6 +12,7 @@ see :mod:`qhgy_publish.workspace`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from importlib import resources
 from pathlib import Path
@@ -42,6 +43,7 @@ def _shipped(name: str) -> Path:
     return folder
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent  # the code
 LAYOUTS_DIR = _shipped("layouts")  # templates and stylesheets the package ships
 FONTS_DIR = _shipped("fonts")  # roles.toml: which face draws which text
 
@@ -80,3 +82,13 @@ def layout_file(name: str, issue_dir: Path | None = None) -> Path:
     """The layout file ``name`` (e.g. ``print/page.css``) that wins for ``issue_dir``."""
     dirs = layout_dirs(issue_dir)
     return next((d / name for d in dirs if (d / name).is_file()), LAYOUTS_DIR / name)
+
+
+def code_digest(package: Path = PACKAGE_DIR) -> bytes:
+    """The package's Python code (each module's place in it and its bytes), for the caches that
+    must not outlive a change to the code that made what they keep. Read anew at each call."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+

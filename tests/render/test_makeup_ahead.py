@@ -73,22 +73,7 @@ def test_a_cold_build_with_the_helper_lays_out_what_a_build_without_the_cache_do
 
     monkeypatch.setattr(makeup, "_front", front)
     monkeypatch.setenv("QHGY_HELPER", "1")  # whatever else runs (the suite's other worker)
-    original_column = makeup.make_up_column
-
-    def first_then_wait(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # The build's first 栏目 outlasts the helper's first round whatever else runs on the
-        # machine (the suite's other worker): the build goes on once the helper has made up or
-        # given up each of its 栏目.
-        made = original_column(issue, index, *args, **kwargs)
-        if index == 1 and helpers:
-            for later in range(2, len(issue.columns) + 1):
-                helpers[0]._wait_for(later, "done", "gave up")
-        return made
-
-    monkeypatch.setattr(makeup, "make_up_column", first_then_wait)
-    # and it leaves every 栏目 given up to the helper's second round (else the two race for it)
-    original_claim = ahead._claim
-    monkeypatch.setattr(ahead, "_claim", lambda claims, index: not str(index).startswith("again") and original_claim(claims, index))
+    _second_round_for_every_given_up(monkeypatch, helpers)
     helped = _make_up(root, monkeypatch, cached=True)  # an empty cache: a cold build
     columns = helped[0].report.columns
     assert started == [list(range(2, len(columns) + 1))]  # the first 栏目 was not in the cache
@@ -172,6 +157,20 @@ def test_each_issue_made_up_with_the_helper_is_the_issue_built(
         helpers.append(self)
 
     monkeypatch.setattr(ahead.Ahead, "__init__", kept)
+    _second_round_for_every_given_up(monkeypatch, helpers)
+    issue = apply_transforms(load_issue(both_issues.root))
+    made = makeup.make_up(issue)
+    again = {index for event, index in helpers[0]._done if event == "again"}
+    assert again and again <= {c.index for c in made.report.columns if c.decisions is not None}
+    report = json.dumps(made.report.as_dict(), ensure_ascii=False, indent=1)
+    assert report == makeup_report_path(both_issues.print_pdf.parent, issue).read_text(encoding="utf-8")
+
+
+def _second_round_for_every_given_up(monkeypatch: pytest.MonkeyPatch, helpers: list) -> None:
+    """The build's first 栏目 outlasts the helper's first round whatever else runs on the machine
+    (the suite's other worker): the build goes on once the helper (``helpers[0]``, once started)
+    has made up or given up each of its 栏目; and the build leaves every 栏目 given up to the
+    helper's second round (else the two race for it)."""
     original_column = makeup.make_up_column
 
     def first_then_wait(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -184,12 +183,6 @@ def test_each_issue_made_up_with_the_helper_is_the_issue_built(
     monkeypatch.setattr(makeup, "make_up_column", first_then_wait)
     original_claim = ahead._claim
     monkeypatch.setattr(ahead, "_claim", lambda claims, index: not str(index).startswith("again") and original_claim(claims, index))
-    issue = apply_transforms(load_issue(both_issues.root))
-    made = makeup.make_up(issue)
-    again = {index for event, index in helpers[0]._done if event == "again"}
-    assert again and again <= {c.index for c in made.report.columns if c.decisions is not None}
-    report = json.dumps(made.report.as_dict(), ensure_ascii=False, indent=1)
-    assert report == makeup_report_path(both_issues.print_pdf.parent, issue).read_text(encoding="utf-8")
 
 
 def _five_columns_of_the_test_issue(root: Path) -> Path:

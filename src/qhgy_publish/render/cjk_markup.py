@@ -45,7 +45,7 @@ from markupsafe import Markup, escape
 from .. import words as wordbreaks
 from ..han import HAN, HAN_CHAR
 from ..model import Run
-from ..paths import CACHE_DIR
+from ..paths import CACHE_DIR, code_digest
 from .weasy_cjk_patch import CLOSING, OPENING, pair_halts
 
 MARKS = set(OPENING + CLOSING)
@@ -226,13 +226,9 @@ _unsaved: set[frozenset[str]] = set()
 
 @cache
 def _code() -> bytes:
-    """The code the markup depends on: this package's modules (the marks of weasy_cjk_patch, the
-    classes of han, the cuts of words)."""
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    return digest.digest()
+    """The code the markup depends on: this package's (the marks of weasy_cjk_patch, the classes
+    of han, the cuts of words), read once a process."""
+    return code_digest()
 
 
 def _kept_file(words: frozenset[str]) -> Path:

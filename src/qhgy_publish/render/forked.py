@@ -42,9 +42,8 @@ def in_fork(what: str, work: Callable[..., T], *args: Any) -> T:
     send.close()  # the child's end only: a child that dies makes recv() raise, not wait
     try:
         kind, found = receive.recv()
-    except EOFError:
-        child.join()
-        kind, found = "failed", f"the process ended ({child.exitcode})"
+    except EOFError:  # it died before it said anything
+        kind, found = "ended", None
     except BaseException:
         child.terminate()  # it unwinds: a file it was writing is removed (output.atomic_path)
         raise
@@ -54,6 +53,8 @@ def in_fork(what: str, work: Callable[..., T], *args: Any) -> T:
         return found
     if kind == "build":
         raise BuildError(found)
+    if kind == "ended":
+        found = f"the process ended ({child.exitcode})"
     raise BuildError(f"{what} failed: {found}")
 
 

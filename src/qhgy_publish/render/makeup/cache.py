@@ -47,13 +47,13 @@ import weasyprint
 
 from ...fonts import face_file, font_roles
 from ...model import Filler, Issue
-from ...paths import CACHE_DIR, FONTS_DIR, layout_dirs
+from ...paths import CACHE_DIR, FONTS_DIR, PACKAGE_DIR, code_digest, layout_dirs
 from .plan import Plan
 from .rules import Action
 
 FORMAT = 3  # bump when the entry's shape changes
 MAKEUP_CACHE = CACHE_DIR / "makeup"
-PACKAGE = Path(__file__).resolve().parents[2]  # src/qhgy_publish: the code that decides
+PACKAGE = PACKAGE_DIR  # the code that decides
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ def build_key(issue: Issue) -> str:
 
     # WeasyPrint and Pango (the system's: it breaks and measures the lines) by their versions
     digest = hashlib.sha256(f"{FORMAT} {weasyprint.__version__} {pango.pango_version()}".encode())
-    for path in [*_files(PACKAGE, "*.py"), *(f for d in layout_dirs(issue.root) if d.is_dir() for f in _files(d))]:
+    digest.update(code_digest(PACKAGE))
+    for path in [f for d in layout_dirs(issue.root) if d.is_dir() for f in _files(d)]:
         digest.update(portable(str(path), issue).encode() + b"\0" + path.read_bytes())
     faces = {face_file(role) for role in font_roles().values()}
     for path in [*_files(FONTS_DIR), *sorted(faces)]:
