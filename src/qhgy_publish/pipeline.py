@@ -34,6 +34,7 @@ from .transforms import apply_transforms
 if TYPE_CHECKING:
     from weasyprint import Document
 
+    from .render.forked import Forked
     from .render.makeup import MakeupReport
     from .render.makeup.parts import Part
     from .render.print_pdf import PrintLayout
@@ -468,6 +469,7 @@ def build_issue(
     if stale := prepare_output_dir(out_dir):  # fails before the layout's seconds are spent
         result.warnings.append(f"removed {len(stale)} temporary file(s) a killed build had left in {out_dir}")
     from .render import print_pdf
+    from .render.epub_cover import start_cover
     from .render.forked import in_fork
     from .render.makeup.cache import enabled as makeup_cache_enabled
     from .render.pressed import load as load_pressed
@@ -481,12 +483,24 @@ def build_issue(
     fonts_done = _start_epub_fonts(issue) if "epub" in wanted and embed_fonts else None
     keep = reuse_pages and wanted == set(TARGETS) and makeup_cache_enabled()
     kept = load_pressed(issue.root) if keep else None
+    drawing: list[Forked[bytes]] = []  # the EPUB's cover, when begun during the make-up
+
+    def draw_cover(covers: Part) -> None:
+        # 封一 is the EPUB's cover, and nothing the make-up does after laying it out changes it
+        # (the folios stand in the contents): drawn now, beside the make-up, not after the writers.
+        if covers.document is not None:
+            drawing.append(start_cover(covers.document))
+
     # One layout serves both PDFs and the EPUB's print page numbers.
     try:
-        layout = print_pdf.layout(issue, pressed=kept.parts if kept is not None else None)
+        layout = print_pdf.layout(
+            issue, pressed=kept.parts if kept is not None else None, covers=draw_cover if "epub" in wanted else None
+        )
     except BaseException:
         if fonts_done is not None:
             fonts_done.abort()  # type: ignore[attr-defined]
+        for cover in drawing:
+            cover.stop()
         raise
     result.layout = layout
     result.warnings += [f"layout: {w}" for w in layout.warnings]
@@ -496,6 +510,11 @@ def build_issue(
     front = layout.parts[0] if layout.parts else None
     if kept is not None and front is not None and front.pressed is not None and front.key == kept.cover_key:
         layout.cover = kept.cover
+    for cover in drawing:
+        if layout.cover is None:
+            layout.cover = cover.result()
+        else:
+            cover.stop()
     if layout.notes_pages:
         result.warnings.append(
             f"{layout.notes_pages} 学习笔记 page(s) added before 封三 to make {layout.page_count} pages "
@@ -532,9 +551,10 @@ def build_issue(
         others: list[Path] | None = None
         epub_error: BuildError | None = None
         # Beside writers that draw a few pages (a 栏目 edited): the EPUB in a forked copy
-        # meanwhile. Beside writers that draw most of the issue (250-300 MB each), the EPUB and
-        # its cover (150 MB) took every process together over issue 19's 800 MB (797-843 MB
-        # measured): then it is written after them.
+        # meanwhile. Beside writers that draw most of the issue it is written after them: with its
+        # cover it took every process together over issue 19's 800 MB (797-843 MB measured); with
+        # the cover drawn during the make-up it fits (763-776 MB) but only shares the two cores
+        # with the writers (four alternated cold builds: no faster).
         beside = layout.pages_to_draw * 2 <= layout.page_count
         try:
             with print_pdf.writing_both_pdfs(layout, *targets_pdf, kept) as written:

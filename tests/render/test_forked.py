@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from qhgy_publish.errors import BuildError
-from qhgy_publish.render.forked import in_fork
+from qhgy_publish.render.forked import in_fork, start_fork
 
 
 def _rss_mb() -> int:
@@ -40,6 +40,50 @@ def test_errors_come_back_as_the_builds() -> None:
         in_fork("writing the EPUB", _fails)
     with pytest.raises(BuildError, match=r"^writing the EPUB failed: the process ended \(3\)$"):
         in_fork("writing the EPUB", os._exit, 3)
+
+
+def _waits_for(path: str) -> str:
+    import time
+
+    for _ in range(400):  # 20 s: the test fails, not hangs, if start_fork waited for the copy
+        if os.path.exists(path):
+            return "went on meanwhile"
+        time.sleep(0.05)
+    return "waited for the copy"
+
+
+def test_work_begun_in_a_copy_goes_on_while_the_build_does(tmp_path) -> None:
+    """start_fork returns at once: the copy waits here for a file the build writes only after."""
+    signal = tmp_path / "the build went on"
+    begun = start_fork("waiting", _waits_for, str(signal))
+    signal.touch()
+    assert begun.result() == "went on meanwhile"
+
+
+def test_a_copy_done_early_ends_before_its_result_is_taken() -> None:
+    """A result larger than a pipe holds (the EPUB's cover, about 1 MB) does not keep the copy,
+    and the memory it used, alive until the build asks for it."""
+    import time
+
+    begun = start_fork("drawing", lambda: b"J" * 4 * 1024 * 1024)
+    for _ in range(400):
+        if begun.done():
+            break
+        time.sleep(0.05)
+    assert begun.done()
+    assert begun.result() == b"J" * 4 * 1024 * 1024
+
+
+def test_work_begun_in_a_copy_can_be_stopped(tmp_path) -> None:
+    begun = start_fork("waiting", _waits_for, str(tmp_path / "never"))
+    assert not begun.done()
+    begun.stop()
+    assert begun.done()
+
+
+def test_a_result_that_cannot_come_back_is_an_error() -> None:
+    with pytest.raises(BuildError, match=r"^returning failed: .*pickle"):
+        in_fork("returning", lambda: lambda: None)
 
 
 def test_a_copy_does_its_own_forked_work_itself() -> None:

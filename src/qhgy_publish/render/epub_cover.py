@@ -8,21 +8,31 @@ The same layout always gives the same pixels, so builds stay byte-reproducible.
 Drawing it takes some 80 MB for a moment (the cover photo decoded, the bitmap,
 its RGB copy): a forked copy of the build draws it, so the build's own process
 stays at the size of its layout (issue 19: the parent ≤ 400 MB).
+A cold build begins it (:func:`start_cover`) as soon as the make-up has laid 封一
+out alone, before the 栏目, so it is not drawn on the build's last stretch.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .forked import Forked
 
 COVER_HEIGHT = 2560
 
 
 def cover_jpeg(document: Any, height: int = COVER_HEIGHT) -> bytes:
     """JPEG of the page of ``document`` (a laid-out ``weasyprint.Document``) that holds ``#cover``."""
-    from .forked import in_fork
+    return start_cover(document, height).result()
 
-    return in_fork("drawing the EPUB cover", _draw, document, height)
+
+def start_cover(document: Any, height: int = COVER_HEIGHT) -> Forked[bytes]:
+    """:func:`cover_jpeg` begun in a forked copy; the build goes on meanwhile."""
+    from .forked import start_fork
+
+    return start_fork("drawing the EPUB cover", _draw, document, height)
 
 
 def _draw(document: Any, height: int) -> bytes:

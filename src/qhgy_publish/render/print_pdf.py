@@ -97,14 +97,16 @@ def layout(
     making: Callable[[int, int], None] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     pressed: Mapping[str, PressedPart] | None = None,
+    covers: Callable[[Part], None] | None = None,
 ) -> PrintLayout:
     """Lay the issue out part by part and make it up (:func:`.makeup.make_up`; ``shown``: the
     front as soon as it is laid out, ``making``: each 栏目 about to be made up afresh,
     ``progress``: each 栏目's turn; ``pressed``: pages an earlier build drew, by part key, to
-    stand in for the final parts laid out from the same input)."""
+    stand in for the final parts laid out from the same input; ``covers``: 封一 and 封二, when the
+    make-up lays them out alone)."""
     use_pressed(pressed or {})
     try:
-        made = make_up(issue, shown, making=making, progress=progress)
+        made = make_up(issue, shown, making=making, progress=progress, covers=covers)
     finally:
         use_pressed({})
     facts = [fact for part in made.parts for fact in part.facts]

@@ -178,10 +178,12 @@ def make_up(
     trust: bool = True,
     making: Callable[[int, int], None] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    covers: Callable[[Part], None] | None = None,
 ) -> MadeUp:
     """The issue laid out and made up: one document, folios, the report. ``shown`` is given
     封一 and 封二, laid out alone before the front (a part that ends in an empty contents page),
-    long before the rest (the preview draws them meanwhile); ``making`` the index and first folio of
+    long before the rest (the preview draws them meanwhile); ``covers`` too, when the make-up lays
+    them out alone (a build that does not know 封二's fit: a cold one); ``making`` the index and first folio of
     each 栏目 about to be made up afresh (not from the cache); ``progress`` the index, count and
     name of each 栏目 as its turn comes (a long make-up shows how far it is). ``trust``: take
     the front's page count from the cache."""
@@ -209,9 +211,11 @@ def make_up(
             if shown is not None or known is None:
                 # 封一 and 封二 alone first: a tenth of the front's layout, drawn at once by the preview,
                 # and 封二's fit found on them (the contents cannot move it), so the front is laid out once.
-                covers, fit = _front(issue, placeholder, fit, part="covers")
+                laid_covers, fit = _front(issue, placeholder, fit, part="covers")
                 if shown is not None:
-                    shown(covers)
+                    shown(laid_covers)
+                if covers is not None:
+                    covers(laid_covers)
             front, fit = _front(issue, placeholder, fit)
             front_pages = front.page_count
             if fit_key and known != fit:
@@ -278,7 +282,7 @@ def make_up(
     final_front, _ = _front(issue, folios, fit)  # the contents' folios cannot move 封二
     if final_front.page_count != front_pages:
         if front is None:  # the count taken from the last build was wrong: lay the front out first
-            return make_up(issue, shown, trust=False, making=making, progress=progress)
+            return make_up(issue, shown, trust=False, making=making, progress=progress, covers=covers)
         raise BuildError("the contents changed length once the page numbers were known (layouts/print)")
     if fit_key:
         cache.store_front(fit_key, front_pages)
