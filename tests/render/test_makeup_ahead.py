@@ -333,3 +333,44 @@ def test_no_helper_while_every_core_is_busy(four_columns: Path, monkeypatch: pyt
     assert started == []
     monkeypatch.setenv("QHGY_HELPER", "1")
     assert ahead.wanted()
+
+
+@pytest.mark.parametrize("helper", ["1", "0"])
+def test_the_covers_are_handed_over_once_no_helper_runs(
+    four_columns: Path, monkeypatch: pytest.MonkeyPatch, helper: str
+) -> None:
+    """A cold make-up gives 封一 and 封二, laid out alone, to ``covers`` (the build begins the EPUB's
+    cover there: render/epub_cover.py) once, when no helper makes 栏目 up any more: beside it the
+    drawing only shared the two cores with it and the make-up. Without a helper, before the
+    first 栏目."""
+    monkeypatch.setenv("QHGY_MAKEUP_CACHE", "1")
+    monkeypatch.setenv("QHGY_HELPER", helper)
+    helpers: list[ahead.Ahead] = []
+    original = ahead.Ahead.__init__
+
+    def kept(self, *args):  # type: ignore[no-untyped-def]
+        original(self, *args)
+        helpers.append(self)
+
+    monkeypatch.setattr(ahead.Ahead, "__init__", kept)
+    events: list[str] = []
+    column = makeup.make_up_column
+
+    def make_up_column(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append(f"栏目 {index}")
+        return column(issue, index, *args, **kwargs)
+
+    def covers(part) -> None:  # type: ignore[no-untyped-def]
+        events.append(f"covers: {len(part.pages)} pages, helper running: {any(not h.ended() for h in helpers)}")
+
+    monkeypatch.setattr(makeup, "make_up_column", make_up_column)
+    makeup.make_up(apply_transforms(load_issue(four_columns)), covers=covers)
+    handed = [event for event in events if event.startswith("covers")]
+    assert handed == ["covers: 3 pages, helper running: False"]  # 封一, 封二, the empty contents page
+    assert bool(helpers) == (helper == "1")
+    if not helpers:
+        assert events.index(handed[0]) < events.index("栏目 1")
+    # A warm make-up knows 封二's fit: the covers are laid out with the front only, not handed over.
+    events.clear()
+    makeup.make_up(apply_transforms(load_issue(four_columns)), covers=covers)
+    assert not [event for event in events if event.startswith("covers")]

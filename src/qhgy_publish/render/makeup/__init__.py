@@ -183,7 +183,8 @@ def make_up(
     """The issue laid out and made up: one document, folios, the report. ``shown`` is given
     封一 and 封二, laid out alone before the front (a part that ends in an empty contents page),
     long before the rest (the preview draws them meanwhile); ``covers`` too, when the make-up lays
-    them out alone (a build that does not know 封二's fit: a cold one); ``making`` the index and first folio of
+    them out alone (a build that does not know 封二's fit: a cold one), once no helper runs (see
+    .ahead); ``making`` the index and first folio of
     each 栏目 about to be made up afresh (not from the cache); ``progress`` the index, count and
     name of each 栏目 as its turn comes (a long make-up shows how far it is). ``trust``: take
     the front's page count from the cache."""
@@ -207,6 +208,16 @@ def make_up(
         front_pages = cache.load_front(fit_key) if known is not None and shown is None and trust else None
         front: Part | None = None
         fit = known or 0
+        waiting: Part | None = None  # the covers, until ``covers`` is given them (see hand_covers)
+
+        def hand_covers() -> None:
+            # Once no helper runs: beside the helper, the work ``covers`` begins (the EPUB's cover
+            # drawn, 0.5 s) only shared the two cores with it and the make-up.
+            nonlocal waiting
+            if waiting is not None and covers is not None and (ahead is None or ahead.ended()):
+                covers(waiting)
+                waiting = None
+
         if front_pages is None:
             if shown is not None or known is None:
                 # 封一 and 封二 alone first: a tenth of the front's layout, drawn at once by the preview,
@@ -215,11 +226,12 @@ def make_up(
                 if shown is not None:
                     shown(laid_covers)
                 if covers is not None:
-                    covers(laid_covers)
+                    waiting = laid_covers
             front, fit = _front(issue, placeholder, fit)
             front_pages = front.page_count
             if fit_key and known != fit:
                 cache.store_fit(fit_key, fit)
+        hand_covers()
         heights, fills = _known_heights(issue) if issue.fillers else ({}, None)  # after the front: shown sooner
         folio = front_pages - FRONT_UNCOUNTED + 1
         pool = list(issue.fillers)
@@ -251,12 +263,15 @@ def make_up(
             folio += made.page_count
             if ahead is not None:  # where the next 栏目 starts and with which 补白 (see .ahead)
                 ahead.tell(index, folio, pool)
+            hand_covers()
     except BaseException:
         if ahead is not None:
             ahead.stop(now=True)
         raise
     if ahead is not None:
         ahead.stop()
+        ahead = None
+    hand_covers()
     body_start = front_pages - FRONT_UNCOUNTED + 1
     natural = front_pages + (folio - body_start) + BACK_PAGES
     notes = (-natural) % 4

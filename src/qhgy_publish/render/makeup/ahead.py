@@ -123,6 +123,10 @@ class Ahead:
             self._done.add((event, int(number)))
         return found[0]
 
+    def ended(self) -> bool:
+        """Whether the helper has ended (its work done, or given up)."""
+        return self._process.poll() is not None
+
     def tell(self, index: int, folio: int, pool: list[Filler]) -> None:
         """The build has made 栏目 ``index`` up (0: none yet): the next starts on ``folio``, with
         the 补白 ``pool`` (for the helper's second round, :func:`_again`)."""
