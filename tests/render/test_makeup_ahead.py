@@ -374,3 +374,70 @@ def test_the_covers_are_handed_over_once_no_helper_runs(
     events.clear()
     makeup.make_up(apply_transforms(load_issue(four_columns)), covers=covers)
     assert not [event for event in events if event.startswith("covers")]
+
+
+def _looks_for_fillers(issue, heights: dict[str, float]) -> int:  # type: ignore[no-untyped-def]
+    """A 栏目 after the first whose make-up looks for 补白 (the helper gives it up, told nothing)."""
+    return next(i for i in range(2, len(issue.columns) + 1) if makeup.make_up_ahead(issue, i, heights) is None)
+
+
+def test_told_the_builds_fillers_the_helper_goes_on_as_the_build_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the build has made up the 栏目 before (it waits for this one), the helper's make-up
+    goes on past its first look for 补白 with those the build told: what it keeps is what the
+    build would make up itself, and the build takes it with one layout where the 栏目 starts."""
+    root = _five_columns_of_the_test_issue(tmp_path / "2025-06")
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+    monkeypatch.setenv("QHGY_MAKEUP_CACHE", "1")
+    issue = apply_transforms(load_issue(root))
+    monkeypatch.setattr(makeup, "_build_key", cache.build_key(issue))  # as the helper's own
+    heights = makeup.known_heights(issue)
+    index = _looks_for_fillers(issue, heights)
+    pool = list(issue.fillers)[1:]  # not every 补白: the 栏目 before took one
+    folio = 9
+    assert makeup.make_up_ahead(issue, index, heights, lambda: pool) is not None
+    layouts: list[str] = []
+    lay = makeup.lay_out_part
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        layouts.append("laid out")
+        return lay(*args, **kwargs)
+
+    monkeypatch.setattr(makeup, "lay_out_part", counted)
+    helped = makeup.make_up_column(issue, index, folio, pool, heights)
+    assert layouts == ["laid out"] and helped.decisions is not None  # checked where it starts, once
+    monkeypatch.setattr(makeup, "_build_key", None)  # the build's own make-up, nothing cached
+    own = makeup.make_up_column(issue, index, folio, pool, heights)
+    assert len(layouts) > 2  # a make-up of several passes
+    assert (helped.plan, helped.actions, helped.unfilled, helped.page_count) == (
+        own.plan, own.actions, own.unfilled, own.page_count
+    )
+
+
+def test_the_helper_reads_what_the_build_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper process, given a 栏目 that looks for 补白 when the build has told where the 栏目
+    before it ended and with which 补白 (Ahead.tell), reports it done, not given up, and keeps
+    it where the build looks."""
+    from types import SimpleNamespace
+
+    root = _five_columns_of_the_test_issue(tmp_path / "2025-06")
+    monkeypatch.setattr(cache, "MAKEUP_CACHE", tmp_path / "cache")
+    monkeypatch.setenv("QHGY_MAKEUP_CACHE", "1")
+    issue = apply_transforms(load_issue(root))
+    build_key = cache.build_key(issue)
+    monkeypatch.setattr(makeup, "_build_key", build_key)
+    heights = makeup.known_heights(issue)
+    index = _looks_for_fillers(issue, heights)
+    pool = list(issue.fillers)[1:]
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    ahead.Ahead.tell(SimpleNamespace(_claims=claims), index - 1, 9, pool)  # type: ignore[arg-type]
+    monkeypatch.setattr(ahead.tempfile, "mkdtemp", lambda **_: str(claims))  # told before it starts
+    helper = ahead.Ahead(issue, build_key, heights, [index])
+    try:
+        assert helper._wait_for(index, "done", "gave up") == "done"
+    finally:
+        helper.stop()
+    html = makeup.part_html(issue, "column", index=index, first_folio=1)
+    assert cache.load(cache.moved_key(build_key, issue, index, html, pool, heights, makeup.TAIL, "")) is not None

@@ -429,19 +429,38 @@ def unseen(issue: Issue, indexes: range) -> list[int]:
     ]
 
 
-def make_up_ahead(issue: Issue, index: int, heights: dict[str, float]) -> Decisions | None:
+def make_up_ahead(
+    issue: Issue, index: int, heights: dict[str, float], build_pool: Callable[[], list | None] | None = None
+) -> Decisions | None:
     """For :mod:`.ahead`: make 栏目 ``index`` up with every 补白 and keep it in the cache (under
     :func:`.cache.free_key`) and mark it seen if it never looked at them (if the cache has it
-    already, only mark it). One that looks at them is given up there: the build makes it up with
-    the 补白 left to it (the helper's choice from every 补白 is seldom the build's: the 栏目 before
-    take the ones that fit best), and marks it seen. Returns what it kept (None: given up)."""
+    already, only mark it). One that looks at them is the build's to make up with the 补白 left
+    to it (the helper's choice from every 补白 is seldom the build's: the 栏目 before take the
+    ones that fit best): if ``build_pool`` then gives them (the build has made the 栏目 before
+    up), the make-up goes on with them and is kept under the key the build looks for
+    (:func:`.cache.moved_key`), else it is given up there. Everything before a make-up's first
+    look for 补白 is the same whatever the 补白, so going on is making it up as the build would.
+    Returns what it kept (None: given up)."""
     assert _build_key is not None
     html = part_html(issue, "column", index=index, first_folio=1, plan=NO_PLAN)
     free = cache.free_key(_build_key, issue, index, html, heights, TAIL)
     if (decisions := cache.load(free)) is None:
-        made = _make_up_column(issue, index, 1, list(issue.fillers), heights, TAIL, None, html, pool_ends=True)
+        given: list[list] = []
+
+        def go_on() -> list | None:
+            found = build_pool() if build_pool is not None else None
+            if found is not None:
+                given.append(found)
+            return found
+
+        made = _make_up_column(issue, index, 1, list(issue.fillers), heights, TAIL, None, html, go_on=go_on)
         if made.read_pool:
-            return None
+            if not given:
+                return None
+            moved = cache.moved_key(_build_key, issue, index, html, given[0], heights, TAIL, "")
+            cache.store(moved, decisions := _decisions(made, moved))
+            cache.store_seen(cache.seen_key(_build_key, issue, index, html))
+            return decisions
         cache.store(free, decisions := _decisions(made, ""))
     cache.store_seen(cache.seen_key(_build_key, issue, index, html))
     return decisions
@@ -490,7 +509,8 @@ def _make_up_column(
     tail: float,
     start: ColumnMakeup | None,
     html: str | None = None,  # the HTML without corrections, when made already
-    pool_ends: bool = False,  # stop at the first look for 补白 (.ahead's: the make-up is the build's then)
+    go_on: Callable[[], list | None] | None = None,  # .ahead's: at the first look for 补白, the 补白 to
+    # go on with (the build's: see make_up_ahead), or None to stop there
 ) -> ColumnMakeup:
     column = issue.columns[index - 1]
     if start is None:
@@ -516,10 +536,15 @@ def _make_up_column(
         unfilled: list[Action] = []
         if not fixes:
             fix, unfilled = fill_fix(views, ctx)
+            if ctx.pool_read and not made.read_pool and go_on is not None:
+                if (given := go_on()) is None:
+                    made.read_pool = True
+                    break
+                pool = given  # the same look again, at the 补白 given
+                ctx = replace(ctx, pool=[f for f in pool if f.id not in _placed(plan)])
+                fix, unfilled = fill_fix(views, ctx)
             fixes = [fix] if fix else []
             made.read_pool |= ctx.pool_read
-            if made.read_pool and pool_ends:
-                break
         made.unfilled = unfilled
         if not fixes:
             break

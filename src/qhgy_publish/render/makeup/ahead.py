@@ -13,7 +13,10 @@ lays each out once where it stands, checked as a moved make-up is (every
 text and picture where it stood). The two meet in the middle: each 栏目 is
 claimed by one of them, by creating its file in a folder of claims
 (``O_EXCL``: the first wins). A make-up that looks for 补白 is given up
-there: what it would choose depends on the 补白 the 栏目 before it leave.
+there: what it would choose depends on the 补白 the 栏目 before it leave —
+unless the build has made the 栏目 before it up already (where they meet,
+the build waits for it): then it goes on with the 补白 the build told, as
+the build would (:func:`..makeup.make_up_ahead`).
 The build tells the helper, after each 栏目, where the next one starts and
 with which 补白 (:meth:`Ahead.tell`); in a second round (:func:`_again`) the
 helper makes each 栏目 it gave up as the build would, once it knows both,
@@ -204,15 +207,23 @@ def _make_up(
         for index in todo:
             if not _claim(claims, index):
                 break  # the build is there
-            made = None
+            made, told = None, []
+
+            def build_pool(before: int = index - 1, told: list = told) -> list[Filler] | None:
+                # the build has made the 栏目 before up: it waits for this one, with these 补白
+                if (found := _told_now(claims, before)) is not None:
+                    told.append(found)
+                    return [f for f in issue.fillers if f.id in found[1]]
+                return None
+
             try:
-                made = makeup.make_up_ahead(issue, index, heights)
+                made = makeup.make_up_ahead(issue, index, heights, build_pool)
             finally:
                 print("gave up" if made is None else "done", index, file=report, flush=True)
-            if made is not None:
-                pages[index] = made.pages
-            else:
+            if made is None:
                 given_up.append(index)
+            elif not told:  # else made up as the build's, with its 补白: it tells what follows
+                pages[index] = made.pages
         _again(issue, sorted(given_up), pages, heights, claims, report)
         from ..cjk_markup import keep_markups
 
@@ -251,6 +262,15 @@ def _again(
             print("again", index, file=report, flush=True)
         placed = {f.id for f in made.plan.placed_fills}
         after[index] = (folio + made.page_count, [name for name in pool if name not in placed])
+
+
+def _told_now(claims: Path, index: int) -> tuple[int, list[str]] | None:
+    """What the build told after 栏目 ``index`` (:meth:`Ahead.tell`), if it has yet."""
+    try:
+        with (claims / f"pool {index}").open("rb") as stream:
+            return pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return None
 
 
 def _told(claims: Path, index: int, mine: str) -> tuple[int, list[str]] | None:
