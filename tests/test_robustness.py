@@ -95,6 +95,65 @@ def test_a_failed_screen_pdf_keeps_both_earlier_pdfs(mini_issue: Path, tmp_path:
     assert _outputs(out) == {"print.pdf": b"earlier", "screen.pdf": b"earlier"}
 
 
+def _marked_writers(monkeypatch, folder: Path, fail: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Each PDF writer leaves a mark in ``folder`` when it has written its PDF (the ``fail`` one
+    fails instead); the EPUB's renderer notes the marks there when it begins."""
+    from qhgy_publish import pipeline
+    from qhgy_publish.render import pdf_pair
+
+    for kind, name in (("press", "write_print_pdf"), ("screen", "write_screen_pdf")):
+        original = getattr(pdf_pair, name)
+
+        def marked(layout, target, pressed=None, kind=kind, original=original):  # type: ignore[no-untyped-def]
+            if kind == fail:
+                raise OSError(errno.ENOSPC, "No space left on device", str(target))
+            written = original(layout, target, pressed)
+            (folder / kind).touch()
+            return written
+
+        monkeypatch.setattr(pdf_pair, name, marked)
+    epub = pipeline.RENDERERS["epub"]
+
+    def noted(ctx, target):  # type: ignore[no-untyped-def]
+        (folder / "epub begun").write_text(" ".join(sorted(p.name for p in folder.iterdir())))
+        return epub.write(ctx, target)
+
+    monkeypatch.setitem(pipeline.RENDERERS, "epub", pipeline.Renderer("epub", noted))
+
+
+def test_the_epub_is_begun_once_a_pdf_writer_has_ended(mini_issue: Path, tmp_path: Path, monkeypatch) -> None:
+    """A build that draws every page (nothing kept from a last build) writes the EPUB beside the
+    PDF writers once one of them has ended: its core is free then."""
+    from qhgy_publish.pipeline import build_issue
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    _marked_writers(monkeypatch, marks)
+    build_issue(mini_issue, tmp_path / "out")
+    assert (marks / "epub begun").read_text() in ("press", "screen", "press screen")
+
+
+def test_a_failed_pdf_writer_leaves_every_earlier_output(mini_issue: Path, tmp_path: Path, monkeypatch) -> None:
+    """The press PDF fails while the screen PDF is still drawn: the build says why, and neither
+    PDF nor the EPUB is replaced (the EPUB is not begun)."""
+    from qhgy_publish.errors import BuildError
+    from qhgy_publish.pipeline import build_issue, output_path, prepare
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    issue = prepare(mini_issue).issue
+    for target in ("print", "screen", "epub"):
+        output_path(out, issue, target).write_bytes(b"earlier")
+    before = _outputs(out)
+    _marked_writers(monkeypatch, marks, fail="press")
+    with pytest.raises(BuildError, match=r"press PDF failed: .*No space left on device"):
+        build_issue(mini_issue, out)
+    assert _outputs(out) == before
+    assert not (marks / "epub begun").exists()
+
+
 def test_the_pdf_writers_inherit_the_layout_frozen_and_the_build_gets_it_back(mini_issue: Path, tmp_path: Path, monkeypatch) -> None:
     """Each writer is forked with the build's objects frozen, so its garbage collections leave
     them (and the pages they sit on) shared with the build (all processes together: 786–809 MB

@@ -550,20 +550,21 @@ def build_issue(
         targets_pdf = output_path(out_dir, issue, "print"), output_path(out_dir, issue, "screen")
         others: list[Path] | None = None
         epub_error: BuildError | None = None
-        # Beside writers that draw a few pages (a 栏目 edited): the EPUB in a forked copy
-        # meanwhile. Beside writers that draw most of the issue it is written after them: with its
-        # cover it took every process together over issue 19's 800 MB (797-843 MB measured); with
-        # the cover drawn during the make-up it fits (763-776 MB) but only shares the two cores
-        # with the writers (four alternated cold builds: no faster).
+        # The EPUB in a forked copy meanwhile: at once beside writers that draw a few pages (a
+        # 栏目 edited); beside writers that draw most of the issue, once one of them has ended
+        # (the press PDF, drawn without tags, ends first): begun at once it only shared the two
+        # cores with them (four alternated cold builds: no faster).
         beside = layout.pages_to_draw * 2 <= layout.page_count
         try:
-            with print_pdf.writing_both_pdfs(layout, *targets_pdf, kept) as written:
-                if beside:
+            with print_pdf.writing_both_pdfs(layout, *targets_pdf, kept) as writing:
+                # (a writer that failed fails the build when it leaves this: the EPUB is left as it was)
+                if beside or writing.one_ended():
                     try:
                         others = write_others_aside(ctx)
                     except BuildError as exc:
                         epub_error = exc
                         raise
+            written = writing.paths
         except BuildError as exc:
             if not layout.pressed or exc is epub_error:  # nothing kept, or the EPUB's own error
                 raise

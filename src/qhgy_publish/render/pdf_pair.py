@@ -18,6 +18,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,31 +45,50 @@ def write_both_pdfs(
     Both files are renamed into place only when both are complete: a failed
     or interrupted build stops the writers and leaves the earlier pair as it was.
     """
-    with writing_both_pdfs(layout, print_target, screen_target, pressed) as written:
+    with writing_both_pdfs(layout, print_target, screen_target, pressed) as writing:
         pass
-    return written
+    return writing.paths
+
+
+@dataclass
+class Writing:
+    """What :func:`writing_both_pdfs` gives the body of its ``with``."""
+
+    paths: list[Path] = field(default_factory=list)  # both PDFs, once they are in place
+    writers: list = field(default_factory=list)  # the writer processes
+
+    def one_ended(self) -> bool:
+        """Wait until one of the writers has ended: its core is free for other work (the press
+        PDF is drawn without tags, in about three quarters of the screen PDF's time). False if
+        a writer has failed."""
+        from multiprocessing.connection import wait
+
+        if self.writers and all(w.exitcode is None for w in self.writers):
+            wait([w.sentinel for w in self.writers])
+        return all(w.exitcode in (None, 0) for w in self.writers)
 
 
 @contextmanager
 def writing_both_pdfs(
     layout: PrintLayout, print_target: Path, screen_target: Path, pressed: Pressed | None = None
-) -> Iterator[list[Path]]:
+) -> Iterator[Writing]:
     """:func:`write_both_pdfs`, with the body of the ``with`` run in this process while the
     writers write (the build writes the EPUB there, which this process would otherwise spend
-    waiting). The list it gives is filled once both PDFs are in place; a body that fails stops
-    the writers and leaves the earlier pair as it was."""
+    waiting). The :class:`Writing` it gives has the paths once both PDFs are in place; a body
+    that fails stops the writers and leaves the earlier pair as it was."""
     from multiprocessing import get_all_start_methods, get_context
 
-    written: list[Path] = []
+    writing = Writing()
+    written = writing.paths
     if pressed is not None and every_page_kept(layout, pressed):  # no writer to fork: 0.6 s less
-        yield written
+        yield writing
         with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
             print_tmp.write_bytes(pressed.press)
             screen_tmp.write_bytes(pressed.screen)
         written += [print_target, screen_target]
         return
     if "fork" not in get_all_start_methods():
-        yield written
+        yield writing
         written += [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
         return
     context = get_context("fork")
@@ -88,7 +108,8 @@ def writing_both_pdfs(
                     start_holding_interrupts(child)
             finally:
                 gc.unfreeze()
-            yield written
+            writing.writers += [child for _, child, _ in writers]
+            yield writing
             for _, child, _ in writers:
                 child.join()
         except BaseException:
