@@ -80,7 +80,8 @@ class Ahead:
 
     def __init__(self, issue: Issue, build_key: str, heights: dict[str, float] | None, todo: list[int]) -> None:
         """Start making ``todo`` (indexes of 栏目 after the build's) up, the last first, with the
-        补白's ``heights`` (None: the helper finds them, as the build does)."""
+        补白's ``heights`` (None: the helper finds them, as the build does); those an earlier
+        build made up it leaves to the build (:func:`..makeup.unseen`)."""
         from . import cache
 
         self._todo = set(todo)
@@ -205,6 +206,8 @@ def _make_up(
         pages: dict[int, int] = {}  # the 栏目 it made up that never look for 补白: their page counts
         given_up: list[int] = []
         for index in todo:
+            if not makeup.unseen(issue, range(index, index + 1)):
+                continue  # made up by an earlier build: the build takes it from the cache
             if not _claim(claims, index):
                 break  # the build is there
             made, told = None, []
