@@ -315,7 +315,9 @@ def _ahead_first(issue: Issue) -> Ahead | None:
     build has made the first and the last 栏目 up: a cold build, which makes 栏目 up from the
     first one on. Else it starts, if at all, at the first 栏目 the cache does not know."""
     last = len(issue.columns)
-    if _build_key is None or last < 2 or not wanted() or unseen(issue, range(1, last + 1, last - 1)) != [1, last]:
+    if _build_key is None or last < 2 or not wanted() or not unseen(issue, range(1, 2)):
+        return None
+    if not unseen(issue, range(last, last + 1)):
         return None
     return Ahead(issue, _build_key, None, list(range(2, last + 1)))
 
