@@ -120,7 +120,17 @@ def use_issue_words(words: Iterable[str]) -> None:
     """Make ``words`` (names, an issue's own terms) unbreakable in the display text laid out next."""
     global _extra
     with _lock:
-        _extra = frozenset(w for w in words if len(HAN.findall(w)) >= 2)
+        _extra = _kept_whole(words)
+
+
+def _kept_whole(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(w for w in words if len(HAN.findall(w)) >= 2)
+
+
+def cut_before(words: Iterable[str]) -> bool:
+    """Whether a process has cut display text with ``words`` as the issue's words (and this
+    jieba, these house words): False for an issue no build has laid out with this code yet."""
+    return _cuts_file(_kept_whole(words)).exists()
 
 
 def words_in_use() -> frozenset[str]:

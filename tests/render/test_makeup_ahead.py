@@ -477,3 +477,45 @@ def test_a_helper_started_first_leaves_the_columns_made_up_before_to_the_build(
     assert {index for _, index in helpers[0]._done} == {4}
     assert [c.decisions is not None for c in helped[0].report.columns[:3]] == [False, True, True]
     assert helped[1:] == _make_up(four_columns, monkeypatch, cached=False)[1:]
+
+
+@pytest.fixture
+def no_text_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A cache of jieba's cuts that holds nothing (and none kept in this process)."""
+    from qhgy_publish import words
+
+    def forget() -> None:
+        for cached in (words._cuts_file, words._cuts, words._no_break_after):
+            cached.cache_clear()
+
+    monkeypatch.setattr(words, "CUTS_CACHE", tmp_path / "words")
+    forget()
+    yield
+    monkeypatch.undo()
+    forget()
+
+
+def test_a_build_of_text_never_cut_starts_the_helper_before_any_html(
+    four_columns: Path, monkeypatch: pytest.MonkeyPatch, no_text_cut: None
+) -> None:
+    """No text of the issue was cut into words before (a new issue, a fresh cache): the build is
+    cold, and the helper starts before the first HTML is rendered (which reads jieba's
+    dictionary, 0.4 s), not after the first 栏目's HTML told it so."""
+    monkeypatch.setenv("QHGY_MAKEUP_CACHE", "1")
+    monkeypatch.setenv("QHGY_HELPER", "1")
+    events: list[str] = []
+    original, html = ahead.Ahead.__init__, makeup.part_html
+
+    def started(self, *args):  # type: ignore[no-untyped-def]
+        events.append("helper")
+        original(self, *args)
+
+    def rendered(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("html")
+        return html(*args, **kwargs)
+
+    monkeypatch.setattr(ahead.Ahead, "__init__", started)
+    monkeypatch.setattr(makeup, "part_html", rendered)
+    made = makeup.make_up(apply_transforms(load_issue(four_columns)))
+    assert events[0] == "helper" and "html" in events
+    assert all(c.page_count for c in made.report.columns)

@@ -312,12 +312,16 @@ def make_up(
 def _ahead_first(issue: Issue) -> Ahead | None:
     """The helper (:mod:`.ahead`) started before the front is laid out, finding the 补白's heights
     and which of the 栏目 between no build has made up itself (their HTML, 0.2 s here), when no
-    build has made the first and the last 栏目 up: a cold build, which makes 栏目 up from the
-    first one on. Else it starts, if at all, at the first 栏目 the cache does not know."""
+    build has laid the issue's text out or made its first and last 栏目 up: a cold build, which
+    makes 栏目 up from the first one on. Else it starts, if at all, at the first 栏目 the cache
+    does not know."""
     last = len(issue.columns)
-    if _build_key is None or last < 2 or not wanted() or not unseen(issue, range(1, 2)):
+    if _build_key is None or last < 2 or not wanted():
         return None
-    if not unseen(issue, range(last, last + 1)):
+    # No text of the issue cut into words before: cold, known before any HTML is rendered (the
+    # first rendering reads jieba's dictionary: the helper starts 0.4 s sooner).
+    cold = not wordbreaks.cut_before(wordbreaks.issue_words(issue))
+    if not cold and (not unseen(issue, range(1, 2)) or not unseen(issue, range(last, last + 1))):
         return None
     return Ahead(issue, _build_key, None, list(range(2, last + 1)))
 
