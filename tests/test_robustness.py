@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import signal
 import struct
 import subprocess
@@ -152,6 +153,32 @@ def test_a_failed_pdf_writer_leaves_every_earlier_output(mini_issue: Path, tmp_p
         build_issue(mini_issue, out)
     assert _outputs(out) == before
     assert not (marks / "epub begun").exists()
+
+
+def test_a_writer_that_failed_is_not_taken_for_one_still_at_work() -> None:
+    """A process's sentinel is ready as its files close, a moment before its exit code can be
+    read: a writer that failed then looked like one still writing, and the EPUB was begun
+    (the test above failed so now and then). Here the moment lasts half a second."""
+    import multiprocessing
+
+    from qhgy_publish.render.pdf_pair import Writing
+
+    def failing() -> None:
+        os.closerange(3, 4096)  # its end of the sentinel among them, as on its way out
+        time.sleep(0.5)
+        os._exit(1)
+
+    context = multiprocessing.get_context("fork")
+    failed, writing = context.Process(target=failing), context.Process(target=time.sleep, args=(30,))
+    failed.start()
+    writing.start()
+    try:
+        assert Writing(writers=[failed, writing]).one_ended() is False
+        assert failed.exitcode == 1 and writing.exitcode is None
+    finally:
+        writing.terminate()
+        writing.join()
+        failed.join()
 
 
 def test_the_pdf_writers_inherit_the_layout_frozen_and_the_build_gets_it_back(mini_issue: Path, tmp_path: Path, monkeypatch) -> None:

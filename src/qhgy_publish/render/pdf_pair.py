@@ -65,6 +65,11 @@ class Writing:
 
         if self.writers and all(w.exitcode is None for w in self.writers):
             wait([w.sentinel for w in self.writers])
+        for writer in self.writers:
+            # A writer's sentinel is ready as its files close, a moment before its exit code can
+            # be read: a failed writer read then passed for one still at work (the EPUB begun).
+            if writer.exitcode is None and wait([writer.sentinel], timeout=0):
+                writer.join()
         return all(w.exitcode in (None, 0) for w in self.writers)
 
 
