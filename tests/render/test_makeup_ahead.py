@@ -519,3 +519,56 @@ def test_a_build_of_text_never_cut_starts_the_helper_before_any_html(
     made = makeup.make_up(apply_transforms(load_issue(four_columns)))
     assert events[0] == "helper" and "html" in events
     assert all(c.page_count for c in made.report.columns)
+
+
+def test_the_build_tries_the_heights_the_helper_found(four_columns: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build lays out, where it lands, each 栏目 the helper made up or began to (here both
+    later 栏目 look for 补白: given up): where it lands on a page of the hand the helper laid it
+    out on, its column sets are tried at once at the heights the helper's balancing found, kept
+    in the cache folder meanwhile (render/balanced_memo.py); the build lays out what one without
+    the cache does."""
+    from qhgy_publish.render import balanced_memo, weasy_columns
+    from qhgy_publish.render.makeup import parts
+
+    hits: set[str] = set()
+
+    class Recording(dict):
+        def get(self, key, default=None):  # type: ignore[no-untyped-def]
+            if key in self:
+                hits.add(key)
+            return super().get(key, default)
+
+    monkeypatch.setattr(weasy_columns, "BALANCED", Recording())
+    parts.start_build(None)
+    taken: set[str] = set()
+    refresh = balanced_memo.refresh
+
+    def recorded() -> None:
+        before = set(weasy_columns.BALANCED)
+        refresh()
+        taken.update(set(weasy_columns.BALANCED) - before)
+
+    monkeypatch.setattr(balanced_memo, "refresh", recorded)
+    monkeypatch.setenv("QHGY_HELPER", "1")
+    helpers: list[ahead.Ahead] = []
+    original = ahead.Ahead.__init__
+
+    def kept(self, *args):  # type: ignore[no-untyped-def]
+        original(self, *args)
+        helpers.append(self)
+
+    monkeypatch.setattr(ahead.Ahead, "__init__", kept)
+    original_column = makeup.make_up_column
+
+    def first_then_wait(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made = original_column(issue, index, *args, **kwargs)
+        if index == 1:  # the helper has had its turn at the last 栏目 (whatever else runs)
+            helpers[0]._wait_for(4, "done", "gave up")
+        return made
+
+    monkeypatch.setattr(makeup, "make_up_column", first_then_wait)
+    helped = _make_up(four_columns, monkeypatch, cached=True)
+    assert hits & taken  # heights the helper found, taken in by the build and tried
+    monkeypatch.setattr(weasy_columns, "BALANCED", {})
+    parts.start_build(None)
+    assert helped[1:] == _make_up(four_columns, monkeypatch, cached=False)[1:]

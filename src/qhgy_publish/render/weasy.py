@@ -9,6 +9,7 @@ unchanged, and the CJK patch is always installed first.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from functools import partial
@@ -99,9 +100,24 @@ def _styles_for(issue: Issue, fetcher: ClosedFetcher) -> _Styles:
     )
     if _styles is None or _styles.key != key:
         font_config, color_profiles = font_configuration(), {}
+        font_config._qhgy_token = _fonts_identity(files)  # see weasy_columns._fonts_token
         sheets = stylesheets(fetcher, font_config, color_profiles, issue.root)
         _styles = _Styles(key, sheets, font_config, color_profiles)
     return _styles
+
+
+def _fonts_identity(stylesheets: list[Path]) -> str:
+    """What the faces a font configuration loads stand for, the same in every process: the
+    @font-face rules, the stylesheets (which may add their own) and each face file by its name,
+    size and time (the balanced heights kept between processes, :mod:`.balanced_memo`, are keyed
+    by it: a layout measures its text with these faces)."""
+    digest = hashlib.sha256(font_face_css().encode())
+    for path in stylesheets:
+        digest.update(b"\0" + path.read_bytes())
+    for face in sorted({face_file(role) for role in font_roles().values()}):
+        stat = face.stat()
+        digest.update(f"\0{face} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
 
 
 FONT_FOLDER = "qhgy-fonts-"  # + the process id + "-": WeasyPrint's own prefix names no process

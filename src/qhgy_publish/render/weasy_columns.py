@@ -8,7 +8,8 @@ passes of 358 column sets on the sample issue, 49 left now that the trial
 is kept (:func:`_final_trial` says when). Where no box says how much room
 it lacked (a picture or a 补白 that cannot break), upstream raises the
 height 1 px per trial: 47 trials for one set; :class:`_HeightSearch`
-gallops and bisects to the same height. A set laid out before in the process
+gallops and bisects to the same height. A set laid out before (in the process,
+or in another: :mod:`.balanced_memo` keeps the heights in the cache folder)
 as it stands now (:func:`_set_key`: its boxes and their styles, where it
 resumes, its place and room on the page) is tried at once at the height its
 balancing found (:data:`BALANCED`): the make-up lays a 栏目 out again after
@@ -526,8 +527,10 @@ _FONT_CONFIGS = numbers()
 
 
 def _fonts_token(font_config):
-    """A number for each font configuration of the process, never reused (an ``id`` can be): the
-    same text measures otherwise with other font files."""
+    """What a font configuration's faces are: the same text measures otherwise with other font
+    files. The build's configurations carry a digest of their faces, the same in every process
+    (``qhgy_publish.render.weasy``: the heights are kept between processes); any other is a
+    number of its own, never reused (an ``id`` can be)."""
     token = getattr(font_config, '_qhgy_token', None)
     if token is None:
         token = font_config._qhgy_token = next(_FONT_CONFIGS)

@@ -20,6 +20,7 @@ from ... import words as wordbreaks
 from ...errors import BuildError
 from ...house import house
 from ...model import Issue
+from .. import balanced_memo
 from ..cjk_markup import keep_markups
 from . import cache
 from .ahead import Ahead, wanted
@@ -194,6 +195,7 @@ def make_up(
     global _build_key
     _build_key = cache.build_key(issue) if cache.enabled() else None
     start_build(_build_key)
+    balanced_memo.start(cache.MAKEUP_CACHE / "balanced" if _build_key is not None else None)
     placeholder = _placeholder_folios(issue)
     # A build whose first 栏目 no build has made up (a cold one) starts the helper first of all: it
     # imports and reads jieba's dictionary on the second core while this process lays the front out.
@@ -306,6 +308,7 @@ def make_up(
     warnings = [w for part in parts for w in part.warnings]
     finish_build([*([front] if front else []), *parts, *([fills] if fills else [])])  # the placeholder front too
     keep_markups()  # for the next process: see cjk_markup.MARKUP_CACHE
+    balanced_memo.keep()
     return MadeUp(join(parts), parts, folios, notes, report, warnings)
 
 

@@ -194,12 +194,13 @@ def _make_up(
 ) -> None:
     report = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # anything else printed goes where the errors go, not into the reports
-    from .. import makeup
+    from .. import balanced_memo, makeup
     from . import cache, parts
 
     cache.MAKEUP_CACHE = cache_dir
     makeup._build_key = build_key
     parts.start_build(None)  # nothing here is kept for another build
+    balanced_memo.start(cache_dir / "balanced")
     try:
         if heights is None:
             heights = makeup.known_heights(issue)
@@ -221,6 +222,7 @@ def _make_up(
 
             try:
                 made = makeup.make_up_ahead(issue, index, heights, build_pool)
+                balanced_memo.keep()  # for the build, which lays the 栏目 out where it lands
             finally:
                 print("gave up" if made is None else "done", index, file=report, flush=True)
             if made is None:
@@ -246,7 +248,7 @@ def _again(
     The make-up is kept under the build's own key (:func:`..makeup.make_up_column`); a build that
     comes to the 栏目 otherwise (a moved make-up that no longer fits: another folio, other 补白)
     makes it up itself."""
-    from .. import makeup
+    from .. import balanced_memo, makeup
 
     after: dict[int, tuple[int, list[str]]] = {}  # 栏目 of this round → the folio and 补白 after it
     for index in given_up:
@@ -261,6 +263,7 @@ def _again(
             folio, pool = after[i] if i in after else (folio + pages[i], pool)
         try:
             made = makeup.make_up_column(issue, index, folio, [f for f in issue.fillers if f.id in pool], heights)
+            balanced_memo.keep()
         finally:
             print("again", index, file=report, flush=True)
         placed = {f.id for f in made.plan.placed_fills}

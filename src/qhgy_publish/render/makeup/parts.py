@@ -25,6 +25,7 @@ from weasyprint import Document
 from ... import words as wordbreaks
 from ...model import Article, Issue
 from ...paths import layout_dirs
+from .. import balanced_memo
 from ..pagefacts import PageFacts, read_facts
 from ..pressed import PressedPart
 from ..templates import environment, render_template
@@ -221,6 +222,7 @@ def _render(issue: Issue, part: str, name: str, html: str, first_folio: int, key
     from ..weasy_cjk_patch import HALT_AT_LINE_END
 
     before = set(HALT_AT_LINE_END)
+    balanced_memo.refresh()  # the heights the helper (or the build) found meanwhile
     document, warnings = render_html(issue, html)
     wordbreaks.keep_cuts()  # for the next process: see words.CUTS_CACHE
     halts = {k: v for k, v in HALT_AT_LINE_END.items() if k not in before}
