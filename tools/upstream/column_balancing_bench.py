@@ -109,7 +109,9 @@ def patched_copy(folder: Path) -> Path:
     import weasyprint
 
     shutil.copytree(Path(weasyprint.__file__).parent, folder / "weasyprint", ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run(["patch", "-p1", "--quiet", "-d", str(folder), "-i", str(PATCH)], check=True)
+    # git's patch, outside any repository (the ceiling: none above the copy is looked for)
+    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(folder.resolve().parent)}
+    subprocess.run(["git", "apply", "-p1", str(PATCH)], cwd=folder, env=env, check=True)
     return folder
 
 
