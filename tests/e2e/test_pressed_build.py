@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
@@ -28,6 +31,7 @@ from qhgy_publish.check.pdf import preflight_pdf
 from qhgy_publish.errors import Severity
 from qhgy_publish.pipeline import build_issue, makeup_report_path, output_path
 from qhgy_publish.render import pressed as pressed_slot
+from qhgy_publish.render import rejoin
 
 from ..issue_builds import SECOND
 
@@ -129,6 +133,16 @@ def _fonts(pdf: pikepdf.Pdf) -> list[str]:
     return sorted(seen.values())
 
 
+def _programs(pdf: pikepdf.Pdf) -> dict[str, bytes]:
+    """Each font's program (inflated), by BaseFont."""
+    found = {}
+    for page in pdf.pages:
+        for font in page.obj.Resources.get("/Font", {}).values():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            found[str(font.BaseFont)] = (descriptor.get("/FontFile3") or descriptor.FontFile2).read_bytes()
+    return found
+
+
 @pytest.fixture(scope="module")
 def rebuilt(second, tmp_path_factory):  # type: ignore[no-untyped-def]
     # After the session's build of the issue: the copy finds its make-ups in the cache, so each
@@ -140,13 +154,28 @@ def rebuilt(second, tmp_path_factory):  # type: ignore[no-untyped-def]
     shutil.copytree(source, root)
     first = build_issue(root, base / "first", reuse_pages=True)
     edited = _edit(root)
-    again = build_issue(root, base / "again", reuse_pages=True)
+    left = base / "left"  # a mark from each process that wrote pages with their programs left to the join
+    left.mkdir()
+    real = rejoin.programs_left_to_the_join
+
+    @contextmanager
+    def marked() -> Iterator[None]:
+        with real():
+            (left / str(os.getpid())).touch()
+            yield
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rejoin, "programs_left_to_the_join", marked)
+        again = build_issue(root, base / "again", reuse_pages=True)
     fresh = build_issue(root, base / "fresh")
     return first, again, fresh, edited, base
 
 
 def test_the_build_after_an_edit_lays_out_only_what_the_edit_changed(rebuilt) -> None:
-    first, again, _, edited, _ = rebuilt
+    """…and both writers leave the font programs of the pages they draw to the join, which
+    makes one per face for the whole file (render/pdfjoin/left.py)."""
+    first, again, _, edited, base = rebuilt
+    assert len(list((base / "left").iterdir())) == 2
     assert first.layout.document is not None  # nothing kept before: every page laid out
     laid = [part.name for part in again.layout.parts if part.pressed is None]
     kept = [part.name for part in again.layout.parts if part.pressed is not None]
@@ -169,6 +198,7 @@ def test_the_kept_pages_give_the_pdfs_a_fresh_build_gives(rebuilt) -> None:
             assert _outline(a) == _outline(b)
             assert [p.obj.get("/TrimBox") for p in a.pages] == [p.obj.get("/TrimBox") for p in b.pages]
             assert _fonts(a) == _fonts(b)  # one font per face, as in one write
+            assert _programs(a) == _programs(b)  # each the program one write embeds
             assert len(set(_fonts(a))) == len(_fonts(a))
             if kind == "screen":
                 assert _structure(a) == _structure(b)

@@ -702,3 +702,107 @@ def test_glyphs_are_listed_as_one_write_first_draws_them(
     )
     pdf = _reopened(join_pdfs(segments, around))
     assert _font_parts(pdf) == _font_parts(_whole(written, "press"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Programs left to the join (render/pdfjoin/left.py)
+
+
+@dataclass
+class WrittenLeft:
+    """The mini issue's parts written with their font programs left to the join."""
+
+    parts: dict[str, list[bytes]]  # by variant (VARIANTS), as Written.parts
+    subsets: int  # WeasyPrint's own HarfBuzz subsettings while they were written
+
+
+@pytest.fixture(scope="module")
+def written_left(
+    laid_out: PrintLayout, written: dict[str, Written], tmp_path_factory: pytest.TempPathFactory
+) -> WrittenLeft:
+    from weasyprint.pdf.fonts import Font
+
+    from qhgy_publish.render.pdfjoin.left import programs_left_to_the_join
+
+    doc = laid_out.document
+    starts = written["screen"].starts
+    ends = [*starts[1:], len(doc.pages)]
+    counted = [0]
+    original = Font._harfbuzz_subset
+
+    def counting(self, *args):  # type: ignore[no-untyped-def]
+        counted[0] += 1
+        return original(self, *args)
+
+    Font._harfbuzz_subset = counting
+    try:
+        with programs_left_to_the_join():
+            parts = {
+                kind: [doc.copy(_with_stand_ins(doc.pages[s:e])[0]).write_pdf(**options) for s, e in zip(starts, ends, strict=True)]
+                for kind, options in (("screen", SCREEN_WRITE_OPTIONS), ("press", press_write_options()))
+            }
+    finally:
+        Font._harfbuzz_subset = original
+    folder = tmp_path_factory.mktemp("press-left")
+    parts["screen-finished"] = [_finish_screen(data) for data in parts["screen"]]
+    parts["press-finished"] = [_finish_press(data, folder) for data in parts["press"]]
+    return WrittenLeft(parts, counted[0])
+
+
+def _join_saved(parts: list[bytes], names: list[frozenset[str]], faces=None, pages=None) -> bytes:  # type: ignore[no-untyped-def]
+    """The parts joined (``pages``: of each, those pages; else all) and saved, every stream
+    deflated anew (at one level: the test process's writes deflate at pydyf's, the join at
+    zlib's default, as the build's writers do)."""
+    sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
+    ranges = pages or [range(len(pdf.pages)) for pdf in sources]
+    segments = [Segment(pdf, r, n) for pdf, r, n in zip(sources, ranges, names, strict=True)]
+    return _save(
+        join_pdfs(segments, sources[0], faces),
+        deterministic_id=True,
+        recompress_flate=True,
+        stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
+    )
+
+
+@pytest.mark.parametrize("kind", ["screen", "screen-finished", "press-finished"])  # (unfinished, the press
+# parts' XMP carries a new document ID each write)
+def test_parts_whose_programs_were_left_to_the_join_join_to_the_same_bytes(
+    kind: str, written: dict[str, Written], written_left: WrittenLeft
+) -> None:
+    """Written with their programs left to the join, the parts carry stand-ins naming each
+    project face and WeasyPrint subsets nothing; joined, whole or one part alone (each font
+    then kept apart and its face subset to its own glyphs), they give the bytes of the parts
+    written with WeasyPrint's subsets."""
+    from qhgy_publish.render.pdfjoin.left import left_to_the_join
+
+    assert written_left.subsets == 0
+    left, plain = written_left.parts[kind], written[kind]
+    for part in left:
+        with pikepdf.open(io.BytesIO(part)) as pdf:
+            for fonts in _fonts(pdf).values():
+                for font in fonts:
+                    name = left_to_the_join(_program(font))
+                    assert name is not None and project_face(name) is not None
+    assert _join_saved(left, plain.stand_ins) == _join_saved(plain.parts, plain.stand_ins)
+    last = len(left) - 1
+    alone = _join_saved([left[last]], [frozenset()])
+    assert alone == _join_saved([plain.parts[last]], [frozenset()])
+    with pikepdf.open(io.BytesIO(alone)) as pdf:
+        assert all(left_to_the_join(_program(f)) is None for fonts in _fonts(pdf).values() for f in fonts)
+    # A stand-in whose font holds every glyph drawn is no program to take: a font that holds them
+    # and has its program is taken (here the same part's, written with its subsets, first page).
+    count = len(pikepdf.open(io.BytesIO(left[last])).pages)
+    mixed = [range(count), range(1)]
+    names = [frozenset(), frozenset()]
+    assert _join_saved([left[last], plain.parts[last]], names, pages=mixed) == _join_saved(
+        [plain.parts[last], plain.parts[last]], names, pages=mixed
+    )
+
+
+def test_a_program_left_to_the_join_whose_face_is_not_found_refuses_the_join(
+    written: dict[str, Written], written_left: WrittenLeft
+) -> None:
+    """No stand-in reaches a PDF: a join that cannot subset the face it names says so (the
+    build then lays the issue out whole)."""
+    with pytest.raises(ValueError, match="left to the join"):
+        _join_saved(written_left.parts["screen"], written["screen"].stand_ins, lambda base_font: None)

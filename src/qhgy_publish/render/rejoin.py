@@ -9,6 +9,8 @@ writes: a link to a page kept from the earlier build (the contents, laid out
 again after an edit to a title, pointing to unchanged 栏目) would be lost, so
 the first page written carries a stand-in for each such anchor, and the join
 leaves the stand-ins out (the kept page's own destination serves the link).
+The fonts of the parts written now carry no programs of their own: the join
+makes one program per face for the whole file (:mod:`.pdfjoin.left`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING
 import pikepdf
 
 from .pdfjoin import Segment, join_pdfs
+from .pdfjoin.left import programs_left_to_the_join
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -89,7 +92,8 @@ def rejoin(
         kept = files.enter_context(pikepdf.open(io.BytesIO(pressed.pdf(kind))))
         drawn = None
         if document is not None:
-            write(document, target)
+            with programs_left_to_the_join():  # the join subsets the faces, or takes the kept programs
+                write(document, target)
             drawn = files.enter_context(pikepdf.open(io.BytesIO(target.read_bytes())))
         with _joined(layout, kept, drawn, stand_ins) as joined:
             yield joined

@@ -19,7 +19,8 @@ apart. Here it is rebuilt as WeasyPrint 70 writes it, each part in a module of i
   turn; each source's resources cut to it.
 - :mod:`.fonts`: one font per face, holding the glyphs the pages draw; its program subset once
   more from the face file (:mod:`.subset`, the face found by :mod:`.faces`), byte for byte the
-  program a single write embeds.
+  program a single write embeds. A source written to be joined may leave its programs to the
+  join (:mod:`.left`: stand-ins naming the faces), so they are subset once, here.
 - :mod:`.catalog`: catalog and document info from ``catalog_from``; pictures, masks and colour
   profiles copied from two sources kept once. The output's PDF version is the highest of the
   sources'.
@@ -98,12 +99,12 @@ def join_pdfs(
     drawn = _read_drawn(out)
     _prune_resources(drawn)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        merges = _start_font_merges(drawn, _face_finder(faces), pool)  # subsetting while the rest is done
+        merges, fills = _start_font_merges(drawn, _face_finder(faces), pool)  # subsetting while the rest is done
         _write_dests(out, placed)
         _write_outline(out, placed, sources)
         if tagged:
             _write_structure(out, placed, sources, catalog_from)
-        _finish_font_merges(out, merges)
+        _finish_font_merges(out, merges, fills)
     _copy_catalog(out, catalog_from, tagged=bool(tagged))
     _drop_duplicate_streams(out)
     return out

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .fonts import _Font
+from .left import left_to_the_join
 
 
 def _face_finder(faces: Callable[[str], Path | None] | None) -> Callable[[str, _Font], Path | None]:
@@ -27,6 +28,9 @@ def _face_finder(faces: Callable[[str], Path | None] | None) -> Callable[[str, _
 
 def _postscript_name(program: bytes) -> str | None:
     from fontTools.ttLib import TTFont
+
+    if (left := left_to_the_join(program)) is not None:
+        return left  # a stand-in names its face (.left)
 
     try:
         name = TTFont(io.BytesIO(program), lazy=True)["name"].getDebugName(6)

@@ -11,7 +11,9 @@ face only one source draws, where its subset holds glyphs the pages taken do not
 from a bigger file). /W, /ToUnicode, FontBBox and Flags are written as
 ``build_fonts_dictionary`` writes them (pin-sensitive: ``pdf/fonts.py``). A source's program that
 holds exactly the glyphs drawn is kept (nothing to subset); a font whose glyphs, in their order,
-are those drawn is kept whole.
+are those drawn is kept whole. A program left to the join (:mod:`.left`: a stand-in naming the
+face) is never kept: where no merge replaces its font, the face is subset to the font's own
+glyphs, as WeasyPrint would have subset it, or the join is refused.
 
 Where it can differ from a single write of the same pages:
 
@@ -42,6 +44,7 @@ from pikepdf import Array, Dictionary, Name, Stream
 
 from ..harfbuzz import face as hb_face
 from .drawn import _Drawn
+from .left import left_to_the_join
 from .pages import ObjGen
 from .subset import _subset
 
@@ -74,6 +77,7 @@ class _Font:
     program_key: str  # /FontFile2 or /FontFile3
     to_unicode: dict[int, str]  # glyph → text, in the ToUnicode's order
     widths: dict[int, object]
+    left: str | None = None  # the face's PostScript name, where the program was left to the join
 
 
 def _read_font(font: Dictionary) -> _Font | None:
@@ -95,7 +99,11 @@ def _read_font(font: Dictionary) -> _Font | None:
     for block in _BFCHAR.findall(to_unicode.read_bytes()):
         for glyph, text in _PAIR.findall(block):
             mapping.setdefault(int(glyph, 16), bytes.fromhex(text.decode()).decode("utf-16-be"))
-    return _Font(font, descriptor, key, mapping, _read_widths(cid_font.get("/W", Array())))
+    program = descriptor[key]
+    left = None
+    if isinstance(program, Stream) and int(program.get("/Length", 0)) < 256:  # a program is kilobytes
+        left = left_to_the_join(program.read_bytes())
+    return _Font(font, descriptor, key, mapping, _read_widths(cid_font.get("/W", Array())), left)
 
 
 _W_TOKEN = re.compile(rb"[\[\]]|[-+]?[0-9.]+")
@@ -138,11 +146,20 @@ class _Merge:
     program: Stream | Future | None  # a member's program that holds every glyph, or the subsetting
 
 
+@dataclass
+class _Fill:
+    """A font kept apart whose program was left to the join: its face subset to its glyphs."""
+
+    member: _Font
+    program: Future | tuple[bytes, bytes] | None
+
+
 def _start_font_merges(
     drawn: _Drawn, find_face: Callable[[str, _Font], Path | None], pool: ThreadPoolExecutor
-) -> list[_Merge]:
+) -> tuple[list[_Merge], list[_Fill]]:
     """The fonts to rebuild from the glyphs drawn, their programs being subset in ``pool``
-    meanwhile (see the module's docstring). A face found nowhere leaves its fonts as they are."""
+    meanwhile (see the module's docstring), and those kept apart whose programs were left to the
+    join. A face found nowhere leaves its fonts as they are."""
     groups: dict[str, list[tuple[Dictionary, Name]]] = {}  # face → the /Font entries naming it
     face_fonts: dict[str, list[_Font]] = {}  # face → its fonts, in page order
     fonts: dict[ObjGen, _Font | None] = {}
@@ -193,7 +210,7 @@ def _start_font_merges(
             continue  # its pages draw every glyph it holds, first in its order: as written
         merge = _Merge(users, members, to_unicode, widths, None)
         # WeasyPrint subsets to its ToUnicode's glyphs: a member that has them all has the program.
-        holder = next((m for m in members if m.to_unicode.keys() == to_unicode.keys()), None)
+        holder = next((m for m in members if not m.left and m.to_unicode.keys() == to_unicode.keys()), None)
         if holder is not None:
             merge.program = holder.descriptor[holder.program_key]
         elif (face := find_face(base_font.lstrip("/"), members[0])) is not None:
@@ -201,11 +218,21 @@ def _start_font_merges(
         else:
             continue
         merges.append(merge)
+    merged = {id(member) for merge in merges for member in merge.members}
+    fills = [
+        _Fill(member, None)
+        for members in face_fonts.values()
+        for member in members
+        if member.left and id(member) not in merged
+    ]
     # Biggest first, so two cores finish together; HarfBuzz and zlib let go of the GIL. The faces
     # are opened here, on this thread.
     for merge, face in sorted(jobs, key=lambda job: -len(job[0].to_unicode)):
         merge.program = pool.submit(_subset, hb_face(face), face, merge.to_unicode)
-    return merges
+    for fill in fills:
+        if (face := find_face(str(fill.member.font.get("/BaseFont")).lstrip("/"), fill.member)) is not None:
+            fill.program = pool.submit(_subset, hb_face(face), face, fill.member.to_unicode)
+    return merges, fills
 
 
 def _first_drawn(first_drawer: dict[int, _Font]) -> tuple[dict[int, str], dict[int, object]] | None:
@@ -222,14 +249,27 @@ def _first_drawn(first_drawer: dict[int, _Font]) -> tuple[dict[int, str], dict[i
     return to_unicode, widths
 
 
-def _finish_font_merges(out: pikepdf.Pdf, merges: list[_Merge]) -> None:
+def _finish_font_merges(out: pikepdf.Pdf, merges: list[_Merge], fills: list[_Fill]) -> None:
     for merge in merges:
         program = merge.program.result() if isinstance(merge.program, Future) else merge.program
         if program is None:
-            continue  # HarfBuzz could not subset as WeasyPrint does: the fonts stay apart
+            # HarfBuzz could not subset as WeasyPrint does: the fonts stay apart
+            fills += [_Fill(member, None) for member in merge.members if member.left]
+            continue
         merged = _merged_font(out, merge.members[0], merge.to_unicode, merge.widths, program)
         for font_dict, name in merge.users:
             font_dict[name] = merged
+    for fill in fills:
+        made = fill.program.result() if isinstance(fill.program, Future) else fill.program
+        if made is None:
+            raise ValueError(
+                f"the program of {fill.member.font.get('/BaseFont')} was left to the join, which cannot subset its face"
+            )
+        data, compressed = made
+        program = fill.member.descriptor[fill.member.program_key]
+        program.write(compressed, filter=Name.FlateDecode)  # as WeasyPrint writes it: its own subset
+        if fill.member.program_key == "/FontFile2":
+            program.Length1 = len(data)
 
 
 def _merged_font(
