@@ -181,6 +181,33 @@ def test_a_writer_that_failed_is_not_taken_for_one_still_at_work() -> None:
         failed.join()
 
 
+def test_both_pdf_writers_share_one_folder_of_font_subsets_which_the_build_removes(
+    mini_issue: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The press and the screen writer draw the same pages: each works inside subsets_shared
+    with the same folder (render/shared_subsets.py), and the folder is gone after the build."""
+    from contextlib import contextmanager
+
+    from qhgy_publish.pipeline import build_issue
+    from qhgy_publish.render import pdf_pair
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    real = pdf_pair.subsets_shared
+
+    @contextmanager
+    def marked(folder: Path):  # type: ignore[no-untyped-def]
+        (marks / str(os.getpid())).write_text(str(folder))
+        with real(folder):
+            yield
+
+    monkeypatch.setattr(pdf_pair, "subsets_shared", marked)
+    build_issue(mini_issue, tmp_path / "out")
+    folders = {mark.read_text() for mark in marks.iterdir()}
+    assert len(list(marks.iterdir())) == 2 and len(folders) == 1
+    assert not Path(folders.pop()).exists()
+
+
 def test_the_pdf_writers_inherit_the_layout_frozen_and_the_build_gets_it_back(mini_issue: Path, tmp_path: Path, monkeypatch) -> None:
     """Each writer is forked with the build's objects frozen, so its garbage collections leave
     them (and the pages they sit on) shared with the build (all processes together: 786–809 MB

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from .forked import start_holding_interrupts
 from .press_pdf import write_print_pdf
 from .rejoin import every_page_kept
 from .screen_pdf import write_screen_pdf
+from .shared_subsets import subsets_shared
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -97,6 +100,7 @@ def writing_both_pdfs(
         written += [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
         return
     context = get_context("fork")
+    shared = Path(tempfile.mkdtemp(prefix="qhgy-subsets-"))  # the writers' font subsets (shared_subsets)
     with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
         writers = []
         try:
@@ -107,7 +111,7 @@ def writing_both_pdfs(
                 for what, write, tmp in (("press", write_print_pdf, print_tmp), ("screen", write_screen_pdf, screen_tmp)):
                     receive, send = context.Pipe(duplex=False)
                     child = context.Process(
-                        target=_writer, args=(write, layout, pressed, tmp, send, os.getpid()), daemon=True
+                        target=_writer, args=(write, layout, pressed, tmp, send, os.getpid(), shared), daemon=True
                     )
                     writers.append((what, child, receive))
                     start_holding_interrupts(child)
@@ -123,6 +127,8 @@ def writing_both_pdfs(
                     child.terminate()
                     child.join()
             raise
+        finally:
+            shutil.rmtree(shared, ignore_errors=True)
         for what, child, receive in writers:
             if child.exitcode != 0:
                 reason = receive.recv() if receive.poll() else f"exit code {child.exitcode}"
@@ -131,15 +137,17 @@ def writing_both_pdfs(
 
 
 def _writer(  # type: ignore[no-untyped-def]
-    write, layout: PrintLayout, pressed: Pressed | None, target: Path, errors: Connection, parent: int
+    write, layout: PrintLayout, pressed: Pressed | None, target: Path, errors: Connection, parent: int, shared: Path
 ) -> None:
-    """A forked child's work: ``write`` one PDF of ``layout`` (its inherited copy) to ``target``."""
+    """A forked child's work: ``write`` one PDF of ``layout`` (its inherited copy) to ``target``, with
+    the font subsets the other writer made in ``shared`` (:mod:`.shared_subsets`)."""
     # Terminated by the parent (its build failed or was interrupted): unwind, so
     # atomic_path removes the half-written file.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     stop_with_parent(parent)
     try:
-        write(layout, target, pressed)
+        with subsets_shared(shared):
+            write(layout, target, pressed)
     except OSError as exc:
         errors.send(describe_write_error(exc))
         sys.exit(1)
