@@ -71,3 +71,18 @@ def test_a_writer_takes_the_subsets_the_other_made_and_writes_the_same_bytes(
     page = _write(document, document.pages[:1], counted, shared)
     assert counted[-1] > 0
     assert page == _write(document, document.pages[:1], counted, None)
+
+
+def test_the_joins_own_subsetting_in_a_writer_is_left_alone(tmp_path: Path) -> None:
+    """A writer that joins kept pages subsets faces through a stand-in Font of the join's
+    (render/pdfjoin/subset.py), which names no face: it subsets as without the folder."""
+    from qhgy_publish.fonts import face_file, font_roles
+    from qhgy_publish.render.harfbuzz import face as hb_face
+    from qhgy_publish.render.pdfjoin.subset import _subset
+
+    path = face_file(next(iter(font_roles().values())))
+    glyphs = {1: "一", 2: "二", 3: "三"}
+    with subsets_shared(tmp_path):
+        shared = _subset(hb_face(path), path, glyphs)
+    assert shared is not None and shared == _subset(hb_face(path), path, glyphs)
+    assert list(tmp_path.iterdir()) == []

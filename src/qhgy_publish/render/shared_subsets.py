@@ -37,7 +37,7 @@ def subsets_shared(folder: Path) -> Iterator[None]:
         return
 
     def subset(self, to_unicode, hinting):  # type: ignore[no-untyped-def]
-        if not to_unicode:
+        if not to_unicode or not hasattr(self, "name"):  # (the join's stand-in Font has no name)
             return original(self, to_unicode, hinting)
         path = folder / _key(self, to_unicode, hinting)
         try:
