@@ -52,12 +52,22 @@ def test_a_build_tries_the_heights_the_build_before_found_and_lays_out_the_same(
 
 
 def test_heights_kept_by_other_code_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A set's key names its boxes, not the code that lays them out: the file is the code's."""
+    """A set's key names its boxes, not the code that lays them out nor the HarfBuzz that shapes
+    their text: the file is theirs."""
     monkeypatch.setattr(weasy_columns, "BALANCED", {"a set": 120.5})
     balanced_memo.start(tmp_path)
     balanced_memo.keep()
     kept = balanced_memo.memo_file(tmp_path)
     assert json.loads(kept.read_text(encoding="utf-8")) == {"a set": 120.5}
+    monkeypatch.setattr(balanced_memo.harfbuzz, "version", lambda: "99.0.0")  # another shaper
+    balanced_memo._versions.cache_clear()
+    try:
+        assert balanced_memo.memo_file(tmp_path) != kept
+    finally:
+        monkeypatch.undo()
+        monkeypatch.setattr(weasy_columns, "BALANCED", {"a set": 120.5})
+        balanced_memo._versions.cache_clear()
+    assert balanced_memo.memo_file(tmp_path) == kept
     monkeypatch.setattr(balanced_memo, "code_digest", lambda: b"the code, edited")
     balanced_memo._versions.cache_clear()
     try:

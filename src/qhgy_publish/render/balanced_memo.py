@@ -11,7 +11,7 @@ of the same hand as the helper's its sets are the helper's (the sample: 571
 → 511 trial layouts in the build's process). A build after an edit lays out
 the edited 栏目 again, most of whose sets the edit did not touch (138 → 110).
 A key says nothing of the code that laid the set out, so the file is named
-by the package's code and the versions of WeasyPrint, Pango and Pyphen; a
+by the package's code and the versions of WeasyPrint, Pango, HarfBuzz and Pyphen; a
 height remembered that does not fit falls back to the search.
 
 The file lives in the make-up's cache folder (:mod:`.makeup.cache`: a build
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..output import atomic_path
 from ..paths import code_digest
-from . import weasy_columns
+from . import harfbuzz, weasy_columns
 
 MOST = 10_000  # heights kept (0.6 MB of JSON, read in 6 ms): the most recent (a build of the sample finds 300)
 KEPT_FILES = 4  # one per code version: the most recent few
@@ -47,7 +47,7 @@ def _versions() -> bytes:
     import weasyprint
     from weasyprint.text.ffi import pango
 
-    versions = f"{weasyprint.__version__} {pango.pango_version()} {version('pyphen')}"
+    versions = f"{weasyprint.__version__} {pango.pango_version()} {harfbuzz.version()} {version('pyphen')}"
     return code_digest() + versions.encode()
 
 

@@ -61,6 +61,15 @@ def face(face_file: Path) -> object | None:
     return _face(str(face_file), stat.st_mtime_ns, stat.st_size)
 
 
+def version() -> str:
+    """This HarfBuzz's version ("6.0.0"): it shapes every line WeasyPrint measures, so the caches of
+    what a layout found name it."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    declare()
+    return ffi.string(harfbuzz.hb_version_string()).decode()
+
+
 def subsetter() -> str | None:
     """The HarfBuzz that :func:`subset_to_characters` subsets with ("HarfBuzz 6.0.0"), None where it
     cannot."""

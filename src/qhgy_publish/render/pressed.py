@@ -10,7 +10,7 @@ After each ``qhgy build`` of both PDFs, the slot of the issue's folder keeps
 a copy of the press and the screen PDF, and for each part of the issue
 (front, each 栏目, back) the key it was laid out from
 (:func:`.makeup.parts.lay_out_part`: the whole build's key — code, layouts,
-fonts, pictures, WeasyPrint and Pango — with the part's name, first folio and
+fonts, pictures, WeasyPrint, Pango and HarfBuzz — with the part's name, first folio and
 HTML), where its pages stand in the two PDFs, what the build reads from each
 page (:mod:`.pagefacts`) and the layout's warnings; the EPUB's cover with the
 key of the front it was drawn from. The next build takes a part's pages from

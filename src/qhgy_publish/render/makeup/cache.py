@@ -21,8 +21,8 @@ its HTML before any correction (the articles, the words, the folio it
 starts on, the templates' output), the pictures that HTML shows (by name,
 size and time: :func:`pictures`), its model, the 补白 it may use and their
 heights, the make-up's own parameters (and the entry it continues from), and
-for the whole build the code, the layouts, the fonts and WeasyPrint's
-version. A picture replaced (a stand-in by the real photo) makes up again
+for the whole build the code, the layouts, the fonts and the versions of
+WeasyPrint, Pango and HarfBuzz. A picture replaced (a stand-in by the real photo) makes up again
 only the 栏目 that show it. The issue's folder is named in them by a stand-in
 (:func:`portable`): a copy of the issue elsewhere finds the same entries.
 Entries are written whole (to a temporary file, then renamed), so an
@@ -48,6 +48,7 @@ import weasyprint
 from ...fonts import face_file, font_roles
 from ...model import Filler, Issue
 from ...paths import CACHE_DIR, FONTS_DIR, PACKAGE_DIR, code_digest, layout_dirs
+from ..harfbuzz import version as harfbuzz_version
 from .plan import Plan
 from .rules import Action
 
@@ -118,8 +119,10 @@ def build_key(issue: Issue) -> str:
     pictures are in the keys of the parts that show them: :func:`pictures`)."""
     from weasyprint.text.ffi import pango
 
-    # WeasyPrint and Pango (the system's: it breaks and measures the lines) by their versions
-    digest = hashlib.sha256(f"{FORMAT} {weasyprint.__version__} {pango.pango_version()}".encode())
+    # WeasyPrint, Pango and HarfBuzz (the system's: they break, shape and measure the lines) by
+    # their versions
+    versions = f"{FORMAT} {weasyprint.__version__} {pango.pango_version()} {harfbuzz_version()}"
+    digest = hashlib.sha256(versions.encode())
     digest.update(code_digest(PACKAGE))
     for path in [f for d in layout_dirs(issue.root) if d.is_dir() for f in _files(d)]:
         digest.update(portable(str(path), issue).encode() + b"\0" + path.read_bytes())
