@@ -17,6 +17,7 @@ import errno
 import os
 import re
 import secrets
+import shutil
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -90,6 +91,16 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
+
+
+def process_folder(prefix: str) -> Path:
+    """A new temporary folder named by ``prefix`` and this process (``qhgy-fonts-1234-…``), once the
+    folders of that prefix whose process has ended are removed (kill -9 leaves a process's own)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
+        pid = folder.name.removeprefix(prefix).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
 
 
 def clear_stale_temps(folder: Path) -> list[Path]:

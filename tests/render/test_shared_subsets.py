@@ -5,6 +5,7 @@ fonts are those it writes when it subsets the faces itself; other glyphs are sub
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -86,3 +87,25 @@ def test_the_joins_own_subsetting_in_a_writer_is_left_alone(tmp_path: Path) -> N
         shared = _subset(hb_face(path), path, glyphs)
     assert shared is not None and shared == _subset(hb_face(path), path, glyphs)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_folder_a_killed_build_left_is_removed_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build names the writers' folder by its process (output.process_folder): one whose
+    process has ended (a build killed with kill -9) goes when the next build makes its own; one
+    of a process that runs stays."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from qhgy_publish.output import process_folder
+    from qhgy_publish.render.shared_subsets import SUBSETS_FOLDER
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{SUBSETS_FOLDER}{ended.stdout.strip()}-left"
+    (dead / "subset").mkdir(parents=True)
+    running = tmp_path / f"{SUBSETS_FOLDER}1-init"  # process 1 always runs
+    running.mkdir()
+    made = process_folder(SUBSETS_FOLDER)
+    assert made.is_dir() and made.name.startswith(f"{SUBSETS_FOLDER}{os.getpid()}-")
+    assert not dead.exists() and running.exists()

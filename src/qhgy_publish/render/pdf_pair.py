@@ -17,7 +17,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,12 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BuildError
-from ..output import atomic_path, describe_write_error, stop_with_parent
+from ..output import atomic_path, describe_write_error, process_folder, stop_with_parent
 from .forked import start_holding_interrupts
 from .press_pdf import write_print_pdf
 from .rejoin import every_page_kept
 from .screen_pdf import write_screen_pdf
-from .shared_subsets import subsets_shared
+from .shared_subsets import SUBSETS_FOLDER, subsets_shared
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -100,7 +99,7 @@ def writing_both_pdfs(
         written += [write_print_pdf(layout, print_target, pressed), write_screen_pdf(layout, screen_target, pressed)]
         return
     context = get_context("fork")
-    shared = Path(tempfile.mkdtemp(prefix="qhgy-subsets-"))  # the writers' font subsets (shared_subsets)
+    shared = process_folder(SUBSETS_FOLDER)  # the writers' font subsets (shared_subsets)
     with atomic_path(print_target) as print_tmp, atomic_path(screen_target) as screen_tmp:
         writers = []
         try:

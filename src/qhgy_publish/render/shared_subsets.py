@@ -9,7 +9,8 @@ first: the screen writer, the one a build waits for, can take its subsets.
 A subset is a function of the face, the glyph ids, whether .notdef keeps its outline and the
 hinting option (``Font._harfbuzz_subset``); both writers are forked from one build, so a
 font's name stands for its face. Each subset is written whole and renamed into a folder of
-the build's (:func:`subsets_shared`), which the build removes. Only HarfBuzz's subsets are
+the build's (:func:`subsets_shared`), which the build removes (a build killed with kill -9
+leaves it: the next one removes it, :func:`..output.process_folder`). Only HarfBuzz's subsets are
 shared: the fontTools fallback warns once per writer, as it did.
 
 Pin-sensitive: wraps ``weasyprint.pdf.fonts.Font.subset`` (WeasyPrint 70.0).
@@ -22,6 +23,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+SUBSETS_FOLDER = "qhgy-subsets-"  # + the build's process id + "-" (output.process_folder)
 
 
 @contextmanager

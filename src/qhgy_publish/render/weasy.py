@@ -128,30 +128,11 @@ def font_configuration() -> FontConfiguration:
     file) names this process. WeasyPrint removes the folder when the configuration is collected;
     a process killed with kill -9 cannot, so each new configuration first removes the folders
     of processes that no longer run."""
-    import os
-    import tempfile
+    from ..output import process_folder
 
-    _remove_dead_font_folders()
     config = FontConfiguration()
-    config._folder = Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER}{os.getpid()}-"))  # before any face is added
+    config._folder = process_folder(FONT_FOLDER)  # before any face is added
     return config
-
-
-def _remove_dead_font_folders() -> None:
-    import os
-    import shutil
-    import tempfile
-
-    for folder in Path(tempfile.gettempdir()).glob(f"{FONT_FOLDER}*-*"):
-        pid = folder.name.removeprefix(FONT_FOLDER).split("-", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            pass  # another user's process, alive
 
 
 def remove_font_folders() -> None:
