@@ -428,12 +428,6 @@ def _written_with_news(
     return written, ctx.warnings[before:], ctx.layout.cover
 
 
-def harfbuzz_subset_available() -> bool:
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
-    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
-
-
 def build_issue(
     root: Path,
     out_dir: Path,
@@ -471,11 +465,12 @@ def build_issue(
     from .render import print_pdf
     from .render.epub_cover import start_cover
     from .render.forked import in_fork
+    from .render.harfbuzz import weasyprint_subsets
     from .render.makeup.cache import enabled as makeup_cache_enabled
     from .render.pressed import load as load_pressed
     from .render.pressed import store as store_pressed
 
-    if not harfbuzz_subset_available():
+    if not weasyprint_subsets():
         result.warnings.append(
             "HarfBuzz's subsetter (Debian package libharfbuzz-subset0) is missing: WeasyPrint falls back "
             "to fontTools and writing the PDF takes ten times longer; run `make setup`"

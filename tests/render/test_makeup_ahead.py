@@ -443,18 +443,9 @@ def test_the_helper_reads_what_the_build_told(tmp_path: Path, monkeypatch: pytes
     assert cache.load(cache.moved_key(build_key, issue, index, html, pool, heights, makeup.TAIL, "")) is not None
 
 
-def test_a_helper_started_first_leaves_the_columns_made_up_before_to_the_build(
-    four_columns: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The first and the last 栏目 edited after a build: the helper starts before the front, told
-    every later 栏目, turns only to the last (the others are in the cache: it neither claims nor
-    makes them, the build takes them from there), and the build lays out what a build without
-    the cache does."""
-    monkeypatch.setenv("QHGY_HELPER", "1")
-    _make_up(four_columns, monkeypatch, cached=True)
-    for name in ("010-heci.md", "050-news-50.md"):
-        article = four_columns / "articles" / name
-        article.write_text(article.read_text(encoding="utf-8") + "\n\n新增一段文字，说明全年工作安排。\n", encoding="utf-8")
+def _helper_waited_for_after_the_first_column(monkeypatch: pytest.MonkeyPatch) -> list[ahead.Ahead]:
+    """The helpers the build starts (filled as it starts them); once the build has made its first
+    栏目 up, it waits until the helper has had its turn at the last (whatever else runs)."""
     helpers: list[ahead.Ahead] = []
     original = ahead.Ahead.__init__
 
@@ -467,11 +458,27 @@ def test_a_helper_started_first_leaves_the_columns_made_up_before_to_the_build(
 
     def first_then_wait(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
         made = original_column(issue, index, *args, **kwargs)
-        if index == 1 and helpers:  # the helper has had its turn at the last 栏目 (whatever else runs)
-            helpers[0]._wait_for(4, "done", "gave up")
+        if index == 1 and helpers:
+            helpers[0]._wait_for(len(issue.columns), "done", "gave up")
         return made
 
     monkeypatch.setattr(makeup, "make_up_column", first_then_wait)
+    return helpers
+
+
+def test_a_helper_started_first_leaves_the_columns_made_up_before_to_the_build(
+    four_columns: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first and the last 栏目 edited after a build: the helper starts before the front, told
+    every later 栏目, turns only to the last (the others are in the cache: it neither claims nor
+    makes them, the build takes them from there), and the build lays out what a build without
+    the cache does."""
+    monkeypatch.setenv("QHGY_HELPER", "1")
+    _make_up(four_columns, monkeypatch, cached=True)
+    for name in ("010-heci.md", "050-news-50.md"):
+        article = four_columns / "articles" / name
+        article.write_text(article.read_text(encoding="utf-8") + "\n\n新增一段文字，说明全年工作安排。\n", encoding="utf-8")
+    helpers = _helper_waited_for_after_the_first_column(monkeypatch)
     helped = _make_up(four_columns, monkeypatch, cached=True)
     assert [sorted(h._todo) for h in helpers] == [[2, 3, 4]]
     assert {index for _, index in helpers[0]._done} == {4}
@@ -550,24 +557,9 @@ def test_the_build_tries_the_heights_the_helper_found(four_columns: Path, monkey
 
     monkeypatch.setattr(balanced_memo, "refresh", recorded)
     monkeypatch.setenv("QHGY_HELPER", "1")
-    helpers: list[ahead.Ahead] = []
-    original = ahead.Ahead.__init__
-
-    def kept(self, *args):  # type: ignore[no-untyped-def]
-        original(self, *args)
-        helpers.append(self)
-
-    monkeypatch.setattr(ahead.Ahead, "__init__", kept)
-    original_column = makeup.make_up_column
-
-    def first_then_wait(issue, index, *args, **kwargs):  # type: ignore[no-untyped-def]
-        made = original_column(issue, index, *args, **kwargs)
-        if index == 1:  # the helper has had its turn at the last 栏目 (whatever else runs)
-            helpers[0]._wait_for(4, "done", "gave up")
-        return made
-
-    monkeypatch.setattr(makeup, "make_up_column", first_then_wait)
+    helpers = _helper_waited_for_after_the_first_column(monkeypatch)
     helped = _make_up(four_columns, monkeypatch, cached=True)
+    assert len(helpers) == 1
     assert hits & taken  # heights the helper found, taken in by the build and tried
     monkeypatch.setattr(weasy_columns, "BALANCED", {})
     parts.start_build(None)

@@ -61,6 +61,14 @@ def face(face_file: Path) -> object | None:
     return _face(str(face_file), stat.st_mtime_ns, stat.st_size)
 
 
+def weasyprint_subsets() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz here (HarfBuzz-subset 4.1 or later), as
+    ``Font.subset`` asks; else with fontTools, more slowly and otherwise."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
 def version() -> str:
     """This HarfBuzz's version ("6.0.0"): it shapes every line WeasyPrint measures, so the caches of
     what a layout found name it."""

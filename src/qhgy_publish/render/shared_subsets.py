@@ -32,10 +32,11 @@ def subsets_shared(folder: Path) -> Iterator[None]:
     """Font subsets taken from ``folder`` when another writer made them, else made and put there,
     in this process until the ``with`` ends."""
     from weasyprint.pdf.fonts import Font
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    from .harfbuzz import weasyprint_subsets
 
     original = Font.subset
-    if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):
+    if not weasyprint_subsets():
         yield
         return
 

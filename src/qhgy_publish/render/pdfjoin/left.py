@@ -19,7 +19,6 @@ attributes ``Font.__init__`` sets.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -58,17 +57,12 @@ def left_to_the_join(program: bytes) -> str | None:
 
 def _joinable_face(font, to_unicode: dict) -> str | None:  # type: ignore[no-untyped-def]
     """The PostScript name of ``font``'s face when the join can subset it as ``clean`` would."""
-    from fontTools.ttLib import TTFont
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
-    from .faces import project_face
+    from ..harfbuzz import weasyprint_subsets
+    from .faces import _postscript_name, project_face
 
     if not to_unicode or font.missing or font.png or font.svg or font.colr or "fvar" in font.tables:
         return None  # a full font (in a form), own CMap, colour or variable: clean does more
-    if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):
-        return None
-    try:
-        name = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)["name"].getDebugName(6)
-    except Exception:  # a face fontTools cannot read is no project face
-        return None
-    return str(name) if name and project_face(str(name)) is not None else None
+    if font.index != 0 or not weasyprint_subsets():
+        return None  # a face in a collection is none of the project's (they are copied out)
+    name = _postscript_name(font.file_content)
+    return name if name and project_face(name) is not None else None

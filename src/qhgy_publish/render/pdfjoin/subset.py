@@ -37,9 +37,11 @@ def _subset(face: object | None, face_file: Path, to_unicode: dict[int, str]) ->
     where it cannot be made as WeasyPrint makes it (a variable or colour face, no HarfBuzz)."""
     from weasyprint import DEFAULT_OPTIONS
     from weasyprint.pdf.fonts import Font
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    from weasyprint.text.ffi import harfbuzz
 
-    if face is None or not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):
+    from ..harfbuzz import weasyprint_subsets
+
+    if face is None or not weasyprint_subsets():
         return None
     tables = _face_tables(face)
     colour = harfbuzz.hb_ot_color_has_png(face) or harfbuzz.hb_ot_color_has_svg(face)
