@@ -1,4 +1,5 @@
-"""Speed of the build against its peers, in one run: `python benchmarks/run.py`.
+"""Speed of the build against its peers, in one run: `python benchmarks/run.py [--issue DIR]`
+(the sample issue, or the issue in DIR: tests/fixtures/2025-06, the test issue).
 
 Times, as medians of --runs runs (each a fresh process):
   (a) the project's own final print HTML rendered by plain WeasyPrint (CLI, default options);
@@ -140,8 +141,9 @@ def machine_speed() -> float:
     )
 
 
-def standalone_html(work: Path) -> Path:
-    """The build's own print HTML with its stylesheets inlined, for the peers to print."""
+def standalone_html(work: Path, root: Path = ROOT / "content" / "2025-01") -> Path:
+    """The build's own print HTML of the issue in ``root``, its stylesheets inlined, for the
+    peers to print."""
     from qhgy_publish.fonts import font_face_css
     from qhgy_publish.load import load_issue
     from qhgy_publish.paths import LAYOUTS_DIR
@@ -149,7 +151,7 @@ def standalone_html(work: Path) -> Path:
     from qhgy_publish.render.weasy import PRINT_CSS
     from qhgy_publish.transforms import apply_transforms
 
-    issue = apply_transforms(load_issue(ROOT / "content" / "2025-01"))
+    issue = apply_transforms(load_issue(root))
     html = layout(issue).html
     css = (
         font_face_css()
@@ -162,7 +164,14 @@ def standalone_html(work: Path) -> Path:
     return path
 
 
-EDITED = "120-wuxuhui.md"  # an article in the middle of the issue
+EDITED = "120-wuxuhui.md"  # an article in the middle of the sample issue
+
+
+def edited_article(root: Path) -> Path:
+    """The article the edit benchmark edits: the sample's in the middle of the issue, else the
+    middle one of the issue's article files."""
+    articles = sorted((root / "articles").glob("*.md"))
+    return next((a for a in articles if a.name == EDITED), articles[len(articles) // 2])
 
 
 def _pages(pdf: Path) -> int:
@@ -181,13 +190,20 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-preview", action="store_true", help="leave out the preview refresh (d)")
+    parser.add_argument(
+        "--issue",
+        type=Path,
+        default=ROOT / "content" / "2025-01",
+        help="the issue to measure (default: the sample; the preview refresh (d) is the sample's)",
+    )
     args = parser.parse_args()
+    root = args.issue.resolve()
     work = Path(tempfile.mkdtemp(prefix="qhgy-bench-"))
     # Caches of their own: clearing them for the cold runs must not touch a checkout's caches
     # (a test run may be using them).
     os.environ["QHGY_CACHE_DIR"] = str(work / "cache")
     qhgy = [sys.executable, "-m", "qhgy_publish.cli"]
-    html = standalone_html(work)
+    html = standalone_html(work, root)
     rows: list[tuple[str, float, float, float]] = []
     print(f"machine speed (a 10⁷-step Python loop, best of 3): {machine_speed():.2f} s", flush=True)
     peers: list[tuple[str, list[str]]] = [
@@ -221,7 +237,8 @@ def main() -> None:
         for cache in caches:
             shutil.rmtree(cache, ignore_errors=True)
 
-    build = [*qhgy, "build", str(ROOT / "content" / "2025-01"), "--out", str(work / "out")]
+    print(f"issue: {root}", flush=True)
+    build = [*qhgy, "build", str(root), "--out", str(work / "out")]
     cold_runs = ("(c) qhgy build, cold (no caches)", build)
     turns = [(cmd, None) for _, cmd in peers] + [(build, clear_caches)]
     found = interleaved(args.runs, turns)
@@ -233,9 +250,9 @@ def main() -> None:
     rows.append(("(c) qhgy build, warm", *median_of(args.runs, build)))
 
     # One article edited between builds, in a copy of the issue (the build never touches sources).
-    copy = work / "2025-01"
-    shutil.copytree(ROOT / "content" / "2025-01", copy)
-    edited = copy / "articles" / EDITED
+    copy = work / root.name
+    shutil.copytree(root, copy)
+    edited = copy / "articles" / edited_article(root).name
     edits = iter(range(1, 1000))
 
     def edit_one_article() -> None:
@@ -252,7 +269,7 @@ def main() -> None:
     )
 
     refresh = ROOT / "benchmarks" / "preview_refresh.py"
-    if refresh.exists() and not args.no_preview:
+    if refresh.exists() and not args.no_preview and root == (ROOT / "content" / "2025-01").resolve():
         out = subprocess.run(
             [sys.executable, str(refresh), "--runs", str(args.runs)], capture_output=True, text=True
         )
@@ -260,7 +277,7 @@ def main() -> None:
 
     print("\nwhere one cold build's time goes (benchmarks/stages.py --columns):")
     stages = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "stages.py"), "--columns"],
+        [sys.executable, str(ROOT / "benchmarks" / "stages.py"), "--columns", str(root)],
         capture_output=True,
         text=True,
         env={**os.environ, "QHGY_CACHE_DIR": str(work / "cache-stages")},  # a cold build
@@ -273,7 +290,7 @@ def main() -> None:
         print(f"{name:44} {seconds:9.2f} {cold / seconds:18.2f} {own:7.0f} {together:7.0f}")
     pages = {
         key: _pages(work / name)
-        for key, name in (("a", "a.pdf"), ("b", "b.pdf"), ("c", "out/qhgy-2025-01-print.pdf"))
+        for key, name in (("a", "a.pdf"), ("b", "b.pdf"), ("c", next((work / "out").glob("*-print.pdf")).relative_to(work)))
     }
     plain = next(s for name, s, _, _ in rows if name.startswith("(a)"))
     print(f"\ncold build / plain WeasyPrint (same final HTML): {cold / plain:.2f}")

@@ -502,9 +502,8 @@ def build_issue(
     from .check.layout_pictures import picture_warnings
 
     result.warnings += [f"{f.where}: {f.message} ({f.code})" for f in picture_warnings(layout.facts, issue)]
-    front = layout.parts[0] if layout.parts else None
-    if kept is not None and front is not None and front.pressed is not None and front.key == kept.cover_key:
-        layout.cover = kept.cover
+    if kept is not None and layout.cover_key and layout.cover_key == kept.cover_key:
+        layout.cover = kept.cover  # 封一 as the last build drew it, whatever its contents pages say now
     for cover in drawing:
         if layout.cover is None:
             layout.cover = cover.result()
@@ -586,6 +585,6 @@ def build_issue(
             output_path(out_dir, issue, "print"),
             output_path(out_dir, issue, "screen"),
             layout.cover,
-            layout.parts[0].key,
+            layout.cover_key,
         )
     return result

@@ -30,8 +30,8 @@ import yaml
 from qhgy_publish.check.pdf import preflight_pdf
 from qhgy_publish.errors import Severity
 from qhgy_publish.pipeline import build_issue, makeup_report_path, output_path
+from qhgy_publish.render import epub_cover, rejoin
 from qhgy_publish.render import pressed as pressed_slot
-from qhgy_publish.render import rejoin
 
 from ..issue_builds import SECOND
 
@@ -156,7 +156,10 @@ def rebuilt(second, tmp_path_factory):  # type: ignore[no-untyped-def]
     edited = _edit(root)
     left = base / "left"  # a mark from each process that wrote pages with their programs left to the join
     left.mkdir()
+    drawn = base / "drawn"  # a mark for each EPUB cover drawn (in a forked copy: a file, not a list)
+    drawn.mkdir()
     real = rejoin.programs_left_to_the_join
+    draw = epub_cover._draw
 
     @contextmanager
     def marked() -> Iterator[None]:
@@ -164,8 +167,13 @@ def rebuilt(second, tmp_path_factory):  # type: ignore[no-untyped-def]
             (left / str(os.getpid())).touch()
             yield
 
+    def draw_marked(*args):  # type: ignore[no-untyped-def]
+        (drawn / str(os.getpid())).touch()
+        return draw(*args)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(rejoin, "programs_left_to_the_join", marked)
+        patch.setattr(epub_cover, "_draw", draw_marked)
         again = build_issue(root, base / "again", reuse_pages=True)
     fresh = build_issue(root, base / "fresh")
     return first, again, fresh, edited, base
@@ -183,6 +191,10 @@ def test_the_build_after_an_edit_lays_out_only_what_the_edit_changed(rebuilt) ->
     index = again.issue.columns.index(column) + 1
     assert f"column-{index}" in laid
     assert len(kept) >= len(again.layout.parts) - 3, (laid, kept)  # front, the 栏目, back at most
+    # The retitle changed the contents, so the front was laid out again, but not 封一: the EPUB's
+    # cover is the last build's, not drawn again (the EPUB is a fresh build's: the next test).
+    assert "front" in laid and again.layout.cover_key == first.layout.cover_key != ""
+    assert not list((base / "drawn").iterdir())
 
 
 def test_the_kept_pages_give_the_pdfs_a_fresh_build_gives(rebuilt) -> None:

@@ -13,7 +13,8 @@ a copy of the press and the screen PDF, and for each part of the issue
 fonts, pictures, WeasyPrint, Pango and HarfBuzz — with the part's name, first folio and
 HTML), where its pages stand in the two PDFs, what the build reads from each
 page (:mod:`.pagefacts`) and the layout's warnings; the EPUB's cover with the
-key of the front it was drawn from. The next build takes a part's pages from
+key of what it was drawn from (:func:`.makeup.cover_key`: 封一 and 封二, not the contents, so an
+edit that changes a title or a folio does not draw it again). The next build takes a part's pages from
 the slot where the key of its final layout is the same, and joins them with
 the pages it drew (:mod:`.pdfjoin`, :mod:`.pdf_pair`). A key is a hash of
 every input of the part's pages, so a slot never serves a stale page.

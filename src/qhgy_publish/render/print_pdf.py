@@ -57,6 +57,7 @@ class PrintLayout:
     parts: list[Part] = field(default_factory=list)  # front, each 栏目, back: the pages in order
     facts: list[PageFacts] = field(default_factory=list)  # of every page, in order
     cover: bytes | None = None  # the EPUB's cover, once drawn or taken from an earlier build
+    cover_key: str = ""  # what the cover is drawn from (.makeup.cover_key; "": no cache)
 
     @property
     def page_count(self) -> int:
@@ -121,6 +122,7 @@ def layout(
         warnings=made.warnings,
         parts=made.parts,
         facts=facts,
+        cover_key=made.cover_key,
     )
 
 

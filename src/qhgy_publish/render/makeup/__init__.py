@@ -26,7 +26,7 @@ from . import cache
 from .ahead import Ahead, wanted
 from .cache import Decisions
 from .measure import PX, PageView, read_pages, shape
-from .parts import Part, finish_build, join, lay_out_part, offer, part_html, start_build
+from .parts import Part, finish_build, join, lay_out_part, offer, part_html, part_key, start_build
 from .plan import NO_PLAN, Plan
 from .rules import (
     FILL_ROOM,
@@ -170,6 +170,7 @@ class MadeUp:
     notes_pages: int
     report: MakeupReport
     warnings: list[str]
+    cover_key: str = ""  # what the EPUB's cover is drawn from (see cover_key)
 
 
 def make_up(
@@ -309,7 +310,16 @@ def make_up(
     finish_build([*([front] if front else []), *parts, *([fills] if fills else [])])  # the placeholder front too
     keep_markups()  # for the next process: see cjk_markup.MARKUP_CACHE
     balanced_memo.keep()
-    return MadeUp(join(parts), parts, folios, notes, report, warnings)
+    return MadeUp(join(parts), parts, folios, notes, report, warnings, cover_key(issue, fit))
+
+
+def cover_key(issue: Issue, fit: int) -> str:
+    """The key of what the EPUB's cover is drawn from (封一: see ..epub_cover): 封一 and 封二 laid
+    out alone, 封二 ``fit`` steps smaller, as a cold make-up lays them out. Not the front's key:
+    the contents on its later pages change with any title or folio, 封一 does not. ("": no cache.)"""
+    if _build_key is None:
+        return ""
+    return part_key("covers", 1, part_html(issue, "covers", folios=_placeholder_folios(issue), fit=fit), issue)
 
 
 def _ahead_first(issue: Issue) -> Ahead | None:

@@ -189,7 +189,7 @@ def lay_out_part(
     name = f"column-{options.get('index')}" if part == "column" else part
     key = ""
     if _build_key is not None:
-        key = _key(name, first_folio, html, issue)
+        key = part_key(name, first_folio, html, issue)
         if take_pressed and (pressed := _pressed.get(key)) is not None:
             laid = tuple(pressed.warnings)
             return Part(name, None, [], list(laid), key, laid, {}, pressed)
@@ -203,7 +203,7 @@ def lay_out_part(
     return _render(issue, part, name, html, first_folio, key)
 
 
-def _key(name: str, first_folio: int, html: str, issue: Issue) -> str:
+def part_key(name: str, first_folio: int, html: str, issue: Issue) -> str:
     """What a part's layout is drawn from: the build's code, layouts and fonts, its HTML and the
     pictures it shows (:func:`.cache.pictures`)."""
     digest = f"{_build_key}\0{name}\0{first_folio}\0{html}\0{pictures(html, issue)}"
@@ -243,7 +243,7 @@ def _lay_out_runs(issue: Issue, name: str, key: str, reuse: Part | None, options
     laid: list[Part] = []
     for number in range(1, len(runs(issue.columns[index - 1].articles, plan)) + 1):
         html = part_html(issue, "column", index=index, first_folio=folio, plan=plan, run=number)
-        run_key = _key(f"{name}.{number}", folio, html, issue)
+        run_key = part_key(f"{name}.{number}", folio, html, issue)
         found = known.get(run_key) or _last_build.get(run_key) or _drafts.get(run_key)
         laid.append(_taken(found) if found is not None else _render(issue, "column", name, html, folio, run_key))
         folio += len(laid[-1].pages)
