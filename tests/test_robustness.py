@@ -326,3 +326,21 @@ def test_a_very_long_paragraph_builds(mini_issue: Path, tmp_path: Path) -> None:
     proc = _qhgy("build", str(mini_issue), "--out", str(tmp_path / "out"), "--only", "print")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "qhgy-2025-02-print.pdf").stat().st_size > 50_000
+
+
+def test_a_write_error_says_which_file_why_and_what_to_do(tmp_path: Path) -> None:
+    """A file of the build's own is named as its target (not its temporary name); a library's own
+    file, which has no name to give (a font WeasyPrint copies), is said with the build's folder."""
+    import errno
+
+    from qhgy_publish.output import describe_write_error, prepare_output_dir, temp_path
+
+    out = tmp_path / "out"
+    prepare_output_dir(out)
+    target = out / "qhgy-2025-02-print.pdf"
+    said = describe_write_error(OSError(errno.ENOSPC, "No space left on device", str(temp_path(target))))
+    assert said.startswith(f"{target}: No space left on device\n")
+    assert "the disk is full" in said and said.endswith("the outputs of the last good build are untouched")
+    said = describe_write_error(OSError(errno.EFBIG, "File too large"))
+    assert said.startswith(f"File too large (while building into {out})\n")
+    assert "(ulimit -f): raise the limit" in said

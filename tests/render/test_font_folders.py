@@ -1,6 +1,7 @@
-"""WeasyPrint copies the faces it loads into a temporary folder and removes it when its font
+"""WeasyPrint puts the faces it loads into a temporary folder and removes it when its font
 configuration is collected. A build killed with kill -9 cannot; the next layout removes the
-folders of processes that no longer run, and only those."""
+folders of processes that no longer run, and only those. The house's faces are linked there,
+not copied (render/font_folder.py)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,28 @@ def test_the_font_folder_of_a_killed_process_is_removed_by_the_next_layout(tmp_p
         import shutil
 
         shutil.rmtree(alive, ignore_errors=True)
+
+
+def test_the_house_faces_are_linked_into_the_font_folder_and_other_fonts_written(tmp_path: Path) -> None:
+    """Each face the stylesheets load is the house face's own file under WeasyPrint's name (a
+    hard or a symbolic link), not a copy; bytes that are no house face are written as given."""
+    from qhgy_publish.fonts import face_file, font_roles
+    from qhgy_publish.pipeline import prepare
+    from qhgy_publish.render import weasy
+    from qhgy_publish.render.font_folder import LinkingFolder
+
+    issue = prepare(MINI).issue
+    config = weasy.font_configuration()
+    weasy.stylesheets(weasy.fetcher_for(issue), config, {}, issue.root)
+    faces = {face_file(role) for role in font_roles().values()}
+    loaded = sorted(config._folder.iterdir())
+    assert len(loaded) == len(faces)
+    for path in loaded:
+        assert path.is_symlink() or os.stat(path).st_nlink > 1
+        assert any(os.path.samefile(path, face) for face in faces)
+    other = LinkingFolder(tmp_path) / "other"
+    face = sorted(faces)[0]
+    changed = bytearray(face.read_bytes())
+    changed[:4] = b"wOFF"  # a face's size, another font's first bytes
+    assert other.write_bytes(bytes(changed)) == len(changed)
+    assert not other.is_symlink() and os.stat(other).st_nlink == 1 and other.read_bytes() == changed

@@ -4,6 +4,7 @@ copy of its own. Real forks, as the build makes them."""
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 
@@ -33,11 +34,20 @@ def _fails() -> None:
     raise ValueError("bad value")
 
 
+def _disk_full() -> None:
+    raise OSError(errno.ENOSPC, "No space left on device", "/out/qhgy-2025-02.epub")
+
+
 def test_errors_come_back_as_the_builds() -> None:
     with pytest.raises(BuildError, match=r"^images/cover.png: not a picture$"):
         in_fork("writing the EPUB", _fails_as_the_build)
     with pytest.raises(BuildError, match=r"^writing the EPUB failed: ValueError: bad value$"):
         in_fork("writing the EPUB", _fails)
+    # A file the copy could not write is said as the build says it: which, why, what to do.
+    with pytest.raises(BuildError) as failed:
+        in_fork("writing the EPUB", _disk_full)
+    assert str(failed.value).startswith("/out/qhgy-2025-02.epub: No space left on device\n")
+    assert "the disk is full" in str(failed.value) and "OSError" not in str(failed.value)
     with pytest.raises(BuildError, match=r"^writing the EPUB failed: the process ended \(3\)$"):
         in_fork("writing the EPUB", os._exit, 3)
 

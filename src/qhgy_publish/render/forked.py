@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import IO, Any, Generic, TypeVar
 
 from ..errors import BuildError
-from ..output import stop_with_parent
+from ..output import describe_write_error, stop_with_parent
 
 T = TypeVar("T")
 _forked = False  # this process is such a copy: work it is given is done here (it ends anyway)
@@ -108,12 +108,14 @@ def _read(results: IO[bytes]) -> tuple[str, Any]:
 
 
 def _outcome(work: Callable[..., Any], args: tuple) -> tuple[str, Any]:
-    """(kind, what) of ``work(*args)``: ("done", its result), ("build", a BuildError's message)
-    or ("failed", any other error)."""
+    """(kind, what) of ``work(*args)``: ("done", its result), ("build", a BuildError's message, or
+    an OSError's as :func:`..output.describe_write_error` words it) or ("failed", any other error)."""
     try:
         return "done", work(*args)
     except BuildError as exc:
         return "build", str(exc)
+    except OSError as exc:  # a file the work wrote or read: said as the build says it (the disk full, …)
+        return "build", describe_write_error(exc)
     except BaseException as exc:  # said to the parent, which stops the build with it
         return "failed", f"{type(exc).__name__}: {exc}"
 

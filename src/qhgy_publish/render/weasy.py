@@ -124,14 +124,15 @@ FONT_FOLDER = "qhgy-fonts-"  # + the process id + "-": WeasyPrint's own prefix n
 
 
 def font_configuration() -> FontConfiguration:
-    """A WeasyPrint font configuration whose temporary folder (the faces it loaded, a fontconfig
-    file) names this process. WeasyPrint removes the folder when the configuration is collected;
-    a process killed with kill -9 cannot, so each new configuration first removes the folders
-    of processes that no longer run."""
+    """A WeasyPrint font configuration whose temporary folder (links to the faces it loaded: see
+    :mod:`.font_folder`; a fontconfig file) names this process. WeasyPrint removes the folder
+    when the configuration is collected; a process killed with kill -9 cannot, so each new
+    configuration first removes the folders of processes that no longer run."""
     from ..output import process_folder
+    from .font_folder import LinkingFolder
 
     config = FontConfiguration()
-    config._folder = process_folder(FONT_FOLDER)  # before any face is added
+    config._folder = LinkingFolder(process_folder(FONT_FOLDER))  # before any face is added
     return config
 
 
