@@ -2,9 +2,9 @@
 
 Why: WeasyPrint reads the file of every @font-face rule and writes a copy of it into its
 font folder (``FontConfiguration.add_font_face``), which fontconfig then scans. For the
-house's four faces (Noto CJK and LXGW WenKai, 90 MB) the copies took 0.16 s of the 0.23 s
-the first stylesheet costs each process that lays out (the build, the make-up's helper, the
-preview), and as much disk again until the process ends. The folder is a :class:`LinkingFolder`:
+house's four faces (Noto CJK and LXGW WenKai, 80 MB) the first stylesheet took 0.15–0.29 s in
+each process that lays out (the build, the make-up's helper, the preview), 0.12–0.13 s with
+links, and the copies stood on the disk until the process ended. The folder is a :class:`LinkingFolder`:
 a file written into it whose bytes are those of one of the house's faces is made a hard link
 to that face (a symbolic one where the two stand on different file systems) — the same bytes
 under the name WeasyPrint chose. Anything else (a face an issue brings, a woff WeasyPrint
