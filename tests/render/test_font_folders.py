@@ -72,3 +72,23 @@ def test_the_house_faces_are_linked_into_the_font_folder_and_other_fonts_written
     changed[:4] = b"wOFF"  # a face's size, another font's first bytes
     assert other.write_bytes(bytes(changed)) == len(changed)
     assert not other.is_symlink() and os.stat(other).st_nlink == 1 and other.read_bytes() == changed
+
+
+def test_a_face_on_another_file_system_is_linked_symbolically(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Where a hard link cannot be made (the font folder on another file system than the face:
+    EXDEV), the face is linked symbolically, by its absolute path."""
+    import errno
+
+    from qhgy_publish.fonts import face_file, font_roles
+    from qhgy_publish.render.font_folder import LinkingFolder
+
+    def cross_device(*_args) -> None:  # type: ignore[no-untyped-def]
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    face = sorted({face_file(role) for role in font_roles().values()})[0]
+    linked = LinkingFolder(tmp_path) / "face"
+    data = face.read_bytes()
+    assert linked.write_bytes(data) == len(data)
+    assert linked.is_symlink() and Path(os.readlink(linked)).is_absolute()
+    assert os.path.samefile(linked, face)

@@ -34,7 +34,7 @@ class LinkingFolder(_ConcretePath):  # type: ignore[misc,valid-type]
         if face is not None:
             for link in (os.link, os.symlink):
                 try:
-                    link(face, self)
+                    link(face.absolute(), self)  # (a relative cache folder: a symbolic link resolves from here)
                 except OSError:
                     continue
                 return len(data)
