@@ -63,6 +63,11 @@ def face_file(role: FontRole) -> Path:
     return _face_target(role)
 
 
+def face_files() -> list[Path]:
+    """The files of the house's faces, each once, in order (:func:`face_file` of every role)."""
+    return sorted({face_file(role) for role in font_roles().values()})
+
+
 _copying: list = []  # the child process of copy_faces_ahead, until a face is asked for
 
 

@@ -52,7 +52,7 @@ def test_the_font_folder_of_a_killed_process_is_removed_by_the_next_layout(tmp_p
 def test_the_house_faces_are_linked_into_the_font_folder_and_other_fonts_written(tmp_path: Path) -> None:
     """Each face the stylesheets load is the house face's own file under WeasyPrint's name (a
     hard or a symbolic link), not a copy; bytes that are no house face are written as given."""
-    from qhgy_publish.fonts import face_file, font_roles
+    from qhgy_publish.fonts import face_files
     from qhgy_publish.pipeline import prepare
     from qhgy_publish.render import weasy
     from qhgy_publish.render.font_folder import LinkingFolder
@@ -60,7 +60,7 @@ def test_the_house_faces_are_linked_into_the_font_folder_and_other_fonts_written
     issue = prepare(MINI).issue
     config = weasy.font_configuration()
     weasy.stylesheets(weasy.fetcher_for(issue), config, {}, issue.root)
-    faces = {face_file(role) for role in font_roles().values()}
+    faces = face_files()
     loaded = sorted(config._folder.iterdir())
     assert len(loaded) == len(faces)
     for path in loaded:
@@ -79,14 +79,14 @@ def test_a_face_on_another_file_system_is_linked_symbolically(tmp_path: Path, mo
     EXDEV), the face is linked symbolically, by its absolute path."""
     import errno
 
-    from qhgy_publish.fonts import face_file, font_roles
+    from qhgy_publish.fonts import face_files
     from qhgy_publish.render.font_folder import LinkingFolder
 
     def cross_device(*_args) -> None:  # type: ignore[no-untyped-def]
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
     monkeypatch.setattr(os, "link", cross_device)
-    face = sorted({face_file(role) for role in font_roles().values()})[0]
+    face = face_files()[0]
     linked = LinkingFolder(tmp_path) / "face"
     data = face.read_bytes()
     assert linked.write_bytes(data) == len(data)

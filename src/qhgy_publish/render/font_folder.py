@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..fonts import face_file, font_roles
+from ..fonts import face_files
 
 _EDGE = 64 * 1024  # bytes compared at each end of a face, besides its size
 _ConcretePath = type(Path())  # PosixPath here: a subclass of Path itself cannot be made
@@ -44,7 +44,7 @@ class LinkingFolder(_ConcretePath):  # type: ignore[misc,valid-type]
 def _face_holding(data: bytes) -> Path | None:
     """The house face whose file holds ``data`` (the same size, the same bytes at both ends:
     WeasyPrint read them from that file), if any."""
-    for face in sorted({face_file(role) for role in font_roles().values()}):
+    for face in face_files():
         try:
             if face.stat().st_size != len(data):
                 continue

@@ -20,7 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from ..errors import BuildError
-from ..fonts import face_file, font_face_css, font_roles
+from ..fonts import face_file, face_files, font_face_css, font_roles
 from ..house import page_css
 from ..model import Issue
 from ..paths import CACHE_DIR, FONTS_DIR, LAYOUTS_DIR, layout_dirs, layout_file
@@ -114,7 +114,7 @@ def _fonts_identity(stylesheets: list[Path]) -> str:
     digest = hashlib.sha256(font_face_css().encode())
     for path in stylesheets:
         digest.update(b"\0" + path.read_bytes())
-    for face in sorted({face_file(role) for role in font_roles().values()}):
+    for face in face_files():
         stat = face.stat()
         digest.update(f"\0{face} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()

@@ -45,7 +45,7 @@ from urllib.parse import unquote
 
 import weasyprint
 
-from ...fonts import face_file, font_roles
+from ...fonts import face_files
 from ...model import Filler, Issue
 from ...paths import CACHE_DIR, FONTS_DIR, PACKAGE_DIR, code_digest, layout_dirs
 from ..harfbuzz import version as harfbuzz_version
@@ -126,8 +126,7 @@ def build_key(issue: Issue) -> str:
     digest.update(code_digest(PACKAGE))
     for path in [f for d in layout_dirs(issue.root) if d.is_dir() for f in _files(d)]:
         digest.update(portable(str(path), issue).encode() + b"\0" + path.read_bytes())
-    faces = {face_file(role) for role in font_roles().values()}
-    for path in [*_files(FONTS_DIR), *sorted(faces)]:
+    for path in [*_files(FONTS_DIR), *face_files()]:
         stat = path.stat()  # the font files are large: their size and time stand for their content
         digest.update(f"{portable(str(path), issue)} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()

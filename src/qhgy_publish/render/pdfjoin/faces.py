@@ -20,13 +20,13 @@ def _face_finder(faces: Callable[[str], Path | None] | None) -> Callable[[str, _
         return lambda base_font, _font: faces(base_font)
 
     def from_project(_base_font: str, font: _Font) -> Path | None:
-        name = _postscript_name(font.descriptor[font.program_key].read_bytes())
+        name = postscript_name(font.descriptor[font.program_key].read_bytes())
         return project_face(name) if name else None
 
     return from_project
 
 
-def _postscript_name(program: bytes) -> str | None:
+def postscript_name(program: bytes) -> str | None:
     from fontTools.ttLib import TTFont
 
     if (left := left_to_the_join(program)) is not None:

@@ -58,11 +58,11 @@ def left_to_the_join(program: bytes) -> str | None:
 def _joinable_face(font, to_unicode: dict) -> str | None:  # type: ignore[no-untyped-def]
     """The PostScript name of ``font``'s face when the join can subset it as ``clean`` would."""
     from ..harfbuzz import weasyprint_subsets
-    from .faces import _postscript_name, project_face
+    from .faces import postscript_name, project_face
 
     if not to_unicode or font.missing or font.png or font.svg or font.colr or "fvar" in font.tables:
         return None  # a full font (in a form), own CMap, colour or variable: clean does more
     if font.index != 0 or not weasyprint_subsets():
         return None  # a face in a collection is none of the project's (they are copied out)
-    name = _postscript_name(font.file_content)
+    name = postscript_name(font.file_content)
     return name if name and project_face(name) is not None else None
