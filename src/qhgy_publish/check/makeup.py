@@ -443,13 +443,18 @@ def display_breaks(scans: Sequence[PageScan], cut: callable) -> tuple[list[Break
                         inside.append(Break(view.index, left[-8:], right[:8], word))
                     position = end
             last = block[-1]
+            words = _CONTENTS_END.sub("", last.text) if view.kind == "contents" else last.text
             if (
                 _is_display(_style(last.glyphs[0]), view, block[-2], last)
-                and len(HAN.findall(last.text)) == 1
-                and len(last.text) <= 2
+                and len(HAN.findall(words)) == 1
+                and len(words) <= 2
             ):
                 alone.append(Break(view.index, block[-2].text[-8:], last.text, ""))
     return inside, alone
+
+
+# A contents entry's last line ends in dot leaders and the page number: the words are before them.
+_CONTENTS_END = re.compile(r"[\s·.…]*\d*\s*$")
 
 
 def _run(glyphs: list[Glyph], style: tuple[str, float], *, from_end: bool) -> str:

@@ -348,7 +348,8 @@ def contents_entry(title: str, author: str, page: object) -> Markup:
     else:
         words = wordbreaks.words_of(title)
         last = words.pop() if len(words) > 1 else ""
-        while words and len(last) < 2 and words[-1].strip():  # a mark or one character: take the word before
+        # A mark, or one character with its marks (“保障网” cut 保障|网|”): take the word before.
+        while words and sum(ch.isalnum() for ch in last) < 2 and words[-1].strip():
             last = words.pop() + last
         head = markup("".join(words), display=True)
         end = markup(last, whole=True)
